@@ -1,0 +1,153 @@
+"""Variance of calibrated estimators: the calibration-residual correction.
+
+After post-stratification, raking or linear calibration the weights are
+random functions of the sample; treating them as fixed overstates (or
+understates) the variance.  The linearised variable must be replaced by its
+residual from the weighted regression on the calibration auxiliaries
+(Deville & Särndal 1992; Särndal, Swensson & Wretman 1992, sec. 6.6;
+Lumley 2010, sec. 7.3, R ``calibrate``/``svyrecvar``):
+
+    r_i = z_i - x_i' B,   B = (X' W0 X)^+ X' W0 z,
+
+with ``W0`` the weights before calibration (R's ``calibrate`` convention; for
+post-stratification with constant base weights inside a cell this is R's
+``postStratify``).  The generalised inverse handles the collinear dummies of
+several raking margins.
+
+For thousands of domains (z_d = z * 1[domain d]) the residuals are never formed;
+the variance is expanded as a quadratic form in the same pair totals
+(:func:`domain_correction`):
+
+    V(r_d) = V(z_d) - 2 B_d' C(X, z_d) + B_d' V(X) B_d.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
+
+from .design import CalibrationModel, Stage, SurveyDesign
+from .linearize import Pairs, group_sum, indicator
+
+
+def design_matrix(model: CalibrationModel) -> sp.csr_matrix:
+    """Sparse n x p matrix of the calibration auxiliaries (dummies, then continuous)."""
+    blocks = [indicator(codes, n_levels).T for _, codes, n_levels in model.factors]
+    if model.continuous is not None:
+        blocks.append(sp.csr_matrix(model.continuous))
+    return sp.hstack(blocks, format="csr")
+
+
+def block_pinv(gram: sp.spmatrix) -> sp.csr_matrix:
+    """Moore-Penrose inverse of a symmetric sparse matrix, block by block.
+
+    The blocks are the connected components of its non-zero pattern (for
+    margins raked within provinces: one small block per province), so the
+    inverse stays sparse.
+    """
+    gram = sp.csr_matrix(gram)
+    n_comp, label = connected_components(gram != 0, directed=False)
+    size = np.bincount(label, minlength=n_comp)
+    diag = gram.diagonal()
+    out = sp.lil_matrix(gram.shape)
+    single = size[label] == 1
+    inv_diag = np.divide(1.0, diag, out=np.zeros_like(diag), where=single & (diag != 0))
+    result = sp.diags(inv_diag).tocsr()
+    for comp in np.flatnonzero(size > 1):
+        idx = np.flatnonzero(label == comp)
+        block = np.linalg.pinv(gram[idx][:, idx].toarray(), hermitian=True)
+        out[np.ix_(idx, idx)] = block
+    return (result + out.tocsr()).tocsr()
+
+
+def _gram(model: CalibrationModel, x: sp.csr_matrix) -> sp.csr_matrix:
+    return (x.T @ sp.diags(model.base_weights) @ x).tocsr()
+
+
+def residualize(model: CalibrationModel, z: np.ndarray) -> np.ndarray:
+    """Calibration residuals ``z - X (X'W0X)^+ X'W0 z`` of the columns of ``z``."""
+    x = design_matrix(model)
+    b = block_pinv(_gram(model, x)) @ (x.T @ (model.base_weights[:, None] * z))
+    return z - x @ b
+
+
+def _xtw_by_domain(model: CalibrationModel, w0z: np.ndarray, dom: np.ndarray, n_dom: int) -> sp.csr_matrix:
+    """``X' W0 (z * 1[domain d])`` for all d, as a sparse p x (D J) matrix."""
+    n_var = w0z.shape[1]
+    rows, cols, vals, offset = [], [], [], 0
+    for _, codes, n_levels in model.factors:
+        c, u = pd.factorize(codes * n_dom + dom)
+        s = group_sum(c, len(u), w0z)
+        rows.append(np.repeat(offset + u // n_dom, n_var))
+        cols.append(((u % n_dom)[:, None] * n_var + np.arange(n_var)).ravel())
+        vals.append(s.ravel())
+        offset += n_levels
+    cont = model.continuous if model.continuous is not None else np.empty((len(dom), 0))
+    for k in range(cont.shape[1]):
+        s = group_sum(dom, n_dom, cont[:, k : k + 1] * w0z)
+        rows.append(np.full(s.size, offset + k))
+        cols.append(np.arange(s.size))
+        vals.append(s.ravel())
+    p = offset + cont.shape[1]
+    return sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+                         shape=(p, n_dom * n_var))
+
+
+def _centred_totals(stage: Stage, xw: sp.csr_matrix) -> tuple[sp.csr_matrix, np.ndarray]:
+    """Unit totals of the weighted auxiliaries, centred as the stage centres them."""
+    t = (indicator(stage.unit, stage.n_units) @ xw).tocsr()
+    means = sp.diags(1.0 / stage.n_in_group) @ (indicator(stage.group, len(stage.n_in_group)) @ t)
+    centre = sp.csr_matrix(means)[stage.group]
+    adj = stage.adjust[stage.group]
+    if adj.any():
+        grand = np.asarray(t.sum(axis=0)).ravel() / stage.n_units
+        centre = sp.diags((~adj).astype(float)) @ centre + sp.csr_matrix(adj[:, None] * grand[None, :])
+    return (t - centre).tocsr(), stage.coef[stage.group] * stage.scale
+
+
+def _pair_matrix(p: Pairs, n_dom: int) -> sp.csr_matrix:
+    """Pair totals laid out as a sparse P x (D J) matrix."""
+    n_pairs, n_var = p.t.shape
+    cols = (p.domain[:, None] * n_var + np.arange(n_var)).ravel()
+    return sp.csr_matrix((p.t.ravel(), (np.repeat(np.arange(n_pairs), n_var), cols)),
+                         shape=(n_pairs, n_dom * n_var))
+
+
+def _cross_terms(design: SurveyDesign, xw: sp.csr_matrix, pairs: list[Pairs], n_dom: int):
+    """C(X, z_d) (p x DJ) and V(X) (p x p) summed over stages."""
+    q_xa, q_xx = None, None
+    for stage, p in zip(design.stages, pairs):
+        c, cu = _centred_totals(stage, xw)
+        qa = (sp.diags(p.coef) @ c[p.unit]).T @ _pair_matrix(p, n_dom)
+        if stage.adjust.any():
+            mu = group_sum(p.domain, n_dom, p.t).ravel() / stage.n_units
+            lone = np.asarray((sp.diags(cu * stage.adjust[stage.group]) @ c).sum(axis=0)).ravel()
+            qa = qa - sp.csr_matrix(np.outer(lone, mu))
+        qx = c.T @ sp.diags(cu) @ c
+        q_xa = qa if q_xa is None else q_xa + qa
+        q_xx = qx if q_xx is None else q_xx + qx
+    return sp.csr_matrix(q_xa), sp.csr_matrix(q_xx)
+
+
+def domain_correction(design: SurveyDesign, z: np.ndarray, dom: np.ndarray, n_dom: int,
+                      pairs: list[Pairs]) -> np.ndarray:
+    """Change in each domain variance when calibration residuals replace ``z``.
+
+    Returns ``-2 B_d' C(X, z_d) + B_d' V(X) B_d`` as an (n_dom, J) array; see the
+    module docstring.  ``pairs`` are the stage pair totals already computed by
+    :func:`analysis.linearize.var_by_domain` (rows with dom < 0 left out).
+    """
+    model = design.calibration
+    keep = dom >= 0
+    x = design_matrix(model)
+    w0z = (model.base_weights[:, None] * z)[keep]
+    sub = CalibrationModel(tuple((nm, c[keep], k) for nm, c, k in model.factors),
+                           None if model.continuous is None else model.continuous[keep],
+                           model.base_weights[keep])
+    b = block_pinv(_gram(model, x)) @ _xtw_by_domain(sub, w0z, dom[keep], n_dom)
+    xw = sp.csr_matrix(sp.diags(design.weights) @ x)  # all rows: the fitted part X B is not domain-limited
+    q_xa, q_xx = _cross_terms(design, xw, pairs, n_dom)
+    corr = -2 * np.asarray(b.multiply(q_xa).sum(axis=0)) + np.asarray(b.multiply(q_xx @ b).sum(axis=0))
+    return corr.reshape(n_dom, z.shape[1])

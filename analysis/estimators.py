@@ -1,0 +1,177 @@
+"""Means, totals, proportions and ratios with Taylor-linearised standard errors.
+
+Every estimator here is a ratio of weighted totals in a domain ``d``,
+``R_d = Y_d / X_d`` (a total has no denominator; a mean has ``x = 1``; a
+proportion is the mean of a level indicator).  Its influence values are
+(Woodruff 1971; Lohr 2019, sec. 9.1; Lumley 2010, sec. 3.4)
+
+    z_i = (y_i - R_d x_i) / X_d   for rows of d with y and x observed, else 0,
+
+and ``z_i = y_i`` for a total.  Missing values are dropped per variable on
+the full design (R's ``na.rm=TRUE`` in a domain: the rows stay, their
+influence is zero).  Variances come from :func:`analysis.linearize.var_by_domain`.
+
+Design effect (Kish 1965; R ``svymean(..., deff=TRUE)``): ``V / V_srswor`` with
+
+    V_srswor = (1 - n / N) N sum_i w_i (z_i - zbar)^2 / (n - 1),
+
+``n`` the observations and ``N`` the weight sum in the domain; this equals
+``(1 - n/N) s^2 / n`` for a mean and ``N^2 (1 - n/N) s^2 / n`` for a total,
+with ``s^2`` the weighted variance with divisor ``n - 1``.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from .design import SurveyDesign
+from .errors import EstimationError
+from .intervals import interval
+from .linearize import group_sum, var_by_domain
+from .results import Results, build
+
+
+def _names(value: str | Sequence[str]) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
+
+
+def column(design: SurveyDesign, name: str) -> pd.Series:
+    """A data column, or :class:`EstimationError` naming the unknown column."""
+    if name not in design.data.columns:
+        raise EstimationError(f"unknown column {name!r}")
+    return design.data[name]
+
+
+def numeric(design: SurveyDesign, names: Sequence[str]) -> np.ndarray:
+    """n x J float matrix of numeric columns, NaN for missing."""
+    cols = []
+    for name in names:
+        s = column(design, name)
+        v = pd.to_numeric(s, errors="coerce")
+        if (v.isna() & s.notna()).any():
+            raise EstimationError(f"column {name!r} is not numeric")
+        cols.append(v.to_numpy(dtype=float))
+    return np.column_stack(cols) if cols else np.empty((design.n, 0))
+
+
+def domains(design: SurveyDesign, by: str | Sequence[str] | None) -> tuple[np.ndarray, list]:
+    """Domain code per row (-1 where a ``by`` value is missing) and domain labels."""
+    if by is None:
+        return np.zeros(design.n, np.int64), [None]
+    names = _names(by)
+    parts = [column(design, b) for b in names]
+    label = parts[0].astype("string") if len(parts) == 1 else \
+        pd.concat(parts, axis=1).astype("string").agg(" / ".join, axis=1)
+    missing = pd.concat(parts, axis=1).isna().any(axis=1).to_numpy()
+    codes, uniq = pd.factorize(label.where(~missing), sort=True)
+    return codes.astype(np.int64), [str(u) for u in uniq]
+
+
+def ratio_core(design: SurveyDesign, y: np.ndarray, x: np.ndarray | None, dom: np.ndarray, n_dom: int) -> dict:
+    """Estimates, influence values and counts of ``sum w y / sum w x`` per domain.
+
+    ``x=None`` gives totals.  Returns a dict with ``estimate``, ``n``, ``N``
+    (D x J) and ``z`` (n x J).
+    """
+    w = design.weights
+    obs = ~np.isnan(y) & (dom >= 0)[:, None]
+    if x is not None:
+        obs &= ~np.isnan(x)
+    g = np.where(dom >= 0, dom, n_dom)
+    y0 = np.where(obs, y, 0.0)
+    n_obs = group_sum(g, n_dom + 1, obs.astype(float))
+    big_n = group_sum(g, n_dom + 1, w[:, None] * obs)
+    total_y = group_sum(g, n_dom + 1, w[:, None] * y0)
+    if x is None:
+        return {"estimate": total_y[:n_dom], "z": y0, "n": n_obs[:n_dom], "N": big_n[:n_dom]}
+    x0 = np.where(obs, x, 0.0)
+    total_x = group_sum(g, n_dom + 1, w[:, None] * x0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = np.where(total_x != 0, total_y / total_x, np.nan)
+        z = np.where(obs, (y0 - r[g] * x0) / total_x[g], 0.0)
+    return {"estimate": r[:n_dom], "z": z, "n": n_obs[:n_dom], "N": big_n[:n_dom]}
+
+
+def srs_variance(design: SurveyDesign, core: dict, dom: np.ndarray, n_dom: int) -> np.ndarray:
+    """Variance under simple random sampling without replacement (see module docstring)."""
+    w, z = design.weights, core["z"]
+    g = np.where(dom >= 0, dom, n_dom)
+    s1 = group_sum(g, n_dom + 1, w[:, None] * z)[:n_dom]
+    s2 = group_sum(g, n_dom + 1, w[:, None] * z**2)[:n_dom]
+    n, big_n = core["n"], core["N"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ss = s2 - np.where(big_n > 0, s1**2 / big_n, 0.0)
+        return (1 - n / big_n) * big_n * ss / (n - 1)
+
+
+def summarize(design: SurveyDesign, core: dict, dom: np.ndarray, n_dom: int, ci_method: str = "wald",
+              level: float = 0.95, dist: str = "t") -> dict[str, np.ndarray]:
+    """SE, interval, df, deff and cv arrays (D x J) from a :func:`ratio_core` result."""
+    var = var_by_domain(design, core["z"], dom, n_dom)
+    est = core["estimate"]
+    se = np.sqrt(var)
+    df = np.full(est.shape, float(design.df) if dist == "t" else np.inf)
+    low, high = interval(ci_method, est, se, df, level=level, dist=dist, n=core["n"])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        deff = var / srs_variance(design, core, dom, n_dom)
+        cv = se / np.abs(est)
+    return {"estimate": est, "se": se, "ci_low": low, "ci_high": high, "df": df,
+            "deff": deff, "n": core["n"], "cv": cv}
+
+
+def svymean(design: SurveyDesign, variables: str | Sequence[str], by=None, level: float = 0.95,
+            ci: str = "t") -> Results:
+    """Weighted means ``sum w y / sum w`` per domain (R ``svymean``/``svyby``)."""
+    names = _names(variables)
+    y = numeric(design, names)
+    dom, labels = domains(design, by)
+    core = ratio_core(design, y, np.ones_like(y), dom, len(labels))
+    return build("mean", names, [None] * len(names), labels, summarize(design, core, dom, len(labels), "wald", level, ci))
+
+
+def svytotal(design: SurveyDesign, variables: str | Sequence[str], by=None, level: float = 0.95,
+             ci: str = "t") -> Results:
+    """Weighted totals ``sum w y`` per domain (R ``svytotal``)."""
+    names = _names(variables)
+    y = numeric(design, names)
+    dom, labels = domains(design, by)
+    core = ratio_core(design, y, None, dom, len(labels))
+    return build("total", names, [None] * len(names), labels, summarize(design, core, dom, len(labels), "wald", level, ci))
+
+
+def svyratio(design: SurveyDesign, numerator: str, denominator: str, by=None, level: float = 0.95,
+             ci: str = "t") -> Results:
+    """Ratio of totals ``sum w y / sum w x`` per domain (R ``svyratio``)."""
+    y, x = numeric(design, [numerator]), numeric(design, [denominator])
+    dom, labels = domains(design, by)
+    core = ratio_core(design, y, x, dom, len(labels))
+    arrays = summarize(design, core, dom, len(labels), "wald", level, ci)
+    return build("ratio", [f"{numerator}/{denominator}"], [None], labels, arrays)
+
+
+def indicators(design: SurveyDesign, variable: str) -> tuple[np.ndarray, list[str]]:
+    """n x L matrix of level indicators (NaN where missing) and the sorted levels."""
+    s = column(design, variable)
+    codes, uniq = pd.factorize(s, sort=True)
+    if len(uniq) == 0:
+        raise EstimationError(f"column {variable!r} has no non-missing values")
+    ind = (codes[:, None] == np.arange(len(uniq))).astype(float)
+    ind[codes < 0] = np.nan
+    return ind, [str(u) for u in uniq]
+
+
+def svyprop(design: SurveyDesign, variable: str, by=None, ci_method: str = "logit",
+            level: float = 0.95, ci: str = "t") -> Results:
+    """Proportion of each level of a categorical variable per domain.
+
+    Intervals: ``"logit"`` (default), ``"korn-graubard"`` or ``"wald"``; see
+    :mod:`analysis.intervals`.
+    """
+    ind, levels = indicators(design, variable)
+    dom, labels = domains(design, by)
+    core = ratio_core(design, ind, np.ones_like(ind), dom, len(labels))
+    arrays = summarize(design, core, dom, len(labels), ci_method, level, ci)
+    return build("proportion", [variable] * len(levels), levels, labels, arrays)
