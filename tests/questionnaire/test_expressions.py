@@ -1,0 +1,149 @@
+"""The XLSForm expression language: shared vectors against the Python
+evaluator and (through ``run_vectors.js``) the browser evaluator, plus the
+Python-only API (references, validate, parse caching).
+
+Vector format (expression_vectors.json): {"expr", "answers", optional
+"current", "repeat_path" ([name, 0-based index] pairs), "now" (ISO datetime),
+"fields"} and either "error": code or "expected", compared by type:
+a JSON string -> the result is that exact str; true/false -> that bool; a
+JSON number -> a number (not bool) within 1e-9 * max(1, |expected|);
+{"number": "NaN" | "Infinity" | "-Infinity"} -> that number;
+{"matches": regex} -> a str that the regex matches in full.
+"""
+import json
+import math
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+HERE = pathlib.Path(__file__).parent
+ROOT = HERE.parent.parent
+if str(ROOT) not in sys.path:  # works without an (up-to-date) editable install too
+    sys.path.insert(0, str(ROOT))
+
+from survey_app.questionnaire import expressions as ex  # noqa: E402
+from survey_app.questionnaire.expressions import (  # noqa: E402
+    ExpressionError, evaluate, parse, references, validate)
+
+VECTORS = json.loads((HERE / 'expression_vectors.json').read_text(encoding='utf-8'))
+
+
+def matches(result, expected):
+    """The comparison rule of the module docstring (run_vectors.js has the twin)."""
+    if isinstance(expected, bool):
+        return isinstance(result, bool) and result == expected
+    if isinstance(expected, str):
+        return isinstance(result, str) and result == expected
+    if isinstance(result, bool):
+        return False
+    if isinstance(expected, dict) and 'matches' in expected:
+        return isinstance(result, str) and re.fullmatch(expected['matches'], result) is not None
+    if not isinstance(result, float):
+        return False
+    if isinstance(expected, dict):
+        want = float(expected['number'])
+        return math.isnan(result) if math.isnan(want) else result == want
+    return abs(result - expected) <= 1e-9 * max(1.0, abs(expected))
+
+
+def run_vector(v):
+    kwargs = {k: v[k] for k in ('current', 'repeat_path', 'now', 'fields') if k in v}
+    return evaluate(v['expr'], v['answers'], **kwargs)
+
+
+@pytest.mark.parametrize('vector', VECTORS, ids=[f'{i}:{v["expr"]}' for i, v in enumerate(VECTORS)])
+def test_vector_python(vector):
+    if 'error' in vector:
+        with pytest.raises(ExpressionError) as info:
+            run_vector(vector)
+        assert info.value.code == vector['error'], info.value.message
+    else:
+        result = run_vector(vector)
+        assert matches(result, vector['expected']), f'got {result!r}'
+
+
+def test_vector_count_and_shape():
+    assert len(VECTORS) >= 250
+    for v in VECTORS:
+        assert ('error' in v) != ('expected' in v), v['expr']
+
+
+def test_vectors_node():
+    """The JS evaluator agrees with every vector (zero disagreements)."""
+    node = shutil.which('node')
+    if node is None:
+        if os.environ.get('CI') == 'true':
+            pytest.fail('node is required under CI to check survey_app/static/js/expr.js')
+        pytest.skip('node is not installed')
+    proc = subprocess.run([node, str(HERE / 'run_vectors.js')], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
+    summary = json.loads(proc.stdout)
+    assert summary['total'] == len(VECTORS)
+    assert summary['failures'] == [], json.dumps(summary['failures'][:20], ensure_ascii=False)
+
+
+def test_js_ast_matches_python():
+    """Both parsers give the same AST (same grammar, same shape)."""
+    node = shutil.which('node')
+    if node is None:
+        pytest.skip('node is not installed')  # test_vectors_node fails under CI already
+    exprs = [v['expr'] for v in VECTORS if 'error' not in v]
+    proc = subprocess.run([node, str(HERE / 'run_vectors.js'), '--ast'], cwd=ROOT, input=json.dumps(exprs),
+                          capture_output=True, text=True, timeout=120, check=True)
+    js_asts = json.loads(proc.stdout)
+    py_asts = json.loads(json.dumps([parse(e) for e in exprs]))
+    for expr, js_ast, py_ast in zip(exprs, js_asts, py_asts):
+        assert js_ast == py_ast, expr
+
+
+def test_references():
+    assert references('${a} + sum(${b}) > count(${a}) and if(., ${c}, position(..))') == {'a', 'b', 'c'}
+    assert references("'${not_a_ref}' = 1") == set()
+    assert references('today()') == set()
+    refs = references('${x}')
+    refs.add('mutated')
+    assert references('${x}') == {'x'}
+
+
+@pytest.mark.parametrize('expr,code', [
+    ('1 +', 'parse'), ('nope(1)', 'unknown_function'), ('concat(', 'parse'),
+    ('selected(${a})', 'arity'), ("regex(${a}, '(?P<n>x)')", 'regex'), ('${a b}', 'parse'),
+])
+def test_validate_errors(expr, code):
+    with pytest.raises(ExpressionError) as info:
+        validate(expr)
+    assert info.value.code == code
+    assert info.value.message and code in str(info.value)
+
+
+def test_validate_accepts_runtime_only_problems():
+    """Unknown names and bad dynamic regexes are runtime matters."""
+    assert validate('${unknown} + regex(${a}, ${b})') is None
+
+
+def test_parse_is_cached():
+    text = '${cache_probe} * 2 + 1'
+    first = parse(text)
+    hits = parse.cache_info().hits
+    assert parse(text) is first
+    assert parse.cache_info().hits == hits + 1
+    assert first == ('bin', '+', ('bin', '*', ('ref', 'cache_probe'), ('num', 2.0)), ('num', 1.0))
+
+
+def test_python_only_inputs():
+    import datetime as dt
+    tz = dt.timezone(dt.timedelta(hours=7))
+    when = dt.datetime(2024, 5, 1, 23, 30, 0, 250000, tzinfo=tz)
+    assert evaluate('now()', {}, now=when) == '2024-05-01T23:30:00.250+07:00'
+    assert evaluate('today()', {}, now=when) == '2024-05-01'
+    assert re.fullmatch(r'\d{4}-\d{2}-\d{2}', evaluate('today()', {}))
+    with pytest.raises(ExpressionError) as info:
+        evaluate('1', {}, now='yesterday')
+    assert info.value.code == 'context'
+    assert ex.to_string(ex.NodeSet([])) == '' and ex.to_number(ex.NodeSet(['2'])) == 2.0
