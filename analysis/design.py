@@ -297,6 +297,12 @@ class SurveyDesign:
             new.calibration = calibration if self.calibration is None else self.calibration.combine(calibration)
         return new
 
+    def with_columns(self, columns: dict) -> "SurveyDesign":
+        """A copy of the design whose data has extra (or replaced) columns, rows unchanged."""
+        new = self.with_weights(self.weights)
+        new.data = self.data.assign(**{k: np.asarray(v) for k, v in columns.items()})
+        return new
+
     def ignoring_calibration(self) -> "SurveyDesign":
         """The same weights treated as fixed (for comparisons; usually wrong SEs)."""
         new = self.with_weights(self.weights)
