@@ -1,0 +1,25 @@
+"""Analysts' pages: campaigns, their units and what has been collected."""
+from flask import abort, render_template
+
+from survey_app import queries
+from survey_app.access import roles_required
+from survey_app.analyst import bp
+from survey_app.models import Role
+
+
+@bp.route("/")
+@roles_required(Role.ANALYST, Role.ADMIN)
+def index():
+    rows = [(c, sum(queries.submission_counts(c).values())) for c in queries.campaigns()]
+    return render_template("analyst/index.html", rows=rows)
+
+
+@bp.route("/campaigns/<code>")
+@roles_required(Role.ANALYST, Role.ADMIN)
+def campaign(code: str):
+    found = queries.campaign_by_code(code)
+    if found is None:
+        abort(404)
+    return render_template("analyst/campaign.html", campaign=found,
+                           units=queries.campaign_units(found),
+                           counts=queries.submission_counts(found))

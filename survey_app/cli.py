@@ -1,0 +1,100 @@
+"""Operational commands: ``flask --app wsgi <command>``."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from survey_app.extensions import db
+from survey_app.models import Role, User, UserRole
+
+questionnaire_cli = AppGroup("questionnaire", help="Import and list questionnaires (XLSForm).")
+framework_cli = AppGroup("framework", help="Load index frameworks from their data files.")
+user_cli = AppGroup("user", help="Create accounts and give roles.")
+
+
+@questionnaire_cli.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--publish", is_flag=True, help="Publish the version at once (it becomes immutable).")
+def questionnaire_import(files, publish):
+    """Import XLSForm FILES (.xlsx, .xls, .csv, .md)."""
+    from survey_app.questionnaire.importer import ImportRefused, import_form
+
+    for name in files:
+        try:
+            version = import_form(name, Path(name).read_bytes(), publish=publish)
+            db.session.commit()
+        except ImportRefused as exc:
+            db.session.rollback()
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"{version.questionnaire.form_id} {version.version}: {version.status.value}")
+
+
+@framework_cli.command("load")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+def framework_load(files):
+    """Load framework FILES (YAML, see questionnaires/README.md)."""
+    from survey_app.frameworks import FrameworkError, load_framework
+
+    for name in files:
+        try:
+            framework = load_framework(name)
+            db.session.commit()
+        except FrameworkError as exc:
+            db.session.rollback()
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"{framework.code} {framework.version}: {len(framework.nodes)} nodes")
+
+
+@user_cli.command("create")
+@click.argument("username")
+@click.option("--role", "role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--unit", "unit_code", help="Unit code the role is limited to (default: everywhere).")
+@click.option("--name", "full_name", default="", help="Full name.")
+@click.password_option()
+def user_create(username, role, unit_code, full_name, password):
+    """Create USERNAME with a role."""
+    from survey_app.queries import unit_by_code
+
+    if db.session.scalar(select(User).where(User.username == username)):
+        raise click.ClickException(f"the username {username} is taken")
+    unit = unit_by_code(unit_code) if unit_code else None
+    if unit_code and unit is None:
+        raise click.ClickException(f"no unit has the code {unit_code}")
+    user = User(username=username, full_name=full_name or username)
+    user.set_password(password)
+    user.roles.append(UserRole(role=Role(role), unit=unit))
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"{username}: {role}" + (f" ({unit.name})" if unit else ""))
+
+
+@click.command("demo")
+@click.option("--seed", default=2024, show_default=True, help="Seed of the synthetic answers.")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already has data.")
+def demo_command(seed, if_empty):
+    """Load the demo province, its campaign, users and synthetic submissions."""
+    from survey_app.demo import DemoError, database_is_empty, demo_logins, load_demo
+
+    if if_empty and not database_is_empty():
+        click.echo("The database already has data; the demo is not loaded again.")
+        logins = demo_logins()
+    else:
+        try:
+            logins = load_demo(seed=seed, progress=click.progressbar)
+        except DemoError as exc:
+            raise click.ClickException(str(exc)) from None
+    if logins:
+        click.echo("Demo logins (username / password):")
+        for role, username, password in logins:
+            click.echo(f"  {role:<12} {username:<14} {password}")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(questionnaire_cli)
+    app.cli.add_command(framework_cli)
+    app.cli.add_command(user_cli)
+    app.cli.add_command(demo_command)

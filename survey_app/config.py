@@ -1,0 +1,76 @@
+"""Configuration read from the environment, with safe defaults.
+
+Every setting can be given as an environment variable of the same name. ``PARINDEX_ENV``
+chooses the profile: ``production`` (the default, strict) or ``development`` (a generated
+secret key kept in ``instance/``) or ``testing``.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(RuntimeError):
+    """Configuration that stops start-up; its message is one line for the operator."""
+
+
+def instance_path() -> Path:
+    return Path(os.environ.get("PARINDEX_INSTANCE", PROJECT_ROOT / "instance")).resolve()
+
+
+def _development_secret(folder: Path) -> str:
+    """Return the development secret kept in ``instance/secret_key``, creating it once."""
+    key_file = folder / "secret_key"
+    if not key_file.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def _database_url(folder: Path) -> str:
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        return f"sqlite:///{folder / 'parindex.db'}"
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+class Config:
+    """Settings of a running platform; tests subclass it."""
+
+    ENV = os.environ.get("PARINDEX_ENV", "production")
+    TESTING = False
+    INSTANCE = instance_path()
+    SQLALCHEMY_DATABASE_URI = _database_url(INSTANCE)
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE / "uploads"))
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 16 * 1024 * 1024))
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = os.environ.get("TIMEZONE", "Asia/Ho_Chi_Minh")
+    LANGUAGES = ("vi", "en")
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = int(os.environ.get("WTF_CSRF_TIME_LIMIT", 8 * 3600))
+    SQLITE_BUSY_TIMEOUT_MS = 15000
+
+    @classmethod
+    def finalise(cls, settings: dict) -> None:
+        """Fill the secret key and refuse an unsafe configuration with one clear line."""
+        if not settings.get("SECRET_KEY"):
+            if settings.get("ENV") in ("development", "testing"):
+                settings["SECRET_KEY"] = _development_secret(Path(settings["INSTANCE"]))
+            else:
+                raise ConfigError(
+                    "SECRET_KEY is not set: export SECRET_KEY=<a long random string> "
+                    "(or PARINDEX_ENV=development on a workstation)")

@@ -1,0 +1,45 @@
+"""Error pages in the reader's language; JSON for the API. Never a bare 500 for bad input."""
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from survey_app.extensions import db
+from survey_app.i18n import _
+
+
+def _messages() -> dict[int, str]:
+    return {
+        400: _("The request could not be understood."),
+        401: _("Please sign in to open this page."),
+        403: _("You do not have access to this page."),
+        404: _("This page does not exist."),
+        405: _("This action is not allowed here."),
+        413: _("The upload is too large."),
+        429: _("Too many attempts. Please wait a moment and try again."),
+        500: _("Something went wrong on our side. Your data was not changed."),
+    }
+
+
+def _respond(code: int, message: str):
+    if request.blueprint == "api" or request.accept_mimetypes.best == "application/json":
+        return jsonify(error=message, status=code), code
+    return render_template("error.html", code=code, message=message), code
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc):
+        return _respond(400, _("This form has expired or was sent from elsewhere. "
+                               "Please submit it again."))
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        return _respond(exc.code or 500, _messages().get(exc.code, exc.description))
+
+    @app.errorhandler(Exception)
+    def server_error(exc):
+        db.session.rollback()
+        app.logger.exception("unhandled error")
+        return _respond(500, _messages()[500])

@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("field", __name__)
+
+from survey_app.field import routes  # noqa: E402,F401

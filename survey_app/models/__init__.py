@@ -1,0 +1,17 @@
+"""The data model, split by concern; importing this package registers every table."""
+from survey_app.models.audit import AuditEntry
+from survey_app.models.base import db
+from survey_app.models.campaigns import (Campaign, CampaignQuestionnaire, CampaignStatus,
+                                         CampaignUnit)
+from survey_app.models.collection import (Assignment, CaseStatus, Invitation, Respondent,
+                                          RespondentKind, SampleCase, SampleList, VisitAttempt)
+from survey_app.models.frameworks import Framework, FrameworkNode, NodeKind, ScoringMethod
+from survey_app.models.questionnaires import Questionnaire, QuestionnaireVersion, VersionStatus
+from survey_app.models.scores import (AppraisalComment, AppraisalRound, AssessmentStatus,
+                                      Evidence, RoundStatus, Score, SelfAssessment)
+from survey_app.models.submissions import (Channel, ReviewComment, ReviewState, Submission,
+                                           SubmissionEdit)
+from survey_app.models.units import AdminUnit, UnitLevel, UnitPopulation, UnitSuccession
+from survey_app.models.users import Role, User, UserRole
+
+__all__ = [name for name in dir() if not name.startswith("_")]

@@ -1,0 +1,79 @@
+"""Read-side queries shared by several pages (counts and lists), in SQLAlchemy 2.0 style."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from survey_app.extensions import db
+from survey_app.models import (AdminUnit, Assignment, Campaign, CampaignStatus, CampaignUnit,
+                               CaseStatus, SampleCase, SelfAssessment, Submission, User)
+
+
+def campaigns(public_only: bool = False) -> list[Campaign]:
+    query = select(Campaign).order_by(Campaign.year.desc(), Campaign.code)
+    if public_only:
+        query = query.where(Campaign.status != CampaignStatus.DRAFT)
+    return list(db.session.scalars(query))
+
+
+def campaign_by_code(code: str) -> Campaign | None:
+    return db.session.scalar(select(Campaign).where(Campaign.code == code))
+
+
+def submission_counts(campaign: Campaign) -> dict[int, int]:
+    """Submissions per unit id."""
+    rows = db.session.execute(
+        select(Submission.unit_id, func.count()).where(Submission.campaign_id == campaign.id)
+        .group_by(Submission.unit_id))
+    return {unit_id: count for unit_id, count in rows}
+
+
+def campaign_units(campaign: Campaign) -> list[CampaignUnit]:
+    return list(db.session.scalars(
+        select(CampaignUnit).join(AdminUnit).where(CampaignUnit.campaign_id == campaign.id)
+        .order_by(CampaignUnit.framework_level, AdminUnit.code)))
+
+
+def assessment(campaign: Campaign, unit: AdminUnit) -> SelfAssessment | None:
+    return db.session.scalar(select(SelfAssessment).where(
+        SelfAssessment.campaign_id == campaign.id, SelfAssessment.unit_id == unit.id))
+
+
+def unit_by_code(code: str, year: int | None = None) -> AdminUnit | None:
+    query = select(AdminUnit).where(AdminUnit.code == code).order_by(AdminUnit.valid_from.desc())
+    units = list(db.session.scalars(query))
+    if year is not None:
+        units = [u for u in units if u.valid_in(year)]
+    return units[0] if units else None
+
+
+def enumerator_cases(user: User) -> list[SampleCase]:
+    return list(db.session.scalars(
+        select(SampleCase).join(Assignment).where(Assignment.enumerator_id == user.id)
+        .order_by(SampleCase.status, SampleCase.id)))
+
+
+def enumerator_progress(enumerator_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Cases per status for each enumerator: the supervisor's first table."""
+    rows = db.session.execute(
+        select(Assignment.enumerator_id, SampleCase.status, func.count())
+        .join(SampleCase, SampleCase.id == Assignment.case_id)
+        .where(Assignment.enumerator_id.in_(enumerator_ids))
+        .group_by(Assignment.enumerator_id, SampleCase.status))
+    progress = {i: {s.value: 0 for s in CaseStatus} for i in enumerator_ids}
+    for enumerator_id, status, count in rows:
+        progress[enumerator_id][status.value] = count
+    return progress
+
+
+def field_totals(assessment: SelfAssessment) -> list[dict]:
+    """Self-assessed and appraised points per field of the unit's framework level."""
+    totals: dict[int, dict] = {}
+    for score in assessment.scores:
+        field = score.node
+        while field.parent is not None:
+            field = field.parent
+        row = totals.setdefault(field.id, {"field": field, "self": 0.0, "appraised": None})
+        row["self"] += float(score.self_points or 0)
+        if score.appraised_points is not None:
+            row["appraised"] = (row["appraised"] or 0.0) + float(score.appraised_points)
+    return sorted(totals.values(), key=lambda r: r["field"].position)

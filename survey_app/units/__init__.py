@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("units", __name__)
+
+from survey_app.units import routes  # noqa: E402,F401

@@ -1,0 +1,166 @@
+"""flaskr-style fixtures: ``app``, ``client``, ``runner``, ``auth``; each on SQLite and on
+PostgreSQL when ``TEST_DATABASE_URL`` is set (under ``CI=true`` a missing PostgreSQL fails).
+
+Two databases per backend: an empty one, migrated to head and emptied after each test, and one
+holding the demo, loaded once and shared by read-only tests (``demo_app``, ``demo_client``).
+"""
+from __future__ import annotations
+
+import os
+import re
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from survey_app import Config, create_app
+from survey_app.extensions import db
+
+CI = os.environ.get("CI") == "true"
+BACKENDS = ["sqlite", "postgres"]
+
+
+def need_postgres() -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        if CI:
+            pytest.fail("TEST_DATABASE_URL is not set under CI: the PostgreSQL tests cannot run")
+        pytest.skip("TEST_DATABASE_URL is not set")
+    return url
+
+
+def _postgres_database(base_url: str, suffix: str) -> str:
+    """A fresh database beside the test database, dropped at the end of the session."""
+    url = make_url(base_url.replace("postgresql://", "postgresql+psycopg://", 1)
+                   if base_url.startswith("postgresql://") else base_url)
+    name = f"{url.database}_{suffix}_{uuid.uuid4().hex[:6]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    _CREATED.append((url, name))
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+_CREATED: list = []
+
+
+def pytest_sessionfinish(session, exitstatus):
+    for url, name in _CREATED:
+        admin = create_engine(url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def database_url(backend: str, tmp_path_factory, suffix: str) -> str:
+    if backend == "postgres":
+        return _postgres_database(need_postgres(), suffix)
+    return f"sqlite:///{tmp_path_factory.mktemp(suffix) / 'test.db'}"
+
+
+def make_app(url: str, tmp_path_factory, **extra):
+    class TestConfig(Config):
+        ENV = "testing"
+        TESTING = True
+        SECRET_KEY = "test-secret-key"
+        SQLALCHEMY_DATABASE_URI = url
+        INSTANCE = tmp_path_factory.mktemp("instance")
+        UPLOAD_FOLDER = str(INSTANCE / "uploads")
+        RATELIMIT_ENABLED = False
+
+    for key, value in extra.items():
+        setattr(TestConfig, key, value)
+    app = create_app(TestConfig)
+    with app.app_context():
+        from flask_migrate import upgrade
+        upgrade()
+    return app
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request):
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def _empty_app(backend, tmp_path_factory):
+    app = make_app(database_url(backend, tmp_path_factory, "empty"), tmp_path_factory)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app(_empty_app):
+    """The application on an empty, migrated database, emptied again after the test."""
+    yield _empty_app
+    with _empty_app.app_context():
+        db.session.remove()
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+
+
+@pytest.fixture(scope="session")
+def demo_app(backend, tmp_path_factory):
+    """The application on a database holding the demo (seed 2024); do not change its data."""
+    app = make_app(database_url(backend, tmp_path_factory, "demo"), tmp_path_factory)
+    with app.app_context():
+        from survey_app.demo import load_demo
+        load_demo(seed=2024)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def demo_client(demo_app):
+    return demo_app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_token(client, path: str) -> str:
+    page = client.get(path).get_data(as_text=True)
+    match = CSRF_RE.search(page)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+class AuthActions:
+    """Signs in through the real form, CSRF token and all."""
+
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, username: str, password: str = "demo-2024"):
+        token = csrf_token(self._client, "/login")
+        return self._client.post("/login", data={"username": username, "password": password,
+                                                 "csrf_token": token})
+
+    def logout(self):
+        token = csrf_token(self._client, "/")
+        return self._client.post("/logout", data={"csrf_token": token})
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+@pytest.fixture
+def demo_auth(demo_client):
+    return AuthActions(demo_client)
