@@ -340,6 +340,8 @@ def test_demo_units(demo):
             assert u["parent"] is None
             continue
         parent = by_code[u["parent"]]
+        # listed before its children, so a loader can resolve parents in one pass
+        assert codes.index(parent["code"]) < codes.index(u["code"]), u["code"]
         # the parent is at a higher level; departments and districts hang off the province
         assert order[parent["level"]] < order[u["level"]], u["code"]
         if u["level"] == "commune":
