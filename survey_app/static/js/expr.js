@@ -14,30 +14,29 @@ var ParExpr = (function () {
   var NUM_RE = /^[ \t\r\n]*(-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))[ \t\r\n]*$/;
   var TIME = '([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\\.([0-9]+))?)?(Z|[+-][0-9]{2}(?::?[0-9]{2})?)?';
   var DATE = '([0-9]{4})-([0-9]{2})-([0-9]{2})';
-  var TEMPORAL = [['date', DATE], ['datetime', DATE + 'T' + TIME], ['time', TIME]]
-    .map(function (p) { return [p[0], new RegExp('^' + p[1] + '$')]; });
+  var TEMPORAL = [DATE, DATE + 'T' + TIME, TIME].map((p) => new RegExp(`^${p}$`));
   var MONTHS = 'Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec'.split(' ');
   var TOKEN = /[ \t\r\n]*(?:([0-9]+(?:\.[0-9]*)?|\.[0-9]+)|("[^"]*"|'[^']*')|\$\{([^}]*)\}|([A-Za-z_][A-Za-z0-9_-]*(?::[A-Za-z_][A-Za-z0-9_-]*)?)|(!=|<=|>=|\.\.|[()+\-*=<>,.])|($))/y;
   var KINDS = [null, 'num', 'str', 'ref', 'name', 'op', 'end'];
   var LEVELS = [['or'], ['and'], ['=', '!='], ['<', '<=', '>', '>='], ['+', '-'], ['*', 'div', 'mod']];
   var WORD_OPS = ['and', 'or', 'div', 'mod'];
+  const { floor, max, min, trunc, abs } = Math;
+  const isNS = (v) => v instanceof NodeSet;
 
   function fail(code, message) { var e = new Error(code + ': ' + message); e.code = code; e.detail = message; return e; }
   function NodeSet(values) { this.values = values; }
   function nfc(s) { return s.normalize('NFC'); }
   function strip(s) { return s.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, ''); }
-  function pad(n, w) { n = String(n); while (n.length < w) n = '0' + n; return n; }
+  const pad = (n, w) => String(n).padStart(w, '0');
 
   /* ---- conversions (XPath 1.0 section 4, JavaRosa node-set unpacking) ---- */
   function numStr(n) {
     if (n !== n) return 'NaN';
     if (!isFinite(n)) return n > 0 ? 'Infinity' : '-Infinity';
     if (n === 0) return '0';
-    var parts = n.toExponential().split('e'), m = parts[0], p = +parts[1] + 1, neg = m[0] === '-';
-    var d = m.replace('-', '').replace('.', '');
-    var s = p <= 0 ? '0.' + '0'.repeat(-p) + d : p >= d.length ? d + '0'.repeat(p - d.length)
-      : d.slice(0, p) + '.' + d.slice(p);
-    return (neg ? '-' : '') + s;
+    const [m, e] = abs(n).toExponential().split('e'), d = m.replace('.', ''), p = +e + 1; // shortest digits
+    return (n < 0 ? '-' : '') + (p <= 0 ? '0.' + '0'.repeat(-p) + d : p >= d.length ? d + '0'.repeat(p - d.length)
+      : d.slice(0, p) + '.' + d.slice(p));
   }
   function toStr(v) {
     if (typeof v === 'string') return v;
@@ -58,24 +57,21 @@ var ParExpr = (function () {
     if (typeof v === 'number') return !(v === 0 || v !== v);
     return toStr(v) !== '';
   }
-  function toInt(v) { var n = toNum(v); return n !== n ? 0 : Math.max(-1e9, Math.min(1e9, Math.trunc(n))); }
+  const toInt = (v) => (v = toNum(v)) !== v ? 0 : max(-1e9, min(1e9, trunc(v)));
   function answer(v) {
     if (v === null || v === undefined) return '';
     return typeof v === 'number' || typeof v === 'boolean' ? toStr(v) : nfc(String(v));
   }
 
   /* ---- dates: no date type; ISO strings, days since 1970-01-01 as numbers ---- */
-  function parseTemporal(s) {
-    var kind, m, i;
-    for (i = 0; i < 3 && !m; i++) { kind = TEMPORAL[i][0]; m = TEMPORAL[i][1].exec(s); }
-    if (!m) return null;
-    var ymd = kind === 'time' ? [1970, 1, 1] : [+m[1], +m[2], +m[3]];
-    var g = kind === 'datetime' ? m.slice(4) : kind === 'time' ? m.slice(1) : [];
-    var h = +(g[0] || 0), mi = +(g[1] || 0), sec = +(g[2] || 0), ms = +(((g[3] || '0') + '00').slice(0, 3));
-    var off = offsetMinutes(g[4]);
-    if (!(ymd[0] >= 1 && ymd[1] >= 1 && ymd[1] <= 12 && ymd[2] >= 1 && ymd[2] <= monthDays(ymd[0], ymd[1]) &&
-      h < 24 && mi < 60 && sec < 60 && off !== false)) return null;
-    return [kind, ymd[0], ymd[1], ymd[2], h, mi, sec, ms, off];
+  function parseTemporal(s) { // -> [kind, y, mo, d, h, mi, s, ms, offset minutes | null] or null
+    const i = TEMPORAL.findIndex((r) => r.test(s));
+    if (i < 0) return null;
+    const m = TEMPORAL[i].exec(s), g = i === 1 ? m.slice(4) : i ? m.slice(1) : [];
+    const [y, mo, d] = i === 2 ? [1970, 1, 1] : [+m[1], +m[2], +m[3]];
+    const [h, mi, sec] = g.slice(0, 3).concat(0, 0, 0).map((x) => +(x || 0)), off = offsetMinutes(g[4]);
+    return y >= 1 && mo >= 1 && mo <= 12 && d >= 1 && d <= monthDays(y, mo) && h < 24 && mi < 60 && sec < 60 &&
+      off !== false ? [['date', 'datetime', 'time'][i], y, mo, d, h, mi, sec, +((g[3] || '') + '000').slice(0, 3), off] : null;
   }
   function offsetMinutes(text) {
     if (!text) return null;
@@ -86,22 +82,17 @@ var ParExpr = (function () {
   }
   function monthDays(y, m) {
     if (m === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
-    return [4, 6, 9, 11].indexOf(m) >= 0 ? 30 : 31;
+    return [4, 6, 9, 11].includes(m) ? 30 : 31;
   }
-  function daysFromCivil(y, m, d) { // H. Hinnant's algorithm
-    y -= m <= 2 ? 1 : 0;
-    var era = Math.floor(y / 400), yoe = y - era * 400;
-    var doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-    return era * 146097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719468;
+  function daysFromCivil(y, m, d) { // setUTCFullYear: no 1900 offset for years < 100
+    const t = new Date(0);
+    t.setUTCFullYear(y, m - 1, d);
+    return t.getTime() / 864e5;
   }
-  function civilFromDays(z) {
+  function civilFromDays(z) { // 0001-01-01 .. 9999-12-31, like Python's date
     if (!(z >= -719162 && z <= 2932896)) throw fail('type', 'date out of range');
-    z += 719468;
-    var era = Math.floor(z / 146097), doe = z - era * 146097;
-    var yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-    var doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100)), mp = Math.floor((5 * doy + 2) / 153);
-    var m = mp < 10 ? mp + 3 : mp - 9;
-    return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, doy - Math.floor((153 * mp + 2) / 5) + 1];
+    const t = new Date(z * 864e5);
+    return [t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate()];
   }
   function temporalDays(t) {
     var secs = t[4] * 3600 + t[5] * 60 + t[6];
@@ -110,10 +101,10 @@ var ParExpr = (function () {
     return t[0] === 'date' ? days : days + (secs - (t[8] || 0) * 60 + t[7] / 1000) / 86400;
   }
   function fieldsFromDays(n) {
-    var ms = Math.floor(n * 86400000 + 0.5), days = Math.floor(ms / 86400000), rem = ms - days * 86400000;
+    var ms = floor(n * 86400000 + 0.5), days = floor(ms / 86400000), rem = ms - days * 86400000;
     var c = civilFromDays(days);
-    return ['datetime', c[0], c[1], c[2], Math.floor(rem / 3600000), Math.floor(rem % 3600000 / 60000),
-      Math.floor(rem % 60000 / 1000), rem % 1000, 0];
+    return ['datetime', c[0], c[1], c[2], floor(rem / 3600000), floor(rem % 3600000 / 60000),
+      floor(rem % 60000 / 1000), rem % 1000, 0];
   }
   function temporalArg(v) {
     if (typeof v !== 'number' && typeof v !== 'boolean') {
@@ -126,16 +117,15 @@ var ParExpr = (function () {
     if (n === Infinity || n === -Infinity) throw fail('type', 'date out of range');
     return n !== n ? null : fieldsFromDays(n);
   }
-  function dateText(t) { return pad(t[1], 4) + '-' + pad(t[2], 2) + '-' + pad(t[3], 2); }
+  const dateText = (t) => `${pad(t[1], 4)}-${pad(t[2], 2)}-${pad(t[3], 2)}`;
   function datetimeText(t) {
-    var off = t[8] || 0, a = Math.abs(off);
-    return dateText(t) + 'T' + pad(t[4], 2) + ':' + pad(t[5], 2) + ':' + pad(t[6], 2) + '.' + pad(t[7], 3) +
-      (off < 0 ? '-' : '+') + pad(Math.floor(a / 60), 2) + ':' + pad(a % 60, 2);
+    var off = t[8] || 0, a = abs(off);
+    return `${dateText(t)}T${pad(t[4], 2)}:${pad(t[5], 2)}:${pad(t[6], 2)}.${pad(t[7], 3)}${off < 0 ? '-' : '+'}${pad(floor(a / 60), 2)}:${pad(a % 60, 2)}`;
   }
   function formatDate(t, fmt) {
     var codes = { Y: pad(t[1], 4), y: pad(t[1] % 100, 2), m: pad(t[2], 2), n: String(t[2]), d: pad(t[3], 2),
       e: String(t[3]), H: pad(t[4], 2), M: pad(t[5], 2), S: pad(t[6], 2), b: MONTHS[t[2] - 1], '%': '%' };
-    return fmt.replace(/%([\s\S]?)/g, function (all, c) { return codes.hasOwnProperty(c) && c ? codes[c] : all; });
+    return fmt.replace(/%([\s\S]?)/g, (all, c) => codes.hasOwnProperty(c) && c ? codes[c] : all);
   }
   function clock(now) {
     if (now === undefined || now === null) now = new Date();
@@ -154,10 +144,10 @@ var ParExpr = (function () {
     var inClass = false, i, c, r;
     for (i = 0; i < pattern.length; i++) {
       c = pattern[i]; r = pattern.slice(i + 1);
-      if ((c === '\\' && /^[A-Za-z0-9]/.test(r) && 'dDwWsSbBntrfvux'.indexOf(r[0]) < 0) ||
-        (!inClass && ((c === '(' && r[0] === '?' && ':=!'.indexOf(r[1] || 'x') < 0) ||
+      if ((c === '\\' && /^[A-Za-z0-9]/.test(r) && !'dDwWsSbBntrfvux'.includes(r[0])) ||
+        (!inClass && ((c === '(' && r[0] === '?' && !':=!'.includes(r[1] || 'x')) ||
           (c === '[' && (r[0] === ']' || r.slice(0, 2) === '^]')) || (c === '{' && r[0] === ',')))) {
-        throw fail('regex', 'unsupported regex construct at ' + i + ': ' + pattern.slice(i, i + 3));
+        throw fail('regex', `unsupported regex construct at ${i}: ${pattern.slice(i, i + 3)}`);
       }
       if (c === '\\') { i++; continue; }
       inClass = (inClass && c !== ']') || (!inClass && c === '[');
@@ -167,20 +157,21 @@ var ParExpr = (function () {
 
   /* ---- functions: name -> [min args, max args, fn(ctx, ...values)] ---- */
   function nodes(v, name) {
-    if (!(v instanceof NodeSet)) throw fail('type', name + '() needs a node-set such as ${name}');
+    if (!isNS(v)) throw fail('type', name + '() needs a node-set such as ${name}');
     return v.values;
   }
+  const dot = (ctx, v) => v === undefined ? cur(ctx) : v;
   function cur(ctx) {
     if (ctx.current === null) throw fail('context', "no current value ('.') here");
     return ctx.current;
   }
   function choices(v) { return toStr(v).split(/[ \t\r\n]+/).filter(Boolean); }
   function chars(v) { return Array.from(toStr(v)); }
-  function safe(f) { return function (ctx, x) { return f(toNum(x)); }; }
+  function safe(f) { return (ctx, x) => f(toNum(x)); }
   function substr(ctx, s, start, end) {
     var c = chars(s), n = c.length, a = toInt(start), b = end === undefined ? n : toInt(end);
-    a = Math.max(0, Math.min(a < 0 ? a + n : a, n));
-    b = Math.max(0, Math.min(b < 0 ? b + n : b, n));
+    a = max(0, min(a < 0 ? a + n : a, n));
+    b = max(0, min(b < 0 ? b + n : b, n));
     return a < b ? c.slice(a, b).join('') : '';
   }
   function increment(s) {
@@ -191,85 +182,72 @@ var ParExpr = (function () {
   function round(ctx, x, digits) { // 2 args: half away from zero on the shortest decimal text
     var n = toNum(x);
     if (!isFinite(n)) return n;
-    if (digits === undefined) return Math.floor(n + 0.5);
+    if (digits === undefined) return floor(n + 0.5);
     var k = toNum(digits);
     if (k !== k) return NaN;
-    k = Math.max(-400, Math.min(400, Math.trunc(k)));
-    var parts = numStr(Math.abs(n)).split('.'), all = parts[0] + (parts[1] || ''), cut = parts[0].length + k;
+    k = max(-400, min(400, trunc(k)));
+    var parts = numStr(abs(n)).split('.'), all = parts[0] + (parts[1] || ''), cut = parts[0].length + k;
     if (cut >= all.length) return n;
     var keep = cut < 0 ? '' : all.slice(0, cut);
     if (cut >= 0 && all[cut] >= '5') keep = increment(keep);
     var v = Number((keep || '0') + 'e' + (-k));
     return n < 0 ? -v : v;
   }
-  function extreme(pick) {
-    return function (ctx) {
-      var nums = [], i;
-      for (i = 1; i < arguments.length; i++) {
-        var a = arguments[i];
-        (a instanceof NodeSet ? a.values : [a]).forEach(function (x) { nums.push(toNum(x)); });
-      }
-      return !nums.length || nums.some(function (n) { return n !== n; }) ? NaN : pick.apply(Math, nums);
-    };
-  }
+  const values = (a) => isNS(a) ? a.values : [a];
+  const extreme = (pick) => (ctx, ...args) => {
+    const nums = [].concat(...args.map(values)).map(toNum);
+    return !nums.length || nums.some((n) => n !== n) ? NaN : pick(...nums);
+  };
   function rnd(k) {
     var c = G.crypto;
-    return c && c.getRandomValues ? c.getRandomValues(new Uint32Array(1))[0] % k : Math.floor(Math.random() * k);
+    return c && c.getRandomValues ? c.getRandomValues(new Uint32Array(1))[0] % k : floor(Math.random() * k);
   }
-  function uuid(ctx, n) {
-    var abc = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789', s = '', i;
-    if (n === undefined) {
-      return 'xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx'.replace(/[xy]/g, function (ch) {
-        var r = rnd(16); return (ch === 'x' ? r : (r & 3) | 8).toString(16);
-      });
-    }
-    for (i = Math.max(0, toInt(n)); i > 0; i--) s += abc[rnd(62)];
+  function uuid(ctx, n) { // v4 UUID, or n random characters of [A-Za-z0-9]
+    if (n === undefined) return 'xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx'.replace(/[xy]/g, (c) => (c === 'x' ? rnd(16) : 8 + rnd(4)).toString(16));
+    let s = '';
+    for (let i = toInt(n); i > 0; i--) s += 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'[rnd(62)];
     return s;
   }
   var FUNCTIONS = {
-    'true': [0, 0, function () { return true; }],
-    'false': [0, 0, function () { return false; }],
-    'not': [1, 1, function (ctx, v) { return !toBool(v); }],
-    'boolean': [1, 1, function (ctx, v) { return toBool(v); }],
-    'string': [0, 1, function (ctx, v) { return toStr(v === undefined ? cur(ctx) : v); }],
-    'number': [0, 1, function (ctx, v) { return toNum(v === undefined ? cur(ctx) : v); }],
-    'int': [1, 1, safe(Math.trunc)],
-    'floor': [1, 1, safe(Math.floor)],
+    'true': [0, 0, () => true],
+    'false': [0, 0, () => false],
+    'not': [1, 1, (ctx, v) => !toBool(v)],
+    'boolean': [1, 1, (ctx, v) => toBool(v)],
+    'string': [0, 1, (ctx, v) => toStr(dot(ctx, v))],
+    'number': [0, 1, (ctx, v) => toNum(dot(ctx, v))],
+    'int': [1, 1, safe(trunc)],
+    'floor': [1, 1, safe(floor)],
     'ceiling': [1, 1, safe(Math.ceil)],
-    'abs': [1, 1, safe(Math.abs)],
+    'abs': [1, 1, safe(abs)],
     'round': [1, 2, round],
-    'pow': [2, 2, function (ctx, a, b) { return Math.pow(toNum(a), toNum(b)); }],
+    'pow': [2, 2, (ctx, a, b) => Math.pow(toNum(a), toNum(b))],
     'if': [3, 3, null], // lazy: see call()
-    'coalesce': [2, 2, function (ctx, a, b) { return toStr(a) || toStr(b); }],
-    'concat': [0, Infinity, function (ctx) {
-      return Array.prototype.slice.call(arguments, 1).map(function (a) {
-        return a instanceof NodeSet ? a.values.join('') : toStr(a);
-      }).join('');
-    }],
-    'join': [2, 2, function (ctx, sep, ns) { return nodes(ns, 'join').join(toStr(sep)); }],
-    'string-length': [0, 1, function (ctx, v) { return chars(v === undefined ? cur(ctx) : v).length; }],
+    'coalesce': [2, 2, (ctx, a, b) => toStr(a) || toStr(b)],
+    'concat': [0, Infinity, (ctx, ...args) => args.map((a) => isNS(a) ? a.values.join('') : toStr(a)).join('')],
+    'join': [2, 2, (ctx, sep, ns) => nodes(ns, 'join').join(toStr(sep))],
+    'string-length': [0, 1, (ctx, v) => chars(dot(ctx, v)).length],
     'substr': [2, 3, substr],
-    'contains': [2, 2, function (ctx, a, b) { return toStr(a).indexOf(toStr(b)) >= 0; }],
-    'starts-with': [2, 2, function (ctx, a, b) { return toStr(a).startsWith(toStr(b)); }],
-    'ends-with': [2, 2, function (ctx, a, b) { return toStr(a).endsWith(toStr(b)); }],
-    'regex': [2, 2, function (ctx, a, p) { return regex(toStr(p)).test(toStr(a)); }],
-    'selected': [2, 2, function (ctx, v, c) { return choices(v).indexOf(strip(toStr(c))) >= 0; }],
-    'count-selected': [1, 1, function (ctx, v) { return choices(v).length; }],
-    'selected-at': [2, 2, function (ctx, v, i) { var c = choices(v), k = toInt(i); return k >= 0 && k < c.length ? c[k] : ''; }],
-    'count': [1, 1, function (ctx, ns) { return nodes(ns, 'count').length; }],
-    'sum': [1, 1, function (ctx, ns) { return nodes(ns, 'sum').reduce(function (t, x) { return t + toNum(x); }, 0); }],
-    'min': [1, Infinity, extreme(Math.min)],
-    'max': [1, Infinity, extreme(Math.max)],
-    'position': [0, 1, function (ctx) {
+    'contains': [2, 2, (ctx, a, b) => toStr(a).includes(toStr(b))],
+    'starts-with': [2, 2, (ctx, a, b) => toStr(a).startsWith(toStr(b))],
+    'ends-with': [2, 2, (ctx, a, b) => toStr(a).endsWith(toStr(b))],
+    'regex': [2, 2, (ctx, a, p) => regex(toStr(p)).test(toStr(a))],
+    'selected': [2, 2, (ctx, v, c) => choices(v).includes(strip(toStr(c)))],
+    'count-selected': [1, 1, (ctx, v) => choices(v).length],
+    'selected-at': [2, 2, (ctx, v, i) => choices(v)[toInt(i)] || ''],
+    'count': [1, 1, (ctx, ns) => nodes(ns, 'count').length],
+    'sum': [1, 1, (ctx, ns) => nodes(ns, 'sum').reduce((t, x) => t + toNum(x), 0)],
+    'min': [1, Infinity, extreme(min)],
+    'max': [1, Infinity, extreme(max)],
+    'position': [0, 1, (ctx) => {
       if (ctx.position === null) throw fail('context', 'position(..) outside a repeat');
       return ctx.position;
     }],
-    'today': [0, 0, function (ctx) { return dateText(ctx.now); }],
-    'now': [0, 0, function (ctx) { return datetimeText(ctx.now); }],
-    'date': [1, 1, function (ctx, v) { var t = temporalArg(v); return t ? dateText(t) : ''; }],
-    'decimal-date-time': [1, 1, function (ctx, v) { return toNum(v); }],
-    'format-date': [2, 2, function (ctx, v, f) { var t = temporalArg(v); return t ? formatDate(t, toStr(f)) : ''; }],
-    'once': [1, 1, function (ctx, v) { return ctx.current ? ctx.current : v; }],
+    'today': [0, 0, (ctx) => dateText(ctx.now)],
+    'now': [0, 0, (ctx) => datetimeText(ctx.now)],
+    'date': [1, 1, (ctx, v) => (v = temporalArg(v)) ? dateText(v) : ''],
+    'decimal-date-time': [1, 1, (ctx, v) => toNum(v)],
+    'format-date': [2, 2, (ctx, v, f) => (v = temporalArg(v)) ? formatDate(v, toStr(f)) : ''],
+    'once': [1, 1, (ctx, v) => ctx.current ? ctx.current : v],
     'uuid': [0, 1, uuid]
   };
 
@@ -282,75 +260,72 @@ var ParExpr = (function () {
       for (k = 1; m[k] === undefined; k++);
       start = pos + /^[ \t\r\n]*/.exec(m[0])[0].length;
       var val = KINDS[k] === 'str' ? m[k].slice(1, -1) : m[k];
-      if (KINDS[k] === 'ref' && !/^[A-Za-z_][A-Za-z0-9_.\-]*$/.test(val)) throw fail('parse', 'invalid reference name ${' + val + '} at ' + start);
+      if (KINDS[k] === 'ref' && !/^[A-Za-z_][A-Za-z0-9_.\-]*$/.test(val)) throw fail('parse', `invalid reference name \${${val}} at ${start}`);
       tokens.push([KINDS[k], val, start]);
       if (KINDS[k] === 'end') return tokens;
       pos = TOKEN.lastIndex;
     }
   }
   function badChar(text, pos) {
-    while (' \t\r\n'.indexOf(text[pos]) >= 0) pos++;
+    while (' \t\r\n'.includes(text[pos])) pos++;
     if (text[pos] === "'" || text[pos] === '"') throw fail('parse', 'unterminated string at ' + pos);
     if (text.slice(pos, pos + 2) === '${') throw fail('parse', 'unterminated reference at ' + pos);
     throw fail('parse', "unexpected character '" + text[pos] + "' at " + pos);
   }
-  function show(t) { return t[0] === 'end' ? 'end of expression' : "'" + t[1] + "'"; }
-  function Parser(text) { this.t = tokenize(text); this.i = 0; }
-  Parser.prototype = {
-    peek: function () { return this.t[this.i]; },
-    take: function () { return this.t[this.i++]; },
-    isOp: function (v) { var t = this.peek(); return t[0] === 'op' && t[1] === v; },
-    expect: function (v) {
-      var t = this.take();
-      if (t[0] !== 'op' || t[1] !== v) throw fail('parse', "expected '" + v + "' at " + t[2] + ', found ' + show(t));
-    },
-    operator: function () {
-      var t = this.peek();
-      return t[0] === 'op' || (t[0] === 'name' && WORD_OPS.indexOf(t[1]) >= 0) ? t[1] : null;
-    },
-    binary: function (level) {
-      if (level === LEVELS.length) return this.unary();
-      var left = this.binary(level + 1);
-      while (LEVELS[level].indexOf(this.operator()) >= 0) left = ['bin', this.take()[1], left, this.binary(level + 1)];
+  function show(t) { return t[0] === 'end' ? 'end of expression' : `'${t[1]}'`; }
+  function parseTokens(text) { // one nested function per grammar rule
+    const t = tokenize(text);
+    let i = 0;
+    const peek = () => t[i], take = () => t[i++];
+    const isOp = (v) => t[i][0] === 'op' && t[i][1] === v;
+    const operator = () => t[i][0] === 'op' || (t[i][0] === 'name' && WORD_OPS.includes(t[i][1])) ? t[i][1] : null;
+    function expect(v) {
+      const k = take();
+      if (k[0] !== 'op' || k[1] !== v) throw fail('parse', `expected '${v}' at ${k[2]}, found ${show(k)}`);
+    }
+    function binary(level) {
+      if (level === LEVELS.length) return unary();
+      let left = binary(level + 1);
+      while (LEVELS[level].includes(operator())) left = ['bin', take()[1], left, binary(level + 1)];
       return left;
-    },
-    unary: function () {
-      if (this.operator() === '-') { this.take(); return ['neg', this.unary()]; }
-      return this.primary();
-    },
-    primary: function () {
-      var t = this.take(), k = t[0], v = t[1], node;
-      if (k === 'num') return ['num', Number(v)];
-      if (k === 'str' || k === 'ref') return [k, v];
-      if (k === 'name' && this.isOp('(')) return this.call(v, t[2]);
-      if (k === 'op' && v === '(') { node = this.binary(0); this.expect(')'); return node; }
-      if (k === 'op' && v === '.') return ['cur'];
-      if (k === 'name') throw fail('parse', "bare name '" + v + "' at " + t[2] + ' (a question is ${' + v + '})');
-      if (k === 'op' && v === '..') throw fail('parse', "'..' is only allowed as position(..) at " + t[2]);
-      throw fail('parse', 'unexpected ' + show(t) + ' at ' + t[2]);
-    },
-    call: function (name, pos) {
-      var args = [];
-      this.take();
-      if (!this.isOp(')')) {
-        args.push(this.argument(name));
-        while (this.isOp(',')) { this.take(); args.push(this.argument(name)); }
+    }
+    function unary() {
+      if (operator() !== '-') return primary();
+      take();
+      return ['neg', unary()];
+    }
+    function primary() {
+      const k = take(), [kind, v, pos] = k;
+      if (kind === 'num') return ['num', Number(v)];
+      if (kind === 'str' || kind === 'ref') return [kind, v];
+      if (kind === 'name' && isOp('(')) return call(v, pos);
+      if (kind === 'op' && v === '(') { const node = binary(0); expect(')'); return node; }
+      if (kind === 'op' && v === '.') return ['cur'];
+      if (kind === 'name') throw fail('parse', `bare name '${v}' at ${pos} (a question is \${${v}})`);
+      if (kind === 'op' && v === '..') throw fail('parse', `'..' is only allowed as position(..) at ${pos}`);
+      throw fail('parse', `unexpected ${show(k)} at ${pos}`);
+    }
+    function call(name, pos) {
+      const args = [];
+      const argument = () => name === 'position' && isOp('..') ? (take(), ['parent']) : binary(0);
+      take();
+      if (!isOp(')')) {
+        args.push(argument());
+        while (isOp(',')) { take(); args.push(argument()); }
       }
-      this.expect(')');
+      expect(')');
       checkCall(name, args, pos);
       return ['call', name, args];
-    },
-    argument: function (name) {
-      if (name === 'position' && this.isOp('..')) { this.take(); return ['parent']; }
-      return this.binary(0);
     }
-  };
+    const node = binary(0), k = peek();
+    if (k[0] !== 'end') throw fail('parse', `unexpected ${show(k)} at ${k[2]}`);
+    return node;
+  }
   function checkCall(name, args, pos) {
     var f = FUNCTIONS.hasOwnProperty(name) ? FUNCTIONS[name] : null;
-    if (!f) throw fail('unknown_function', 'unknown function ' + name + '() at ' + pos);
+    if (!f) throw fail('unknown_function', `unknown function ${name}() at ${pos}`);
     if (args.length < f[0] || args.length > f[1]) {
-      throw fail('arity', name + '() takes ' + f[0] + (f[1] === f[0] ? '' : ' to ' + (f[1] === Infinity ? 'any' : f[1])) +
-        ' arguments, got ' + args.length + ' at ' + pos);
+      throw fail('arity', `${name}() takes ${f[0]}${f[1] === f[0] ? '' : ' to ' + f[1]} arguments, got ${args.length} at ${pos}`);
     }
     if (name === 'position' && args.length && args[0][0] !== 'parent') throw fail('parse', "position() only accepts '..' at " + pos);
     if (name === 'regex' && args[1][0] === 'str') regex(args[1][1]);
@@ -359,8 +334,7 @@ var ParExpr = (function () {
   function parse(expr) {
     if (typeof expr !== 'string') throw fail('parse', 'expression must be text');
     if (cache.has(expr)) return cache.get(expr);
-    var p = new Parser(nfc(expr)), node = p.binary(0), t = p.peek();
-    if (t[0] !== 'end') throw fail('parse', 'unexpected ' + show(t) + ' at ' + t[2]);
+    const node = parseTokens(nfc(expr));
     if (cache.size > 2000) cache.clear();
     cache.set(expr, node);
     return node;
@@ -368,7 +342,7 @@ var ParExpr = (function () {
   function references(expr) {
     var names = [];
     (function walk(n) {
-      if (n[0] === 'ref' && names.indexOf(n[1]) < 0) names.push(n[1]);
+      if (n[0] === 'ref' && !names.includes(n[1])) names.push(n[1]);
       if (n[0] === 'neg') walk(n[1]);
       if (n[0] === 'bin') { walk(n[2]); walk(n[3]); }
       if (n[0] === 'call') n[2].forEach(walk);
@@ -378,37 +352,35 @@ var ParExpr = (function () {
 
   /* ---- evaluation context: answers tree, '.', repeat path, clock ---- */
   function isGroup(v) { return v !== null && typeof v === 'object' && !Array.isArray(v); }
-  function collect(node, name, path, out) {
-    var found = false;
-    Object.keys(node).forEach(function (key) {
-      var val = node[key], on, list;
+  function collect(node, name, path, out) { // values of name under node; true if found
+    let found = false;
+    for (const [key, val] of Object.entries(node)) {
       if (key === name) {
         found = true;
-        if (Array.isArray(val)) val.forEach(function () { out.push(''); });
-        else out.push(isGroup(val) ? '' : answer(val));
+        out.push(...(Array.isArray(val) ? val.map(() => '') : [isGroup(val) ? '' : answer(val)]));
       } else if (isGroup(val)) {
         found = collect(val, name, path, out) || found;
       } else if (Array.isArray(val)) {
-        on = path.length > 0 && path[0][0] === key;
-        list = on ? val.slice(path[0][1], path[0][1] + 1) : val;
-        list.forEach(function (inst) { found = collect(inst, name, on ? path.slice(1) : [], out) || found; });
+        const on = path.length > 0 && path[0][0] === key;
+        for (const inst of on ? val.slice(path[0][1], path[0][1] + 1) : val) {
+          found = collect(inst, name, on ? path.slice(1) : [], out) || found;
+        }
       }
-    });
+    }
     return found;
   }
   function findRepeat(node, name) {
-    var keys = Object.keys(node), i, hit;
-    for (i = 0; i < keys.length; i++) {
-      if (keys[i] === name && Array.isArray(node[keys[i]])) return node[keys[i]];
-      if (isGroup(node[keys[i]]) && (hit = findRepeat(node[keys[i]], name))) return hit;
+    for (const [key, val] of Object.entries(node)) {
+      const hit = key === name && Array.isArray(val) ? val : isGroup(val) && findRepeat(val, name);
+      if (hit) return hit;
     }
     return null;
   }
   function context(answers, o) {
-    var path = (o.repeat_path || []).map(function (s) { return [s[0], Math.trunc(s[1])]; }), node = answers;
-    path.forEach(function (s) {
+    var path = (o.repeat_path || []).map((s) => [s[0], trunc(s[1])]), node = answers;
+    path.forEach((s) => {
       var list = findRepeat(node, s[0]);
-      if (!list || !(s[1] >= 0 && s[1] < list.length)) throw fail('context', 'no repeat instance ' + s[0] + '[' + s[1] + '] (0-based)');
+      if (!list || !(s[1] >= 0 && s[1] < list.length)) throw fail('context', `no repeat instance ${s[0]}[${s[1]}] (0-based)`);
       node = list[s[1]];
     });
     return { answers: answers, path: path, fields: o.fields || null, now: clock(o.now),
@@ -417,8 +389,8 @@ var ParExpr = (function () {
   }
   function resolve(ctx, name) {
     var out = [];
-    if (!collect(ctx.answers, name, ctx.path, out) && !(ctx.fields && ctx.fields.indexOf(name) >= 0)) {
-      throw fail('unknown_reference', 'unknown question ${' + name + '}');
+    if (!collect(ctx.answers, name, ctx.path, out) && !(ctx.fields && ctx.fields.includes(name))) {
+      throw fail('unknown_reference', `unknown question \${${name}}`);
     }
     return new NodeSet(out);
   }
@@ -437,17 +409,17 @@ var ParExpr = (function () {
   }
   function call(name, args, ctx) {
     if (name === 'if') return ev(toBool(ev(args[0], ctx)) ? args[1] : args[2], ctx);
-    return FUNCTIONS[name][2].apply(null, [ctx].concat(args.map(function (a) { return ev(a, ctx); })));
+    return FUNCTIONS[name][2](ctx, ...args.map((a) => ev(a, ctx)));
   }
   var ARITH = {
-    '+': function (x, y) { return x + y; }, '-': function (x, y) { return x - y; },
-    '*': function (x, y) { return x * y; }, 'div': function (x, y) { return x / y; },
-    'mod': function (x, y) { return x % y; }
+    '+': (x, y) => x + y, '-': (x, y) => x - y,
+    '*': (x, y) => x * y, 'div': (x, y) => x / y,
+    'mod': (x, y) => x % y
   };
   var REL = {
-    '=': function (x, y) { return x === y; }, '!=': function (x, y) { return x !== y; },
-    '<': function (x, y) { return x < y; }, '<=': function (x, y) { return x <= y; },
-    '>': function (x, y) { return x > y; }, '>=': function (x, y) { return x >= y; }
+    '=': (x, y) => x === y, '!=': (x, y) => x !== y,
+    '<': (x, y) => x < y, '<=': (x, y) => x <= y,
+    '>': (x, y) => x > y, '>=': (x, y) => x >= y
   };
   function binary(op, left, right, ctx) {
     if (op === 'and' || op === 'or') {
@@ -459,10 +431,9 @@ var ParExpr = (function () {
   }
   function compare(op, a, b) { // XPath 1.0 section 3.4; node-sets compared existentially
     var ta = typeof a, tb = typeof b;
-    if (a instanceof NodeSet || b instanceof NodeSet) {
+    if (isNS(a) || isNS(b)) {
       if (ta === 'boolean' || tb === 'boolean') return compare(op, toBool(a), toBool(b));
-      var xs = a instanceof NodeSet ? a.values : [a], ys = b instanceof NodeSet ? b.values : [b];
-      return xs.some(function (x) { return ys.some(function (y) { return compare(op, x, y); }); });
+      return values(a).some((x) => values(b).some((y) => compare(op, x, y)));
     }
     if (op === '=' || op === '!=') {
       if (ta === 'boolean' || tb === 'boolean') return REL[op](toBool(a), toBool(b));
@@ -474,11 +445,11 @@ var ParExpr = (function () {
 
   function evaluate(expr, answers, options) {
     var ctx = context(answers || {}, options || {}), v = ev(parse(expr), ctx);
-    return v instanceof NodeSet ? toStr(v) : v;
+    return isNS(v) ? toStr(v) : v;
   }
   return {
     evaluate: evaluate, parse: parse, references: references,
-    validate: function (expr) { parse(expr); },
+    validate: (expr) => { parse(expr); },
     toStr: toStr, toNum: toNum, toBool: toBool, NodeSet: NodeSet, FUNCTIONS: FUNCTIONS
   };
 })();
