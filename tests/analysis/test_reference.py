@@ -18,12 +18,12 @@ def digits(value: float, printed: float) -> bool:
     """True when ``value`` agrees with R's printed figure to its last printed digit.
 
     R prints 5 significant digits (integers in full): the value must lie within
-    half a unit of the last digit, with a slack of 1e-6 relative for values on a
-    rounding boundary (the post-stratified SE of api00 is 23.920486 here, R
+    half a unit of the last digit, widened by 5% of that half unit for values on
+    a rounding boundary (the post-stratified SE of api00 is 23.920486 here, R
     prints 23.921: 1.4e-5 below the boundary 23.9205).
     """
     decimals = max(0, 4 - len(str(int(abs(printed)))) + 1) if abs(printed) < 1e5 else 0
-    return abs(value - printed) <= 0.5 * 10.0**-decimals + 1e-6 * abs(printed)
+    return abs(value - printed) <= 0.525 * 10.0**-decimals
 
 
 # (design fixture, statistic, variable, estimate, se)
