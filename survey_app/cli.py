@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from survey_app.extensions import db
@@ -73,6 +73,7 @@ def user_create(username, role, unit_code, full_name, password):
 
 
 @click.command("demo")
+@with_appcontext
 @click.option("--seed", default=2024, show_default=True, help="Seed of the synthetic answers.")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has data.")
 def demo_command(seed, if_empty):

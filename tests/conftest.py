@@ -151,6 +151,9 @@ class AuthActions:
         return self._client.post("/login", data={"username": username, "password": password,
                                                  "csrf_token": token})
 
+    def csrf(self, path: str) -> str:
+        return csrf_token(self._client, path)
+
     def logout(self):
         token = csrf_token(self._client, "/")
         return self._client.post("/logout", data={"csrf_token": token})

@@ -1,5 +1,6 @@
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from survey_app.i18n import lazy_gettext as _l
@@ -18,7 +19,7 @@ class UserForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[
         DataRequired(message=_l("Enter a password.")),
         Length(min=10, message=_l("A password has at least 10 characters."))])
-    role = SelectField(_l("Role"), choices=[(r.value, r.value) for r in Role],
+    role = SelectField(_l("Role"), choices=[SelectChoice(r.value) for r in Role],
                        validators=[DataRequired(message=_l("Choose a role."))])
     unit_code = StringField(_l("Unit code (empty: the whole province)"), validators=[
         Optional(), Length(max=32)])

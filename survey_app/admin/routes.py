@@ -1,6 +1,7 @@
 """Administrators' pages: people and roles, units, frameworks and questionnaires."""
 from flask import flash, redirect, render_template, url_for
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from survey_app import queries
 from survey_app.access import roles_required
@@ -28,7 +29,7 @@ def index():
 
 def _user_form() -> UserForm:
     form = UserForm()
-    form.role.choices = [(r.value, role_label(r)) for r in Role]
+    form.role.choices = [SelectChoice(r.value, role_label(r)) for r in Role]
     return form
 
 

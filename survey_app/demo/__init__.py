@@ -93,7 +93,8 @@ def _enumerator_for(users: dict[str, User], units, province_code: str):
     return choose
 
 
-def _truth(document: dict) -> dict[str, float]:
+def unit_truth(document: dict) -> dict[str, float]:
+    """Each unit's ``pct_satisfied`` from the province file's ``demo_truth``."""
     return {str(row["unit"]): float(row["pct_satisfied"]) for row in document["demo_truth"]["units"]}
 
 
@@ -149,9 +150,9 @@ def load_demo(seed: int = 2024, progress=None) -> list[tuple[str, str, str]]:
         users = _create_users(units, code)
         campaign = _campaign(units, framework, versions, code)
         db.session.flush()
-        truth, populations = _truth(document), _populations(document, units)
+        truth, populations = unit_truth(document), _populations(document, units)
         sample, cases, submissions = collection.draw_sample(
-            rng, campaign, campaign.units, truth, populations, _enumerator_for(users, units, code),
+            rng, campaign, campaign.units, document["demo_truth"], populations, _enumerator_for(users, units, code),
             versions["citizens"], progress)
         db.session.add(sample)
         db.session.add_all(s for _, s in submissions)

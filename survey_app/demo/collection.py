@@ -56,7 +56,7 @@ def _other_answers(rng, answers: dict[str, str]) -> dict[str, str]:
 
 def _submission(rng, case, unit_code, base_pct, population, village_effect, context) -> Submission:
     group = model.draw_respondent_group(rng, population)
-    answers = model.draw_satisfaction(rng, base_pct, group, village_effect)
+    answers = model.draw_satisfaction(rng, base_pct, group, village_effect, context["truth"])
     answers.update(_other_answers(rng, answers))
     answers.update(sex=model.SEX_CODE[group[0]], age_group=group[1], unit_code=unit_code)
     start = context["start"] + timedelta(days=int(rng.integers(0, 40)), minutes=int(rng.integers(0, 600)))
@@ -72,6 +72,7 @@ def _submission(rng, case, unit_code, base_pct, population, village_effect, cont
 
 
 def draw_sample(rng, campaign, campaign_units, truth, populations, enumerators, version, progress):
+    """``truth`` is the province file's ``demo_truth`` block."""
     """Create the sample list, its cases and visits, and a submission for every completed case."""
     sample = SampleList(campaign_id=campaign.id, name="Mẫu khảo sát người dân năm 2024",
                         method="stratified_cluster",
@@ -79,6 +80,7 @@ def draw_sample(rng, campaign, campaign_units, truth, populations, enumerators, 
                                     "villages_per_unit": VILLAGES_PER_UNIT,
                                     "cases_per_village": CASES_PER_VILLAGE})
     cases, submissions = [], []
+    base = {str(row["unit"]): float(row["pct_satisfied"]) for row in truth["units"]}
     start = datetime(2024, 8, 1, 8, 0, tzinfo=ICT)
     with progress(campaign_units, label="Demo submissions") as bar:
         for cu in bar:
@@ -88,7 +90,8 @@ def draw_sample(rng, campaign, campaign_units, truth, populations, enumerators, 
             per_village = CASES_PER_VILLAGE[cu.framework_level]
             enumerator = enumerators(unit)
             context = {"campaign": campaign, "version": version, "enumerator": enumerator,
-                       "device": f"demo-device-{enumerator.username}", "start": start}
+                       "device": f"demo-device-{enumerator.username}", "start": start,
+                       "truth": truth}
             for v in range(VILLAGES_PER_UNIT):
                 village = f"{unit.code}-V{v + 1}"
                 effect = rng.normal(0, model.VILLAGE_SD)
@@ -103,6 +106,6 @@ def draw_sample(rng, campaign, campaign_units, truth, populations, enumerators, 
                                                   at=start + timedelta(days=int(rng.integers(0, 40))))]
                     cases.append(case)
                     if case.status is CaseStatus.COMPLETED:
-                        submissions.append((case, _submission(rng, case, unit.code, truth[unit.code],
+                        submissions.append((case, _submission(rng, case, unit.code, base[unit.code],
                                                               population, effect, context)))
     return sample, cases, submissions

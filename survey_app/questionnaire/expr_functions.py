@@ -8,10 +8,10 @@ Value model
 An evaluated value is one of ``str``, ``float``, ``bool`` or ``NodeSet``
 (the answers a ``${name}`` reference selects, as strings).  There is no date
 type: date functions return ISO strings ('YYYY-MM-DD', or
-'YYYY-MM-DDTHH:MM:SS.sssÂ±HH:MM' for now()), and numeric contexts convert ISO
+'YYYY-MM-DDTHH:MM:SS.sss+HH:MM' for now()), and numeric contexts convert ISO
 date / datetime / time strings to days (see ``to_number``).
 
-Conversions (XPath 1.0 Â§4, with JavaRosa's node-set unpacking):
+Conversions (XPath 1.0 section 4, with JavaRosa's node-set unpacking):
 
 * ``to_string``: bool -> 'true'/'false'; number -> ``number_to_string``;
   node-set -> value of its first node, '' when empty.
@@ -31,6 +31,7 @@ import re
 import string as _string
 import unicodedata
 import uuid as uuid_lib
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 WS = ' \t\r\n'
@@ -172,13 +173,11 @@ def _days_in_month(y, mo):
 
 
 def days_from_civil(y, mo, d):
-    from datetime import date
     return date(y, mo, d).toordinal() - _EPOCH_ORDINAL
 
 
 def civil_from_days(days):
     """Integer days since 1970-01-01 -> (y, mo, d); 'type' error out of 1..9999."""
-    from datetime import date
     ordinal = days + _EPOCH_ORDINAL
     if not 1 <= ordinal <= 3652059:
         raise ExpressionError('type', 'date out of range')
@@ -247,6 +246,7 @@ def format_date(t, fmt):
 # ---------------------------------------------------------------- regex
 
 _ESCAPES = set('dDwWsSbBntrfvux')
+_HEX = re.compile('[0-9A-Fa-f]+')
 
 
 def compile_regex(pattern):
@@ -261,23 +261,41 @@ def compile_regex(pattern):
 def _portable(pattern):
     """Refuse constructs outside the subset; translate '$' to '\\Z' (JS '$'
     never matches before a final newline)."""
-    out, i, in_class = [], 0, False
+    out, i, in_class, class_start = [], 0, False, 0
     while i < len(pattern):
-        c, rest = pattern[i], pattern[i + 1:]
-        bad = ((c == '\\' and rest[:1].isascii() and rest[:1].isalnum() and rest[:1] not in _ESCAPES)
-               or (not in_class and c == '(' and rest[:1] == '?' and rest[1:2] not in (':', '=', '!'))
-               or (not in_class and c == '[' and (rest[:1] == ']' or rest[:2] == '^]'))
-               or (not in_class and c == '{' and rest[:1] == ','))
-        if bad:
+        c = pattern[i]
+        if _refused(pattern, i, in_class, class_start):
             raise ExpressionError('regex', f'unsupported regex construct at {i}: {pattern[i:i + 3]!r}')
         if c == '\\':
             out.append(pattern[i:i + 2])
             i += 2
             continue
+        if not in_class and c == '[':
+            class_start = i + (2 if pattern[i + 1:i + 2] == '^' else 1)
         in_class = (in_class and c != ']') or (not in_class and c == '[')
         out.append('\\Z' if c == '$' and not in_class else c)
         i += 1
     return ''.join(out)
+
+
+def _refused(p, i, in_class, class_start):
+    """Constructs Python and JavaScript read differently (or only one accepts):
+    unknown letter escapes, backreferences, short \\x/\\u, ranges with a class
+    escape, nested-set syntax, (? forms other than (?: (?= (?!, empty classes,
+    '{,n}' and possessive quantifiers."""
+    c, rest = p[i], p[i + 1:]
+    if c == '\\':
+        e = rest[:1]
+        width = {'x': 2, 'u': 4}.get(e, 0)
+        return ((e.isascii() and e.isalnum() and e not in _ESCAPES)
+                or (width and len((_HEX.match(rest[1:1 + width]) or [''])[0]) < width)
+                or (in_class and e in 'dDwWsS' and e != '' and (
+                    (p[i - 1] == '-' and i - 1 > class_start) or (rest[1:2] == '-' and rest[2:3] != ']'))))
+    if in_class:
+        return c == '[' or (c in '-&~|' and rest[:1] == c)
+    return ((c == '(' and rest[:1] == '?' and rest[1:2] not in (':', '=', '!'))
+            or (c == '[' and (rest[:1] == ']' or rest[:2] == '^]'))
+            or (c == '{' and rest[:1] == ',') or (c in '*+?}' and rest[:1] == '+'))
 
 
 @functools.lru_cache(maxsize=256)
@@ -344,7 +362,10 @@ def _round(ctx, x, digits=None):
 
 def _safe(op):
     """Wrap a math function so NaN and infinities pass through (no exceptions)."""
-    return lambda ctx, x: (lambda n: n if n != n or math.isinf(n) else float(op(n)))(to_number(x))
+    def fn(ctx, x):
+        n = to_number(x)
+        return n if n != n or math.isinf(n) else float(op(n))
+    return fn
 
 
 def _pow(ctx, a, b):

@@ -51,7 +51,7 @@ becomes the string of its first node.  Conversions and dates: see
 ``expr_functions``.  ``now`` is an aware datetime or an ISO datetime string
 (no offset = UTC), default: the local time; today() is its date in its offset.
 All text (expression and answers) is NFC-normalised; string-length() and
-substr() count code points, so string-length('Nguyá»n') is 6.
+substr() count code points, so string-length('Nguyễn') is 6.
 
 Regex subset (identical in Python ``re`` with re.ASCII and JS ``RegExp``
 without flags): literals, '.', classes '[a-z]' '[^0-9]' (not '[]' or '[^]'),

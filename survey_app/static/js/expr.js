@@ -73,17 +73,13 @@ var ParExpr = (function () {
     return y >= 1 && mo >= 1 && mo <= 12 && d >= 1 && d <= monthDays(y, mo) && h < 24 && mi < 60 && sec < 60 &&
       off !== false ? [['date', 'datetime', 'time'][i], y, mo, d, h, mi, sec, +((g[3] || '') + '000').slice(0, 3), off] : null;
   }
-  function offsetMinutes(text) {
-    if (!text) return null;
-    if (text === 'Z') return 0;
-    var d = text.slice(1).replace(':', ''), h = +d.slice(0, 2), m = +(d.slice(2) || 0);
-    if (h > 23 || m > 59) return false;
-    return (h * 60 + m) * (text[0] === '-' ? -1 : 1);
+  function offsetMinutes(text) { // 'Z' / '+07:00' / '-0530' / '+07' -> minutes; null if absent; false if bad
+    if (!text || text === 'Z') return text ? 0 : null;
+    const d = text.slice(1).replace(':', ''), h = +d.slice(0, 2), m = +d.slice(2);
+    return h > 23 || m > 59 ? false : (h * 60 + m) * (text[0] === '-' ? -1 : 1);
   }
-  function monthDays(y, m) {
-    if (m === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
-    return [4, 6, 9, 11].includes(m) ? 30 : 31;
-  }
+  // day 0 of the next month; Date.UTC maps years 0-99 to 19xx, which keeps the same leap years for 1-99
+  const monthDays = (y, m) => new Date(Date.UTC(y, m, 0)).getUTCDate();
   function daysFromCivil(y, m, d) { // setUTCFullYear: no 1900 offset for years < 100
     const t = new Date(0);
     t.setUTCFullYear(y, m - 1, d);
@@ -140,16 +136,25 @@ var ParExpr = (function () {
   }
 
   /* ---- regex: the portable subset documented in expressions.py ---- */
-  function regex(pattern) {
-    var inClass = false, i, c, r;
-    for (i = 0; i < pattern.length; i++) {
-      c = pattern[i]; r = pattern.slice(i + 1);
-      if ((c === '\\' && /^[A-Za-z0-9]/.test(r) && !'dDwWsSbBntrfvux'.includes(r[0])) ||
-        (!inClass && ((c === '(' && r[0] === '?' && !':=!'.includes(r[1] || 'x')) ||
-          (c === '[' && (r[0] === ']' || r.slice(0, 2) === '^]')) || (c === '{' && r[0] === ',')))) {
-        throw fail('regex', `unsupported regex construct at ${i}: ${pattern.slice(i, i + 3)}`);
-      }
+  function refused(p, i, inClass, start) { // mirror of expr_functions._refused
+    const c = p[i], r = p.slice(i + 1), e = r[0] || '';
+    if (c === '\\') {
+      const w = e === 'x' ? 2 : e === 'u' ? 4 : 0;
+      return (/^[A-Za-z0-9]$/.test(e) && !'dDwWsSbBntrfvux'.includes(e)) ||
+        (w > 0 && !new RegExp(`^[0-9A-Fa-f]{${w}}`).test(r.slice(1))) ||
+        (inClass && e !== '' && 'dDwWsS'.includes(e) && ((p[i - 1] === '-' && i - 1 > start) || (r[1] === '-' && r[2] !== ']')));
+    }
+    if (inClass) return c === '[' || ('-&~|'.includes(c) && e === c);
+    return (c === '(' && e === '?' && !':=!'.includes(r[1] || 'x')) || (c === '[' && (e === ']' || r.slice(0, 2) === '^]')) ||
+      (c === '{' && e === ',') || ('*+?}'.includes(c) && e === '+');
+  }
+  function regex(pattern) { // the portable subset documented in expressions.py
+    let inClass = false, start = 0;
+    for (let i = 0; i < pattern.length; i++) {
+      const c = pattern[i];
+      if (refused(pattern, i, inClass, start)) throw fail('regex', `unsupported regex construct at ${i}: ${pattern.slice(i, i + 3)}`);
       if (c === '\\') { i++; continue; }
+      if (!inClass && c === '[') start = i + (pattern[i + 1] === '^' ? 2 : 1);
       inClass = (inClass && c !== ']') || (!inClass && c === '[');
     }
     try { return new RegExp(pattern); } catch (e) { throw fail('regex', 'invalid regex: ' + e.message); }
