@@ -54,14 +54,17 @@ All text (expression and answers) is NFC-normalised; string-length() and
 substr() count code points, so string-length('Nguyễn') is 6.
 
 Regex subset (identical in Python ``re`` with re.ASCII and JS ``RegExp``
-without flags): literals, '.', classes '[a-z]' '[^0-9]' (not '[]' or '[^]'),
-\\d \\D \\w \\W \\b \\B (ASCII), \\n \\t \\r \\f \\v \\xHH \\uHHHH, escaped
+without flags): literals, '.', classes '[a-z]' '[^0-9]' '[\\w.-]', \\d \\D
+\\w \\W \\b \\B (ASCII), \\n \\t \\r \\f \\v \\xHH \\uHHHH, escaped
 punctuation, ^ $ (whole string; '$' never matches before a final newline),
 groups ( ) (?: ) and lookaheads (?= ) (?! ), alternation |, quantifiers
-* + ? {n} {n,} {n,m} and their lazy '?' forms.  Refused ('regex' error):
-other (? forms, backreferences and unknown letter escapes, '{,n}'.  \\s is
-allowed but matches only ASCII whitespace in Python.  regex() searches (use ^$
-to anchor) as JavaRosa's find() does.
+* + ? {n} {n,} {n,m} and their lazy '?' forms.  Refused with a 'regex' error
+(at parse time for a literal pattern): other (? forms (lookbehind, named
+groups, inline flags), backreferences, unknown letter escapes, short \\x/\\u,
+'[]' '[^]', '{,n}', possessive quantifiers (a++ a*+ a{2}+), a range with a
+class escape ('[a-\\d]'), '[' '--' '&&' '~~' '||' inside a class.  \\s is
+allowed but matches only ASCII whitespace in Python; do not rely on '.'
+matching '\\r'.  regex() searches (anchor with ^ $), as JavaRosa's find().
 """
 import datetime as _dt
 import functools

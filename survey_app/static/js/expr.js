@@ -23,10 +23,10 @@ var ParExpr = (function () {
   const { floor, max, min, trunc, abs } = Math;
   const isNS = (v) => v instanceof NodeSet;
 
-  function fail(code, message) { var e = new Error(code + ': ' + message); e.code = code; e.detail = message; return e; }
+  const fail = (code, detail) => Object.assign(new Error(`${code}: ${detail}`), { code, detail });
   function NodeSet(values) { this.values = values; }
-  function nfc(s) { return s.normalize('NFC'); }
-  function strip(s) { return s.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, ''); }
+  const nfc = (s) => s.normalize('NFC');
+  const strip = (s) => s.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
   const pad = (n, w) => String(n).padStart(w, '0');
 
   /* ---- conversions (XPath 1.0 section 4, JavaRosa node-set unpacking) ---- */
@@ -38,30 +38,15 @@ var ParExpr = (function () {
     return (n < 0 ? '-' : '') + (p <= 0 ? '0.' + '0'.repeat(-p) + d : p >= d.length ? d + '0'.repeat(p - d.length)
       : d.slice(0, p) + '.' + d.slice(p));
   }
-  function toStr(v) {
-    if (typeof v === 'string') return v;
-    if (typeof v === 'boolean') return v ? 'true' : 'false';
-    if (typeof v === 'number') return numStr(v);
-    return v.values.length ? v.values[0] : '';
-  }
+  const toStr = (v) => typeof v === 'number' ? numStr(v) : isNS(v) ? (v.values.length ? v.values[0] : '') : String(v);
   function toNum(v) {
-    if (typeof v === 'boolean') return v ? 1 : 0;
-    if (typeof v === 'number') return v;
-    var s = toStr(v), m = NUM_RE.exec(s), t;
-    if (m) return Number(m[1]);
-    t = parseTemporal(strip(s));
-    return t ? temporalDays(t) : NaN;
+    if (typeof v === 'boolean' || typeof v === 'number') return +v;
+    const s = toStr(v), m = NUM_RE.exec(s), t = !m && parseTemporal(strip(s));
+    return m ? +m[1] : t ? temporalDays(t) : NaN;
   }
-  function toBool(v) {
-    if (typeof v === 'boolean') return v;
-    if (typeof v === 'number') return !(v === 0 || v !== v);
-    return toStr(v) !== '';
-  }
+  const toBool = (v) => typeof v === 'boolean' || typeof v === 'number' ? !!v : toStr(v) !== '';
   const toInt = (v) => (v = toNum(v)) !== v ? 0 : max(-1e9, min(1e9, trunc(v)));
-  function answer(v) {
-    if (v === null || v === undefined) return '';
-    return typeof v === 'number' || typeof v === 'boolean' ? toStr(v) : nfc(String(v));
-  }
+  const answer = (v) => v === null || v === undefined ? '' : typeof v === 'number' ? numStr(v) : nfc(String(v));
 
   /* ---- dates: no date type; ISO strings, days since 1970-01-01 as numbers ---- */
   function parseTemporal(s) { // -> [kind, y, mo, d, h, mi, s, ms, offset minutes | null] or null
@@ -113,25 +98,22 @@ var ParExpr = (function () {
     if (n === Infinity || n === -Infinity) throw fail('type', 'date out of range');
     return n !== n ? null : fieldsFromDays(n);
   }
-  const dateText = (t) => `${pad(t[1], 4)}-${pad(t[2], 2)}-${pad(t[3], 2)}`;
+  function formatDate(t, fmt) { // %Y %y %m %n %d %e %H %M %S %b %%; other codes kept as they are
+    const codes = { Y: pad(t[1], 4), y: pad(t[1] % 100, 2), m: pad(t[2], 2), n: t[2], d: pad(t[3], 2),
+      e: t[3], H: pad(t[4], 2), M: pad(t[5], 2), S: pad(t[6], 2), b: MONTHS[t[2] - 1], '%': '%' };
+    return fmt.replace(/%([\s\S]?)/g, (all, c) => c && codes.hasOwnProperty(c) ? codes[c] : all);
+  }
+  const dateText = (t) => formatDate(t, '%Y-%m-%d');
   function datetimeText(t) {
-    var off = t[8] || 0, a = abs(off);
-    return `${dateText(t)}T${pad(t[4], 2)}:${pad(t[5], 2)}:${pad(t[6], 2)}.${pad(t[7], 3)}${off < 0 ? '-' : '+'}${pad(floor(a / 60), 2)}:${pad(a % 60, 2)}`;
+    const off = t[8] || 0, a = abs(off);
+    return formatDate(t, `%Y-%m-%dT%H:%M:%S.${pad(t[7], 3)}${off < 0 ? '-' : '+'}`) + pad(floor(a / 60), 2) + ':' + pad(a % 60, 2);
   }
-  function formatDate(t, fmt) {
-    var codes = { Y: pad(t[1], 4), y: pad(t[1] % 100, 2), m: pad(t[2], 2), n: String(t[2]), d: pad(t[3], 2),
-      e: String(t[3]), H: pad(t[4], 2), M: pad(t[5], 2), S: pad(t[6], 2), b: MONTHS[t[2] - 1], '%': '%' };
-    return fmt.replace(/%([\s\S]?)/g, (all, c) => codes.hasOwnProperty(c) && c ? codes[c] : all);
-  }
-  function clock(now) {
-    if (now === undefined || now === null) now = new Date();
-    if (now instanceof Date) {
-      return ['datetime', now.getFullYear(), now.getMonth() + 1, now.getDate(), now.getHours(), now.getMinutes(),
-        now.getSeconds(), now.getMilliseconds(), -now.getTimezoneOffset()];
-    }
-    var t = parseTemporal(nfc(String(now)));
+  function clock(now) { // -> temporal fields; a Date is read in the browser's time zone
+    now = now === undefined || now === null ? new Date() : now;
+    const local = now instanceof Date && new Date(now - now.getTimezoneOffset() * 6e4).toISOString().slice(0, 23);
+    const t = parseTemporal(local || nfc(String(now)));
     if (!t || t[0] !== 'datetime') throw fail('context', 'now must be an ISO datetime, got ' + now);
-    t[8] = t[8] || 0;
+    t[8] = local ? -now.getTimezoneOffset() : t[8] || 0;
     return t;
   }
 
@@ -170,9 +152,9 @@ var ParExpr = (function () {
     if (ctx.current === null) throw fail('context', "no current value ('.') here");
     return ctx.current;
   }
-  function choices(v) { return toStr(v).split(/[ \t\r\n]+/).filter(Boolean); }
-  function chars(v) { return Array.from(toStr(v)); }
-  function safe(f) { return (ctx, x) => f(toNum(x)); }
+  const choices = (v) => toStr(v).split(/[ \t\r\n]+/).filter(Boolean);
+  const chars = (v) => Array.from(toStr(v));
+  const safe = (f) => (ctx, x) => f(toNum(x));
   function substr(ctx, s, start, end) {
     var c = chars(s), n = c.length, a = toInt(start), b = end === undefined ? n : toInt(end);
     a = max(0, min(a < 0 ? a + n : a, n));
@@ -356,7 +338,7 @@ var ParExpr = (function () {
   }
 
   /* ---- evaluation context: answers tree, '.', repeat path, clock ---- */
-  function isGroup(v) { return v !== null && typeof v === 'object' && !Array.isArray(v); }
+  const isGroup = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
   function collect(node, name, path, out) { // values of name under node; true if found
     let found = false;
     for (const [key, val] of Object.entries(node)) {
