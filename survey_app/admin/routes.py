@@ -33,18 +33,25 @@ def _user_form() -> UserForm:
     return form
 
 
+def _check_new_account(form: UserForm):
+    """Checks that need the database, run even when other fields are wrong, so all errors show."""
+    unit = None
+    if form.unit_code.data and not form.unit_code.errors:
+        unit = queries.unit_by_code(form.unit_code.data.strip())
+        if unit is None:
+            form.unit_code.errors.append(_("No unit has this code."))
+    if form.username.data and db.session.scalar(select(User).where(User.username == form.username.data)):
+        form.username.errors.append(_("This username is taken."))
+    return unit
+
+
 @bp.route("/users", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def users():
     form = _user_form()
-    if form.validate_on_submit():
-        unit = None
-        if form.unit_code.data:
-            unit = queries.unit_by_code(form.unit_code.data.strip())
-            if unit is None:
-                form.unit_code.errors.append(_("No unit has this code."))
-        if db.session.scalar(select(User).where(User.username == form.username.data)):
-            form.username.errors.append(_("This username is taken."))
+    if form.is_submitted():
+        form.validate()
+        unit = _check_new_account(form)
         if not form.errors:
             user = User(username=form.username.data, full_name=form.full_name.data,
                         email=form.email.data or None)
