@@ -236,7 +236,8 @@ def validate(expr):
 
 
 def references(expr):
-    """The set of ``${name}`` names an expression uses."""
+    """The set of ``${name}`` names an expression uses (a new set each call;
+    raises ExpressionError like ``validate`` when the expression is invalid)."""
     names = set()
     _walk_refs(parse(expr), names)
     return names
