@@ -140,7 +140,7 @@ def _lonely(n_units, fraction, rule, label, stage_no):
     scale = 1.0
     if lonely.any():
         if rule == "fail":
-            first = label(int(np.flatnonzero(lonely)[0]))
+            first = str(label(int(np.flatnonzero(lonely)[0])))
             raise LonelyPSUError(
                 f"stratum {first!r} has only one PSU at stage {stage_no} "
                 f"({int(lonely.sum())} such strata); choose a lonely-PSU rule"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from typing import Any, Iterator
 
 import numpy as np
@@ -62,53 +62,69 @@ class Estimate:
 
 
 class Results:
-    """An ordered collection of :class:`Estimate` with tidy output."""
+    """An ordered collection of estimates, stored as a tidy DataFrame.
 
-    def __init__(self, estimates: list[Estimate]) -> None:
-        self.estimates = list(estimates)
+    Iterating or indexing gives :class:`Estimate` objects; :meth:`to_frame`
+    gives the table (one row per estimate, columns :data:`COLUMNS`).
+    """
+
+    def __init__(self, frame: pd.DataFrame | list | None = None) -> None:
+        if frame is None or isinstance(frame, list):
+            frame = pd.DataFrame([asdict(e) for e in frame or []], columns=COLUMNS)
+        self.frame = frame.reset_index(drop=True)
+
+    def _estimate(self, row: dict) -> Estimate:
+        row = dict(row)
+        row["n"] = int(row["n"])
+        for key in ("level", "domain"):
+            row[key] = None if row[key] is None or (isinstance(row[key], float) and math.isnan(row[key])) else row[key]
+        return Estimate(**row)
 
     def __iter__(self) -> Iterator[Estimate]:
-        return iter(self.estimates)
+        return (self._estimate(r) for r in self.frame.to_dict("records"))
 
     def __len__(self) -> int:
-        return len(self.estimates)
+        return len(self.frame)
 
     def __getitem__(self, i: int) -> Estimate:
-        return self.estimates[i]
+        return self._estimate(self.frame.iloc[i].to_dict())
 
     def __add__(self, other: "Results") -> "Results":
-        return Results(self.estimates + other.estimates)
+        frames = [f for f in (self.frame, other.frame) if len(f)]
+        return Results(pd.concat(frames, ignore_index=True) if frames else self.frame)
 
     def to_frame(self) -> pd.DataFrame:
         """Tidy DataFrame, one row per estimate, columns :data:`COLUMNS`."""
-        return pd.DataFrame([asdict(e) for e in self.estimates], columns=COLUMNS)
+        return self.frame.copy()
 
     def records(self) -> list[dict[str, Any]]:
         """List of JSON-safe dicts."""
-        return [e.record() for e in self.estimates]
+        return [e.record() for e in self]
 
     def get(self, variable: str | None = None, level=None, domain=None, statistic=None) -> Estimate:
         """The single estimate matching the given keys (None matches anything)."""
         keys = {"variable": variable, "level": level, "domain": domain, "statistic": statistic}
-        found = [e for e in self.estimates
-                 if all(v is None or getattr(e, k) == v for k, v in keys.items())]
-        if len(found) != 1:
-            raise KeyError(f"{len(found)} estimates match {keys}")
-        return found[0]
+        mask = np.ones(len(self.frame), dtype=bool)
+        for k, v in keys.items():
+            if v is not None:
+                mask &= (self.frame[k] == v).to_numpy()
+        if mask.sum() != 1:
+            raise KeyError(f"{int(mask.sum())} estimates match {keys}")
+        return self[int(np.flatnonzero(mask)[0])]
 
     def __repr__(self) -> str:
-        return self.to_frame().to_string(index=False)
+        return self.frame.to_string(index=False)
 
 
 def build(statistic: str, variables: list[str], levels: list, domains: list, arrays: dict[str, np.ndarray]) -> Results:
     """Assemble Results from (D x J) arrays; ``levels[j]`` and ``domains[d]`` label them."""
-    out = []
     n_dom, n_var = arrays["estimate"].shape
-    names = [f.name for f in fields(Estimate)][4:]
-    for d in range(n_dom):
-        for j in range(n_var):
-            vals = {k: arrays[k][d, j] for k in names}
-            vals["n"] = int(vals["n"])
-            vals = {k: (v if k == "n" else float(v)) for k, v in vals.items()}
-            out.append(Estimate(statistic, variables[j], levels[j], domains[d], **vals))
-    return Results(out)
+    frame = pd.DataFrame({
+        "statistic": statistic,
+        "variable": np.tile(np.asarray(variables, dtype=object), n_dom),
+        "level": np.tile(np.asarray(levels, dtype=object), n_dom),
+        "domain": np.repeat(np.asarray(domains, dtype=object), n_var),
+        **{k: np.asarray(arrays[k], dtype=float).ravel() for k in COLUMNS[4:]},
+    }, columns=COLUMNS)
+    frame["n"] = frame["n"].astype(np.int64)
+    return Results(frame)

@@ -23,9 +23,11 @@ from .errors import CalibrationError
 from .weighting import Margins, margin_codes
 
 
-def trim_weights(weights: np.ndarray, lower: float, upper: float, groups: np.ndarray | None = None,
+def trim_weights(weights: np.ndarray, lower, upper, groups: np.ndarray | None = None,
                  max_iter: int = 100, tol: float = 1e-12) -> np.ndarray:
     """Clip weights to bounds, redistributing within groups to keep group totals.
+
+    ``lower`` and ``upper`` are scalars or per-row arrays.
 
     Raises
     ------
@@ -33,8 +35,9 @@ def trim_weights(weights: np.ndarray, lower: float, upper: float, groups: np.nda
         If the bounds cannot hold a group's total (e.g. ``upper * n < total``)
         or the iteration cap is reached.
     """
-    if not lower <= upper:
-        raise CalibrationError(f"trimming bounds {lower}:{upper} are not ordered")
+    lower, upper = np.broadcast_arrays(np.asarray(lower, float), np.asarray(upper, float))
+    if np.any(lower > upper):
+        raise CalibrationError("trimming bounds are not ordered (lower > upper)")
     w = np.asarray(weights, dtype=float).copy()
     g = np.zeros(len(w), np.int64) if groups is None else pd.factorize(pd.Series(groups))[0]
     n_g = int(g.max()) + 1 if len(g) else 0
@@ -46,24 +49,32 @@ def trim_weights(weights: np.ndarray, lower: float, upper: float, groups: np.nda
         movable = np.bincount(g, weights=w * free, minlength=n_g)
         need = total - fixed
         if np.any((movable <= 0) & (np.abs(need) > tol * np.abs(total))):
-            raise CalibrationError(f"trimming bounds {lower}:{upper} cannot keep the weight total of a group")
+            bad = int(np.flatnonzero((movable <= 0) & (np.abs(need) > tol * np.abs(total)))[0])
+            raise CalibrationError(f"trimming bounds cannot keep the weight total of group {bad}")
         factor = np.divide(need, movable, out=np.ones_like(need), where=movable > 0)
         w = np.where(free, w * factor[g], w)
-        if w.min() >= lower * (1 - tol) and w.max() <= upper * (1 + tol):
+        if np.all(w >= lower * (1 - tol)) and np.all(w <= upper * (1 + tol)):
             return np.clip(w, lower, upper)
-    raise CalibrationError(f"trimming to {lower}:{upper} did not converge in {max_iter} iterations")
+    raise CalibrationError(f"trimming did not converge in {max_iter} iterations")
 
 
 def trim(design: SurveyDesign, lower: float, upper: float, by: str | None = None,
-         max_iter: int = 100) -> SurveyDesign:
+         relative: bool = False, max_iter: int = 100) -> SurveyDesign:
     """Design with trimmed weights (totals kept within ``by`` groups).
+
+    Bounds are absolute weights, or with ``relative=True`` multiples of the
+    median weight of the row's ``by`` group (of all rows without ``by``).
 
     The calibration model, if any, is kept: variances still use the
     calibration residuals, which is an approximation once trimming has moved
     the weights off the margins (as R's ``trimWeights`` after ``calibrate``).
     """
     groups = None if by is None else design.data[by].to_numpy()
-    return design.with_weights(trim_weights(design.weights, lower, upper, groups, max_iter))
+    scale = 1.0
+    if relative:
+        key = np.zeros(design.n) if groups is None else groups
+        scale = pd.Series(design.weights).groupby(key).transform("median").to_numpy()
+    return design.with_weights(trim_weights(design.weights, lower * scale, upper * scale, groups, max_iter))
 
 
 def weight_summary(weights: np.ndarray) -> dict[str, float]:
