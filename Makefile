@@ -19,7 +19,7 @@ $(STAMP): $(VENV)/bin/python setup.cfg setup.py
 install: $(STAMP) translations
 
 translations: $(STAMP)
-	@$(VENV)/bin/pybabel compile --use-fuzzy -q -d survey_app/translations -D messages
+	$(VENV)/bin/pybabel compile --use-fuzzy -d survey_app/translations -D messages
 
 migrate: install
 	$(FLASK) db upgrade
