@@ -1,24 +1,34 @@
 """Import an XLSForm (``.xlsx``, ``.xls``, ``.csv``, ``.md``) as an immutable questionnaire version.
 
-pyxform parses and validates the form; the parsed definition is stored beside the source
-file. A published form_id + version is never replaced.
+pyxform parses the form; our checks (definition.py: supported types, expressions our engine
+can evaluate) run on its JSON with the spreadsheet rows at hand, then pyxform builds the
+XForm as a last validation.  The normalised definition is stored beside the source file.
+A published form_id + version is never replaced; a draft of the same version is.  Every
+refusal is an :class:`ImportRefused` raised before anything is added to the session, with
+a Vietnamese sentence around the detail (pyxform's own details are English).
 """
 from __future__ import annotations
 
 import hashlib
 import os
 import tempfile
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask import current_app, has_request_context
+from flask_babel import force_locale
 from pyxform.errors import PyXFormError
 from pyxform.xls2json import parse_file_to_json
 from pyxform.xls2xform import convert
 from sqlalchemy import select
 
 from survey_app.extensions import db
+from survey_app.i18n import gettext
 from survey_app.models import Questionnaire, QuestionnaireVersion, VersionStatus
 from survey_app.models.base import utcnow
+from survey_app.questionnaire.definition import FormProblem, build_definition
+from survey_app.questionnaire.sheet_rows import SurveyRows
 
 SUPPORTED_SUFFIXES = (".xlsx", ".xls", ".csv", ".md")
 
@@ -36,33 +46,64 @@ class ParsedForm:
     definition: dict
 
 
-def _languages(node, found: set[str]) -> None:
-    if isinstance(node, dict):
-        for key in ("label", "hint"):
-            if isinstance(node.get(key), dict):
-                found.update(node[key])
-        for child in node.get("children", []):
-            _languages(child, found)
+def _(message: str, **values) -> str:
+    """gettext that also works in the command line, where there is no request to choose the
+    language from: there the default locale (Vietnamese) is used."""
+    if has_request_context():
+        return gettext(message, **values)
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        return gettext(message, **values)
+
+
+def _refusal(filename: str, detail: str) -> ImportRefused:
+    return ImportRefused(_("Could not import the form %(file)s: %(detail)s",
+                           file=filename, detail=detail))
+
+
+def _located(problem: FormProblem) -> str:
+    """A problem with its place: "row 5, column relevant: ..." where they are known."""
+    reason = _(problem.template, **problem.values)
+    if problem.row and problem.column:
+        return _("row %(row)s, column %(column)s: %(reason)s",
+                 row=problem.row, column=problem.column, reason=reason)
+    if problem.row:
+        return _("row %(row)s: %(reason)s", row=problem.row, reason=reason)
+    if problem.column:
+        return _("column %(column)s: %(reason)s", column=problem.column, reason=reason)
+    return reason
+
+
+def _parse_file(path: str) -> dict:
+    """pyxform's JSON, our definition on top, then the XForm as pyxform's last check."""
+    found: list[str] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        pyxform_json = parse_file_to_json(path, default_name="data", warnings=found)
+        definition = build_definition(pyxform_json, SurveyRows.read(path), [])
+        convert(xlsform=path, warnings=found)
+    found.extend(str(w.message) for w in caught)
+    definition["warnings"] = list(dict.fromkeys([*found, *definition["warnings"]]))
+    return definition
 
 
 def parse_form(filename: str, content: bytes) -> ParsedForm:
-    """Parse and validate ``content``; raise :class:`ImportRefused` with pyxform's reason."""
+    """Parse and check ``content``; raise :class:`ImportRefused` with the row, column and reason."""
     suffix = Path(filename).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        raise ImportRefused(f"{filename}: not an XLSForm ({', '.join(SUPPORTED_SUFFIXES)})")
+        raise _refusal(filename, _("not an XLSForm (%(suffixes)s)",
+                                   suffixes=", ".join(SUPPORTED_SUFFIXES)))
     with tempfile.TemporaryDirectory() as folder:
-        path = os.path.join(folder, Path(filename).stem + suffix)
+        path = os.path.join(folder, (Path(filename).stem or "form") + suffix)
         Path(path).write_bytes(content)
         try:
-            convert(xlsform=path)
-            definition = parse_file_to_json(path, default_name="data")
+            definition = _parse_file(path)
+        except FormProblem as problem:
+            raise _refusal(filename, _located(problem)) from None
         except (PyXFormError, ValueError, KeyError) as exc:
-            raise ImportRefused(f"{filename}: {exc}") from None
-    languages: set[str] = set()
-    _languages(definition, languages)
-    return ParsedForm(form_id=definition["id_string"], version=str(definition.get("version") or "1"),
-                      title=definition.get("title") or definition["id_string"],
-                      languages=sorted(languages - {"default"}) or ["default"],
+            raise _refusal(filename, str(exc) or type(exc).__name__) from None
+    return ParsedForm(form_id=definition["form_id"], version=definition["version"],
+                      title=definition["title"],
+                      languages=[language["name"] for language in definition["languages"]],
                       definition=definition)
 
 
@@ -71,14 +112,16 @@ def import_form(filename: str, content: bytes, publish: bool = False) -> Questio
     parsed = parse_form(filename, content)
     questionnaire = db.session.scalar(
         select(Questionnaire).where(Questionnaire.form_id == parsed.form_id))
+    existing = None
+    if questionnaire is not None:
+        existing = next((v for v in questionnaire.versions if v.version == parsed.version), None)
+    if existing is not None and existing.status is not VersionStatus.DRAFT:
+        raise _refusal(filename, _(
+            "%(form)s version %(version)s is already published; change the version in the "
+            "settings sheet", form=parsed.form_id, version=parsed.version))
     if questionnaire is None:
         questionnaire = Questionnaire(form_id=parsed.form_id, title=parsed.title)
         db.session.add(questionnaire)
-    existing = next((v for v in questionnaire.versions if v.version == parsed.version), None)
-    if existing is not None and existing.status is not VersionStatus.DRAFT:
-        raise ImportRefused(
-            f"{parsed.form_id} version {parsed.version} is already published; "
-            "change the version in the settings sheet")
     version = existing or QuestionnaireVersion(questionnaire=questionnaire, version=parsed.version)
     version.source_filename = Path(filename).name
     version.source = content
