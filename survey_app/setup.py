@@ -69,9 +69,11 @@ def setup_security(app: Flask) -> None:
 
 def select_locale() -> str:
     """The language asked for in ``?lang=``, kept in the session; Vietnamese by default."""
-    from flask import current_app
+    from flask import current_app, has_request_context
 
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # the CLI and jobs speak the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     asked = request.args.get("lang")
     if asked in languages:
         session["lang"] = asked
