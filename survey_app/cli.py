@@ -94,7 +94,38 @@ def demo_command(seed, if_empty):
             click.echo(f"  {role:<12} {username:<14} {password}")
 
 
+STEPS = ("table", "weights", "estimates", "store")
+
+
+@click.command("analyse")
+@click.argument("campaign_code")
+@with_appcontext
+def analyse_command(campaign_code):
+    """Weight and score CAMPAIGN's submissions; store the result as a numbered analysis run."""
+    from survey_app.queries import campaign_by_code
+    from survey_app.survey_analysis.run import analyse
+
+    campaign = campaign_by_code(campaign_code)
+    if campaign is None:
+        raise click.ClickException(f"no campaign has the code {campaign_code}")
+    with click.progressbar(length=len(STEPS), label="Analysis") as bar:
+        try:
+            run = analyse(campaign, step=lambda label: bar.update(1))
+        except (ValueError, LookupError) as exc:
+            db.session.rollback()
+            raise click.ClickException(str(exc)) from None
+    click.echo(f"Run {run.number} of {campaign.code}: {run.respondents} respondents, "
+               f"{len(run.estimates)} estimates, input {run.input_fingerprint[:12]}")
+    for rule, count in sorted(run.exclusions.items()) or [("none", 0)]:
+        click.echo(f"  excluded, {rule}: {count}")
+    summary = run.weighting["summary"]
+    click.echo(f"  weights: Kish effect {summary['kish_weighting_effect']:.2f}, "
+               f"effective n {summary['effective_sample_size']:.0f}, "
+               f"collapsed margins {len(run.weighting['collapsed'])}")
+
+
 def init_app(app: Flask) -> None:
+    app.cli.add_command(analyse_command)
     app.cli.add_command(questionnaire_cli)
     app.cli.add_command(framework_cli)
     app.cli.add_command(user_cli)

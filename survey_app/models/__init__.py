@@ -1,4 +1,5 @@
 """The data model, split by concern; importing this package registers every table."""
+from survey_app.models.analysis import AnalysisEstimate, AnalysisRun
 from survey_app.models.audit import AuditEntry
 from survey_app.models.base import db
 from survey_app.models.campaigns import (Campaign, CampaignQuestionnaire, CampaignStatus,

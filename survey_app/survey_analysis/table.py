@@ -1,0 +1,76 @@
+"""Turn a campaign's submissions into one analysis table, with exclusions counted per rule."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from survey_app.extensions import db
+from survey_app.models import Campaign, Questionnaire, ReviewState, Submission
+
+SEX_NAMES = {"1": "male", "2": "female"}
+DESIGN_COLUMNS = ["instance_uuid", "unit_code", "stratum", "psu", "selection_probability", "sex",
+                  "age_group"]
+
+
+@dataclass
+class AnalysisTable:
+    """Rows kept for analysis, the count excluded per rule, and the questions' labels."""
+
+    data: pd.DataFrame
+    exclusions: dict[str, int] = field(default_factory=dict)
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def fingerprint(self) -> str:
+        """SHA-256 of the table as CSV, rows in instance-UUID order: the run's input identity."""
+        ordered = self.data.sort_values("instance_uuid").reindex(sorted(self.data.columns), axis=1)
+        return hashlib.sha256(ordered.to_csv(index=False).encode("utf-8")).hexdigest()
+
+
+def _exclusion(submission: Submission) -> str | None:
+    """The first rule that keeps a submission out of the analysis, or ``None``."""
+    if submission.review_state is ReviewState.REJECTED:
+        return "rejected_in_review"
+    case = submission.case
+    if case is None or not case.selection_probability:
+        return "outside_sample_design"
+    if submission.answers.get("sex") not in SEX_NAMES or not submission.answers.get("age_group"):
+        return "missing_sex_or_age"
+    return None
+
+
+def _row(submission: Submission) -> dict:
+    scalar = {k: v for k, v in submission.answers.items() if isinstance(v, (str, int, float))}
+    scalar.update(instance_uuid=submission.instance_uuid, unit_code=submission.unit.code,
+                  stratum=submission.case.stratum, psu=submission.case.cluster or submission.instance_uuid,
+                  selection_probability=submission.case.selection_probability,
+                  sex=SEX_NAMES[submission.answers["sex"]], age_group=submission.answers["age_group"])
+    return scalar
+
+
+def _labels(questionnaire: Questionnaire) -> dict[str, dict[str, str]]:
+    version = questionnaire.versions[-1]
+    return {q["name"]: q.get("labels") or {} for q in version.definition.get("questions", [])}
+
+
+def build_table(campaign: Campaign, form_id: str) -> AnalysisTable:
+    """One row per kept submission of ``form_id``: answers as columns plus the design variables."""
+    questionnaire = db.session.scalar(select(Questionnaire).where(Questionnaire.form_id == form_id))
+    if questionnaire is None:
+        raise LookupError(f"no questionnaire {form_id}")
+    submissions = db.session.scalars(
+        select(Submission).where(Submission.campaign_id == campaign.id,
+                                 Submission.questionnaire_id == questionnaire.id)
+        .options(selectinload(Submission.case), selectinload(Submission.unit)))
+    rows, exclusions = [], {}
+    for submission in submissions:
+        rule = _exclusion(submission)
+        if rule:
+            exclusions[rule] = exclusions.get(rule, 0) + 1
+        else:
+            rows.append(_row(submission))
+    data = pd.DataFrame(rows, columns=None if rows else DESIGN_COLUMNS)
+    return AnalysisTable(data=data, exclusions=exclusions, labels=_labels(questionnaire))

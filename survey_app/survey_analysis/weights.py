@@ -1,0 +1,73 @@
+"""Weights of an analysis table: base weights from the sample design, raked per unit to the
+unit's adult population by sex and by age group (*dân số theo giới tính, nhóm tuổi*).
+
+Raking within units uses two margins, ``unit × sex`` and ``unit × age group``. A unit whose
+respondents miss a sex or an age group has that margin collapsed to the unit's total (reported
+in the diagnostics), so raking never meets an empty cell. Departments serve the whole province:
+their targets are the province's population (the sum of its districts).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import select
+
+from analysis import SurveyDesign, base_weights, rake, weight_summary
+from survey_app.extensions import db
+from survey_app.models import AdminUnit, Campaign, UnitPopulation
+
+
+def unit_populations(campaign: Campaign) -> dict[str, dict[tuple[str, str], float]]:
+    """``{unit code: {(sex, age group): adults}}`` for the campaign's units in its year."""
+    rows = db.session.execute(
+        select(AdminUnit.code, AdminUnit.level_id, UnitPopulation.sex, UnitPopulation.age_group,
+               UnitPopulation.count).join(UnitPopulation).where(UnitPopulation.year == campaign.year))
+    found: dict[str, dict] = {}
+    for code, _, sex, age, count in rows:
+        found.setdefault(code, {})[(sex, age)] = float(count)
+    province: dict[tuple[str, str], float] = {}
+    for cu in campaign.units:
+        if cu.framework_level == "district":
+            for group, n in found.get(cu.unit.code, {}).items():
+                province[group] = province.get(group, 0.0) + n
+    for cu in campaign.units:
+        if cu.framework_level == "department":
+            found[cu.unit.code] = province
+    return found
+
+
+def _margin(data: pd.DataFrame, column: str, populations, collapsed: list) -> tuple[pd.Series, dict]:
+    """Codes ``unit|level`` (or ``unit|all`` for a collapsed unit) and their population totals."""
+    codes, targets = pd.Series(index=data.index, dtype=object), {}
+    position = 0 if column == "sex" else 1
+    for unit, rows in data.groupby("unit_code").groups.items():
+        population = populations[unit]
+        levels = sorted({g[position] for g in population})
+        if set(data.loc[rows, column]) >= set(levels):
+            codes[rows] = unit + "|" + data.loc[rows, column]
+            for level in levels:
+                targets[f"{unit}|{level}"] = sum(n for g, n in population.items() if g[position] == level)
+        else:
+            collapsed.append({"unit": unit, "margin": column})
+            codes[rows] = f"{unit}|all"
+            targets[f"{unit}|all"] = sum(population.values())
+    return codes, targets
+
+
+def weighted_design(data: pd.DataFrame, campaign: Campaign) -> tuple[SurveyDesign, dict]:
+    """The raked design (strata = units, PSUs = villages, with replacement) and its diagnostics."""
+    populations = unit_populations(campaign)
+    missing = sorted(set(data["unit_code"]) - set(populations))
+    if missing:
+        raise ValueError(f"no population for units {', '.join(missing)}")
+    frame = data.copy()
+    frame["base_weight"] = base_weights(frame["selection_probability"].to_numpy(dtype=float))
+    collapsed: list = []
+    frame["unit_sex"], sex_targets = _margin(frame, "sex", populations, collapsed)
+    frame["unit_age"], age_targets = _margin(frame, "age_group", populations, collapsed)
+    design = SurveyDesign(frame, weights="base_weight", strata="stratum", clusters="psu")
+    raked = rake(design, {"unit_sex": sex_targets, "unit_age": age_targets})
+    summary = {k: float(v) for k, v in weight_summary(np.asarray(raked.weights)).items()}
+    return raked, {"method": "rake", "margins": ["unit × sex", "unit × age group"],
+                   "design": "strata = units, PSUs = villages, with replacement (no fpc)",
+                   "collapsed": collapsed, "summary": summary}
