@@ -24,12 +24,11 @@ the variance is expanded as a quadratic form in the same pair totals
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
 from .design import CalibrationModel, Stage, SurveyDesign
-from .linearize import Pairs, group_sum, indicator
+from .linearize import Pairs, group_sum, indicator, pair_codes
 
 
 def design_matrix(model: CalibrationModel) -> sp.csr_matrix:
@@ -73,20 +72,27 @@ def residualize(model: CalibrationModel, z: np.ndarray) -> np.ndarray:
     return z - x @ b
 
 
-def _xtw_by_domain(model: CalibrationModel, w0z: np.ndarray, dom: np.ndarray, n_dom: int) -> sp.csr_matrix:
-    """``X' W0 (z * 1[domain d])`` for all d, as a sparse p x (D J) matrix."""
-    n_var = w0z.shape[1]
+def _xtw_by_domain(model: CalibrationModel, z: np.ndarray, dom: np.ndarray, n_dom: int) -> sp.csr_matrix:
+    """``X' W0 (z * 1[domain d])`` for all d, as a sparse p x (D J) matrix.
+
+    For a factor, the entry of (level l, domain d, variable j) is
+    ``sum_{i: level_i = l, dom_i = d} w0_i z_ij``; for a continuous auxiliary
+    x_k, ``sum_{i: dom_i = d} w0_i x_ik z_ij``.  Rows with ``dom < 0`` are left out.
+    """
+    n_var = z.shape[1]
+    w0 = model.base_weights
     rows, cols, vals, offset = [], [], [], 0
     for _, codes, n_levels in model.factors:
-        c, u = pd.factorize(codes * n_dom + dom)
-        s = group_sum(c, len(u), w0z)
+        c, u = pair_codes(codes, dom, n_dom)
+        s = group_sum(c, len(u) + 1, z, weights=w0)[: len(u)]
         rows.append(np.repeat(offset + u // n_dom, n_var))
         cols.append(((u % n_dom)[:, None] * n_var + np.arange(n_var)).ravel())
         vals.append(s.ravel())
         offset += n_levels
     cont = model.continuous if model.continuous is not None else np.empty((len(dom), 0))
+    g = np.where(dom >= 0, dom, n_dom)
     for k in range(cont.shape[1]):
-        s = group_sum(dom, n_dom, cont[:, k : k + 1] * w0z)
+        s = group_sum(g, n_dom + 1, z, weights=w0 * cont[:, k])[:n_dom]
         rows.append(np.full(s.size, offset + k))
         cols.append(np.arange(s.size))
         vals.append(s.ravel())
@@ -140,13 +146,8 @@ def domain_correction(design: SurveyDesign, z: np.ndarray, dom: np.ndarray, n_do
     :func:`analysis.linearize.var_by_domain` (rows with dom < 0 left out).
     """
     model = design.calibration
-    keep = dom >= 0
     x = design_matrix(model)
-    w0z = (model.base_weights[:, None] * z)[keep]
-    sub = CalibrationModel(tuple((nm, c[keep], k) for nm, c, k in model.factors),
-                           None if model.continuous is None else model.continuous[keep],
-                           model.base_weights[keep])
-    b = block_pinv(_gram(model, x)) @ _xtw_by_domain(sub, w0z, dom[keep], n_dom)
+    b = block_pinv(_gram(model, x)) @ _xtw_by_domain(model, z, dom, n_dom)
     xw = sp.csr_matrix(sp.diags(design.weights) @ x)  # all rows: the fitted part X B is not domain-limited
     q_xa, q_xx = _cross_terms(design, xw, pairs, n_dom)
     corr = -2 * np.asarray(b.multiply(q_xa).sum(axis=0)) + np.asarray(b.multiply(q_xx @ b).sum(axis=0))

@@ -73,25 +73,53 @@ def domains(design: SurveyDesign, by: str | Sequence[str] | None) -> tuple[np.nd
 def ratio_core(design: SurveyDesign, y: np.ndarray, x: np.ndarray | None, dom: np.ndarray, n_dom: int) -> dict:
     """Estimates, influence values and counts of ``sum w y / sum w x`` per domain.
 
-    ``x=None`` gives totals.  Returns a dict with ``estimate``, ``n``, ``N``
-    (D x J) and ``z`` (n x J).
+    ``x=None`` gives totals (use :func:`mean_core` for means, x = 1).  Returns a
+    dict with ``estimate``, ``n``, ``N`` (D x J) and ``z`` (n x J).
+    """
+    if x is None:
+        return _core(design, y, None, dom, n_dom, total=True)
+    return _core(design, y, x, dom, n_dom)
+
+
+def mean_core(design: SurveyDesign, y: np.ndarray, dom: np.ndarray, n_dom: int) -> dict:
+    """:func:`ratio_core` with ``x = 1``: ``z_i = (y_i - ybar_d) / N_d`` on observed rows."""
+    return _core(design, y, None, dom, n_dom)
+
+
+def _core(design: SurveyDesign, y: np.ndarray, x: np.ndarray | None, dom: np.ndarray, n_dom: int,
+          total: bool = False) -> dict:
+    """Shared body of :func:`ratio_core` and :func:`mean_core` (``x=None``: x = 1 unless ``total``).
+
+    Group sums carry the weights in the indicator (no n x J ``w y`` array);
+    rows outside every domain go to the extra group ``n_dom``.
     """
     w = design.weights
-    obs = ~np.isnan(y) & (dom >= 0)[:, None]
+    g = np.where(dom >= 0, dom, n_dom)
+    obs = ~np.isnan(y)
     if x is not None:
         obs &= ~np.isnan(x)
-    g = np.where(dom >= 0, dom, n_dom)
+    if g.max(initial=0) == n_dom:
+        obs &= (dom >= 0)[:, None]
+    obs_f = obs.astype(float)
     y0 = np.where(obs, y, 0.0)
-    n_obs = group_sum(g, n_dom + 1, obs.astype(float))
-    big_n = group_sum(g, n_dom + 1, w[:, None] * obs)
-    total_y = group_sum(g, n_dom + 1, w[:, None] * y0)
-    if x is None:
+    n_obs = group_sum(g, n_dom + 1, obs_f)
+    big_n = group_sum(g, n_dom + 1, obs_f, weights=w)
+    total_y = group_sum(g, n_dom + 1, y0, weights=w)
+    if total:
         return {"estimate": total_y[:n_dom], "z": y0, "n": n_obs[:n_dom], "N": big_n[:n_dom]}
-    x0 = np.where(obs, x, 0.0)
-    total_x = group_sum(g, n_dom + 1, w[:, None] * x0)
+    del obs_f
+    x0 = None if x is None else np.where(obs, x, 0.0)
+    total_x = big_n if x is None else group_sum(g, n_dom + 1, x0, weights=w)
     with np.errstate(divide="ignore", invalid="ignore"):
         r = np.where(total_x != 0, total_y / total_x, np.nan)
-        z = np.where(obs, (y0 - r[g] * x0) / total_x[g], 0.0)
+        z = np.take(r, g, axis=0)
+        if x0 is not None:
+            z *= x0
+            del x0
+        np.subtract(y0, z, out=z)
+        del y0
+        z /= np.take(total_x, g, axis=0)
+    np.copyto(z, 0.0, where=~obs)
     return {"estimate": r[:n_dom], "z": z, "n": n_obs[:n_dom], "N": big_n[:n_dom]}
 
 
@@ -99,8 +127,8 @@ def srs_variance(design: SurveyDesign, core: dict, dom: np.ndarray, n_dom: int) 
     """Variance under simple random sampling without replacement (see module docstring)."""
     w, z = design.weights, core["z"]
     g = np.where(dom >= 0, dom, n_dom)
-    s1 = group_sum(g, n_dom + 1, w[:, None] * z)[:n_dom]
-    s2 = group_sum(g, n_dom + 1, w[:, None] * z**2)[:n_dom]
+    s1 = group_sum(g, n_dom + 1, z, weights=w)[:n_dom]
+    s2 = group_sum(g, n_dom + 1, np.square(z), weights=w)[:n_dom]
     n, big_n = core["n"], core["N"]
     with np.errstate(divide="ignore", invalid="ignore"):
         ss = s2 - np.where(big_n > 0, s1**2 / big_n, 0.0)
@@ -128,7 +156,7 @@ def svymean(design: SurveyDesign, variables: str | Sequence[str], by=None, level
     names = _names(variables)
     y = numeric(design, names)
     dom, labels = domains(design, by)
-    core = ratio_core(design, y, np.ones_like(y), dom, len(labels))
+    core = mean_core(design, y, dom, len(labels))
     return build("mean", names, [None] * len(names), labels, summarize(design, core, dom, len(labels), "wald", level, ci))
 
 
@@ -172,6 +200,6 @@ def svyprop(design: SurveyDesign, variable: str, by=None, ci_method: str = "logi
     """
     ind, levels = indicators(design, variable)
     dom, labels = domains(design, by)
-    core = ratio_core(design, ind, np.ones_like(ind), dom, len(labels))
+    core = mean_core(design, ind, dom, len(labels))
     arrays = summarize(design, core, dom, len(labels), ci_method, level, ci)
     return build("proportion", [variable] * len(levels), levels, labels, arrays)

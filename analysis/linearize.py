@@ -19,8 +19,11 @@ Two entry points:
   members of a domain still count in ``n_g`` (domain estimation on the full
   design, Lohr 2019 sec. 4.3; R's ``svyby``).
 
-Group sums use sparse indicator matrices (a CSR product is a single O(n K)
-pass, no Python loop and no ``np.add.at``).
+Group sums use sparse indicator matrices (a sparse-dense product is a single
+O(n K) pass, no Python loop and no ``np.add.at``).  The indicator is built in
+O(1) from the codes (one non-zero per row, so its row pointer is
+``arange(n + 1)``) and may carry the weights as its values, so that
+``sum_{i in g} w_i z_i`` never materialises the n x K array ``w z``.
 """
 
 from __future__ import annotations
@@ -34,15 +37,22 @@ import scipy.sparse as sp
 from .design import Stage, SurveyDesign
 
 
-def indicator(codes: np.ndarray, n_groups: int) -> sp.csr_matrix:
-    """Sparse G x n matrix with a one at (codes[i], i)."""
+def indicator(codes: np.ndarray, n_groups: int, weights: np.ndarray | None = None) -> sp.csc_matrix:
+    """Sparse G x n matrix with ``weights[i]`` (default one) at (codes[i], i).
+
+    Built as the transpose of the n x G CSR matrix whose row i holds its single
+    non-zero in column ``codes[i]``: no sorting, no duplicate handling.
+    """
     n = codes.shape[0]
-    return sp.csr_matrix((np.ones(n), (codes, np.arange(n))), shape=(n_groups, n))
+    data = np.ones(n) if weights is None else np.asarray(weights, dtype=float)
+    rows = sp.csr_matrix((data, np.asarray(codes, dtype=np.int64), np.arange(n + 1, dtype=np.int64)),
+                         shape=(n, n_groups))
+    return rows.T
 
 
-def group_sum(codes: np.ndarray, n_groups: int, x: np.ndarray) -> np.ndarray:
-    """Sum the rows of ``x`` (n x K, or n) by group code, giving G x K."""
-    out = indicator(codes, n_groups) @ x
+def group_sum(codes: np.ndarray, n_groups: int, x: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+    """``sum_{i: codes[i] = g} weights[i] x[i]`` for every group g (G x K, or G for 1-d ``x``)."""
+    out = indicator(codes, n_groups, weights) @ x
     return np.asarray(out)
 
 
@@ -101,11 +111,25 @@ class Pairs:
     coef: np.ndarray
 
 
-def stage_pairs(stage: Stage, xw: np.ndarray, dom: np.ndarray, n_dom: int) -> Pairs:
-    """Sum the weighted influence ``xw`` (rows with dom >= 0) by (unit, domain)."""
-    key = stage.unit * n_dom + dom
-    codes, uniq = pd.factorize(key)
-    t = group_sum(codes, len(uniq), xw)
+def pair_codes(unit: np.ndarray, dom: np.ndarray, n_dom: int) -> tuple[np.ndarray, np.ndarray]:
+    """Code of the (unit, domain) pair of each row and the pair keys ``unit * n_dom + domain``.
+
+    Rows with ``dom < 0`` get the extra code ``len(keys)`` (a discarded group).
+    """
+    keep = dom >= 0
+    if keep.all():
+        codes, keys = pd.factorize(unit * n_dom + dom)
+        return codes, keys
+    part, keys = pd.factorize(unit[keep] * n_dom + dom[keep])
+    codes = np.full(dom.shape[0], len(keys), dtype=np.int64)
+    codes[keep] = part
+    return codes, keys
+
+
+def stage_pairs(stage: Stage, z: np.ndarray, w: np.ndarray, dom: np.ndarray, n_dom: int) -> Pairs:
+    """Weighted influence totals ``t_(u,d) = sum_{i in u, dom_i = d} w_i z_i`` of the (unit, domain) pairs."""
+    codes, uniq = pair_codes(stage.unit, dom, n_dom)
+    t = group_sum(codes, len(uniq) + 1, z, weights=w)[: len(uniq)]
     unit, domain = uniq // n_dom, uniq % n_dom
     coef = stage.coef[stage.group[unit]] * stage.scale
     return Pairs(unit, domain, t, coef)
@@ -151,17 +175,10 @@ def var_by_domain(design: SurveyDesign, z: np.ndarray, dom: np.ndarray, n_dom: i
     """
     z = np.asarray(z, dtype=float).reshape(design.n, -1)
     dom = np.asarray(dom, dtype=np.int64)
-    keep = dom >= 0
-    xw = z * design.weights[:, None]
-    if not keep.all():
-        xw, dom_k = xw[keep], dom[keep]
-    else:
-        dom_k = dom
     var = np.zeros((n_dom, z.shape[1]))
     pairs = []
     for stage in design.stages:
-        sub = Stage(stage.unit[keep], stage.group, stage.n_in_group, stage.coef, stage.adjust, stage.scale)
-        p = stage_pairs(sub, xw, dom_k, n_dom)
+        p = stage_pairs(stage, z, design.weights, dom, n_dom)
         var += _pairs_var(stage, p, n_dom)
         pairs.append(p)
     if design.calibration is not None:

@@ -20,7 +20,7 @@ from typing import Sequence
 import numpy as np
 
 from .design import SurveyDesign
-from .estimators import domains, numeric, ratio_core
+from .estimators import domains, mean_core, numeric
 from .intervals import critical
 from .linearize import var_by_domain
 from .results import Estimate, Results
@@ -49,7 +49,7 @@ def svyquantile(design: SurveyDesign, variable: str, probs: Sequence[float] = (0
         q = np.array([weighted_quantile(y[dom == d], w[dom == d], np.array([p]))[0] for d in range(n_dom)])
         qrow = np.where(dom >= 0, q[np.maximum(dom, 0)], np.nan)
         ind = np.where(np.isnan(y), np.nan, (y <= qrow).astype(float))[:, None]
-        core = ratio_core(design, ind, np.ones_like(ind), dom, n_dom)
+        core = mean_core(design, ind, dom, n_dom)
         s = np.sqrt(var_by_domain(design, core["z"], dom, n_dom))[:, 0]
         f = core["estimate"][:, 0]
         for d in range(n_dom):

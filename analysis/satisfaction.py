@@ -34,23 +34,30 @@ import pandas as pd
 
 from .design import SurveyDesign
 from .errors import EstimationError, check_choice
-from .estimators import domains, numeric, ratio_core, summarize
+from .estimators import domains, mean_core, numeric, summarize
 from .regression import RegressionResult, svyglm
 from .results import Results, build
 
 AGGREGATIONS = ("mean_of_criteria", "pooled")
 OVERALL = ("mean_of_factors", "pooled")
 SATISFIED = 4
+SCALE = np.array([1.0, 2.0, 3.0, 4.0, 5.0])
 
 
 def recode(design: SurveyDesign, items: Sequence[str], missing_codes: Sequence[float] = (8, 9)) -> np.ndarray:
-    """n x J matrix of 1-5 scores with don't-know/refusal codes set to NaN."""
-    y = numeric(design, items)
-    y[np.isin(y, np.asarray(missing_codes, dtype=float))] = np.nan
-    bad = ~np.isnan(y) & ~np.isin(y, [1.0, 2.0, 3.0, 4.0, 5.0])
-    if bad.any():
-        j = int(np.flatnonzero(bad.any(axis=0))[0])
-        raise EstimationError(f"item {items[j]!r} has value {y[bad[:, j], j][0]:g} outside 1-5 and the missing codes")
+    """n x J matrix of 1-5 scores with don't-know/refusal codes set to NaN.
+
+    Checked and recoded one column at a time (no n x J boolean temporaries).
+    """
+    y = np.empty((design.n, len(items)))
+    missing = np.asarray(missing_codes, dtype=float)
+    for j, item in enumerate(items):
+        v = numeric(design, [item])[:, 0]
+        v[np.isin(v, missing)] = np.nan
+        bad = ~np.isnan(v) & ~np.isin(v, SCALE)
+        if bad.any():
+            raise EstimationError(f"item {item!r} has value {v[bad][0]:g} outside 1-5 and the missing codes")
+        y[:, j] = v
     return y
 
 
@@ -62,18 +69,35 @@ def _index(y: np.ndarray) -> np.ndarray:
 
 
 def _sat(y: np.ndarray) -> np.ndarray:
-    return np.where(np.isnan(y), np.nan, (y >= SATISFIED).astype(float))
+    """1 for a satisfied answer (4-5), 0 for 1-3, NaN for missing."""
+    return np.where(np.isnan(y), np.nan, y >= SATISFIED)
 
 
 def _combine(core: dict, weights: np.ndarray, observed: np.ndarray, design: SurveyDesign, g: np.ndarray,
              n_dom: int) -> dict:
-    """Linear combination ``weights`` (J x K) of the columns of a ratio_core result."""
+    """Linear combination ``weights`` (J x K) of the columns of a ratio_core result.
+
+    Estimate and influence values combine linearly (Wolter 2007, sec. 6.2);
+    ``n`` and ``N`` count the rows with at least one of the combined columns observed.
+    """
     from .linearize import group_sum
 
-    any_obs = (observed @ (weights != 0)) > 0
+    any_obs = np.column_stack([observed[:, weights[:, k] != 0].any(axis=1) for k in range(weights.shape[1])])
+    any_obs = any_obs.astype(float)
     return {"estimate": core["estimate"] @ weights, "z": core["z"] @ weights,
-            "n": group_sum(g, n_dom + 1, any_obs.astype(float))[:n_dom],
-            "N": group_sum(g, n_dom + 1, design.weights[:, None] * any_obs)[:n_dom]}
+            "n": group_sum(g, n_dom + 1, any_obs)[:n_dom],
+            "N": group_sum(g, n_dom + 1, any_obs, weights=design.weights)[:n_dom]}
+
+
+def _stack(cores: list[dict]) -> dict:
+    """Put several cores side by side (one variance computation for all their columns)."""
+    return {key: np.hstack([c[key] for c in cores]) for key in ("estimate", "z", "n", "N")}
+
+
+def _split(arrays: dict, widths: list[int]) -> list[dict]:
+    """Undo :func:`_stack` on the D x K summary arrays."""
+    edges = np.cumsum([0] + widths)
+    return [{k: v[:, a:b] for k, v in arrays.items()} for a, b in zip(edges[:-1], edges[1:])]
 
 
 def satisfaction_scores(design: SurveyDesign, framework: Mapping, by=None, missing_codes=(8, 9),
@@ -94,38 +118,32 @@ def satisfaction_scores(design: SurveyDesign, framework: Mapping, by=None, missi
     y = recode(design, items, missing_codes)
     dom, labels = domains(design, by)
     n_dom, g = len(labels), np.where(dom >= 0, dom, len(labels))
-    names, cores = [], {"pct_satisfied": [], "mean_score": []}
-    crit_cols = [items.index(c) for c in items]
-    pieces = {"criteria": (y, items)}
+    observed = ~np.isnan(y)
     cols_f = [[items.index(c) for c in cols] for cols in factors.values()]
-    if rule == "pooled":
-        pieces["factors"] = (np.column_stack([_index(y[:, c]) for c in cols_f]), list(factors))
-    if overall == "pooled":
-        pieces["overall"] = (_index(y)[:, None], ["overall"])
-    for key, (vals, labs) in pieces.items():
-        for stat, v in (("pct_satisfied", _sat(vals)), ("mean_score", vals)):
-            cores[stat].append(ratio_core(design, v, np.ones_like(v), dom, n_dom))
-        names.append(labs)
-    if rule == "mean_of_criteria":
-        m = np.zeros((len(items), len(factors)))
-        for k, c in enumerate(cols_f):
-            m[c, k] = 1 / len(c)
-        for stat in cores:
-            cores[stat].insert(1, _combine(cores[stat][0], m, ~np.isnan(y), design, g, n_dom))
-        names.insert(1, list(factors))
-    if overall == "mean_of_factors":
-        fac_idx = names.index(list(factors))
-        k = len(factors)
-        for stat in cores:
-            fac = cores[stat][fac_idx]
-            obs = ~np.isnan(np.column_stack([_index(y[:, c]) for c in cols_f]))
-            cores[stat].append(_combine(fac, np.full((k, 1), 1 / k), obs, design, g, n_dom))
-        names.append(["overall"])
+    factor_obs = np.column_stack([observed[:, c].any(axis=1) for c in cols_f])
+    m = np.zeros((len(items), len(factors)))
+    for k, c in enumerate(cols_f):
+        m[c, k] = 1 / len(c)
+    k = len(factors)
+    index_f = np.column_stack([_index(y[:, c]) for c in cols_f]) if rule == "pooled" else None
+    index_all = _index(y)[:, None] if overall == "pooled" else None
+    names = [items, list(factors), ["overall"]]
     out = Results([])
-    for stat, method in (("pct_satisfied", "logit"), ("mean_score", "wald")):
-        for core, labs in zip(cores[stat], names):
-            arrays = summarize(design, core, dom, n_dom, method, level, ci)
-            out = out + build(stat, labs, [None] * len(labs), labels, arrays)
+    for stat, method, value in (("pct_satisfied", "logit", _sat), ("mean_score", "wald", lambda v: v)):
+        crit = mean_core(design, value(y), dom, n_dom)
+        if rule == "mean_of_criteria":
+            fac = _combine(crit, m, observed, design, g, n_dom)
+        else:
+            fac = mean_core(design, value(index_f), dom, n_dom)
+        if overall == "mean_of_factors":
+            ovr = _combine(fac, np.full((k, 1), 1 / k), factor_obs, design, g, n_dom)
+        else:
+            ovr = mean_core(design, value(index_all), dom, n_dom)
+        cores = [crit, fac, ovr]
+        arrays = summarize(design, _stack(cores), dom, n_dom, method, level, ci)
+        del cores, crit, fac, ovr
+        for part, labs in zip(_split(arrays, [len(x) for x in names]), names):
+            out = out + build(stat, labs, [None] * len(labs), labels, part)
     return out
 
 
@@ -135,7 +153,7 @@ def score_gap(design: SurveyDesign, first: str, second: str, by=None, missing_co
     dropping its own missing answers; SE from the difference of influence values."""
     y = recode(design, [first, second], missing_codes)
     dom, labels = domains(design, by)
-    core = ratio_core(design, y, np.ones_like(y), dom, len(labels))
+    core = mean_core(design, y, dom, len(labels))
     g = np.where(dom >= 0, dom, len(labels))
     diff = _combine(core, np.array([[1.0], [-1.0]]), ~np.isnan(y), design, g, len(labels))
     arrays = summarize(design, diff, dom, len(labels), "wald", level, ci)

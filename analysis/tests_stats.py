@@ -28,7 +28,7 @@ from scipy import stats
 
 from .design import SurveyDesign
 from .errors import EstimationError
-from .estimators import domains, indicators, numeric, ratio_core
+from .estimators import domains, indicators, mean_core, numeric, ratio_core
 from .intervals import critical
 from .linearize import vcov
 
@@ -134,7 +134,7 @@ def svychisq(design: SurveyDesign, row: str, col: str) -> ChiSquare:
     ind = (cell[:, None] == np.arange(nr * nc)).astype(float)
     ind[~ok] = np.nan
     dom = np.zeros(design.n, np.int64)
-    core = ratio_core(design, ind, np.ones_like(ind), dom, 1)
+    core = mean_core(design, ind, dom, 1)
     mean, v = core["estimate"][0], vcov(design, core["z"])
     n_obs = int(ok.sum())
     cmat = _contrasts(nr, nc)
