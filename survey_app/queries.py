@@ -1,6 +1,7 @@
 """Read-side queries shared by several pages (counts and lists), in SQLAlchemy 2.0 style."""
 from __future__ import annotations
 
+from flask import abort
 from sqlalchemy import func, select
 
 from survey_app.extensions import db
@@ -17,6 +18,13 @@ def campaigns(public_only: bool = False) -> list[Campaign]:
 
 def campaign_by_code(code: str) -> Campaign | None:
     return db.session.scalar(select(Campaign).where(Campaign.code == code))
+
+
+def campaign_or_404(code: str) -> Campaign:
+    found = campaign_by_code(code)
+    if found is None:
+        abort(404)
+    return found
 
 
 def submission_counts(campaign: Campaign) -> dict[int, int]:

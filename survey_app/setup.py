@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import sqlite3
 
-from flask import Flask, g, request, session
+from flask import Flask, request, session
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError

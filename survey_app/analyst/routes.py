@@ -1,5 +1,5 @@
 """Analysts' pages: campaigns, their units and what has been collected."""
-from flask import abort, render_template
+from flask import render_template
 
 from survey_app import queries
 from survey_app.access import roles_required
@@ -17,9 +17,7 @@ def index():
 @bp.route("/campaigns/<code>")
 @roles_required(Role.ANALYST, Role.ADMIN)
 def campaign(code: str):
-    found = queries.campaign_by_code(code)
-    if found is None:
-        abort(404)
+    found = queries.campaign_or_404(code)
     return render_template("analyst/campaign.html", campaign=found,
                            units=queries.campaign_units(found),
                            counts=queries.submission_counts(found))

@@ -1,5 +1,5 @@
 """The JSON API: health for load balancers, campaigns and their units for analysts."""
-from flask import abort, jsonify
+from flask import jsonify
 from sqlalchemy import text
 
 from survey_app import queries
@@ -31,9 +31,7 @@ def campaigns():
 @bp.route("/campaigns/<code>")
 @roles_required(Role.ANALYST, Role.ADMIN)
 def campaign(code: str):
-    found = queries.campaign_by_code(code)
-    if found is None:
-        abort(404)
+    found = queries.campaign_or_404(code)
     counts = queries.submission_counts(found)
     units = [{"code": cu.unit.code, "name": cu.unit.name, "level": cu.framework_level,
               "target_sample": cu.target_sample, "submissions": counts.get(cu.unit_id, 0)}

@@ -33,9 +33,7 @@ def appraisal():
 @bp.route("/<campaign_code>/<unit_code>")
 @roles_required(Role.UNIT_EDITOR, Role.APPRAISER)
 def assessment(campaign_code: str, unit_code: str):
-    campaign = queries.campaign_by_code(campaign_code)
-    if campaign is None:
-        abort(404)
+    campaign = queries.campaign_or_404(campaign_code)
     unit = queries.unit_by_code(unit_code, campaign.year)
     role = Role.UNIT_EDITOR if current_user.has_role(Role.UNIT_EDITOR) else Role.APPRAISER
     if unit is not None and not current_user.can_reach(role, unit):
