@@ -28,7 +28,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
 from .design import CalibrationModel, Stage, SurveyDesign
-from .linearize import Pairs, group_sum, indicator, pair_codes
+from .linearize import Grouping, Pairs, group_sum, indicator, pair_codes
 
 
 def design_matrix(model: CalibrationModel) -> sp.csr_matrix:
@@ -72,33 +72,43 @@ def residualize(model: CalibrationModel, z: np.ndarray) -> np.ndarray:
     return z - x @ b
 
 
-def _xtw_by_domain(model: CalibrationModel, z: np.ndarray, dom: np.ndarray, n_dom: int) -> sp.csr_matrix:
-    """``X' W0 (z * 1[domain d])`` for all d, as a sparse p x (D J) matrix.
+def xtw_groupings(model: CalibrationModel, dom: np.ndarray, n_dom: int):
+    """Group sums giving ``X' W0 (z * 1[domain d])`` for all d, and their assembly.
 
     For a factor, the entry of (level l, domain d, variable j) is
     ``sum_{i: level_i = l, dom_i = d} w0_i z_ij``; for a continuous auxiliary
-    x_k, ``sum_{i: dom_i = d} w0_i x_ik z_ij``.  Rows with ``dom < 0`` are left out.
+    x_k, ``sum_{i: dom_i = d} w0_i x_ik z_ij``.  Rows with ``dom < 0`` are left
+    out.  Returns the list of :class:`~analysis.linearize.Grouping` and a
+    function ``assemble(sums, J)`` giving the sparse p x (D J) matrix.
     """
-    n_var = z.shape[1]
     w0 = model.base_weights
-    rows, cols, vals, offset = [], [], [], 0
-    for _, codes, n_levels in model.factors:
+    groupings, keys = [], []
+    for _, codes, _ in model.factors:
         c, u = pair_codes(codes, dom, n_dom)
-        s = group_sum(c, len(u) + 1, z, weights=w0)[: len(u)]
-        rows.append(np.repeat(offset + u // n_dom, n_var))
-        cols.append(((u % n_dom)[:, None] * n_var + np.arange(n_var)).ravel())
-        vals.append(s.ravel())
-        offset += n_levels
-    cont = model.continuous if model.continuous is not None else np.empty((len(dom), 0))
+        groupings.append(Grouping(c, len(u) + 1, w0))
+        keys.append(u)
     g = np.where(dom >= 0, dom, n_dom)
-    for k in range(cont.shape[1]):
-        s = group_sum(g, n_dom + 1, z, weights=w0 * cont[:, k])[:n_dom]
-        rows.append(np.full(s.size, offset + k))
-        cols.append(np.arange(s.size))
-        vals.append(s.ravel())
-    p = offset + cont.shape[1]
-    return sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
-                         shape=(p, n_dom * n_var))
+    cont = model.continuous if model.continuous is not None else np.empty((len(dom), 0))
+    groupings += [Grouping(g, n_dom + 1, w0 * cont[:, k]) for k in range(cont.shape[1])]
+
+    def assemble(sums: list[np.ndarray], n_var: int) -> sp.csr_matrix:
+        rows, cols, vals, offset = [], [], [], 0
+        for (_, _, n_levels), u, s in zip(model.factors, keys, sums):
+            s = s[: len(u)]
+            rows.append(np.repeat(offset + u // n_dom, n_var))
+            cols.append(((u % n_dom)[:, None] * n_var + np.arange(n_var)).ravel())
+            vals.append(s.ravel())
+            offset += n_levels
+        for k, s in enumerate(sums[len(model.factors):]):
+            s = s[:n_dom]
+            rows.append(np.full(s.size, offset + k))
+            cols.append(np.arange(s.size))
+            vals.append(s.ravel())
+        p = offset + cont.shape[1]
+        return sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+                             shape=(p, n_dom * n_var))
+
+    return groupings, assemble
 
 
 def _centred_totals(stage: Stage, xw: sp.csr_matrix) -> tuple[sp.csr_matrix, np.ndarray]:
@@ -137,18 +147,20 @@ def _cross_terms(design: SurveyDesign, xw: sp.csr_matrix, pairs: list[Pairs], n_
     return sp.csr_matrix(q_xa), sp.csr_matrix(q_xx)
 
 
-def domain_correction(design: SurveyDesign, z: np.ndarray, dom: np.ndarray, n_dom: int,
+def domain_correction(design: SurveyDesign, xtw: sp.csr_matrix, n_dom: int, n_var: int,
                       pairs: list[Pairs]) -> np.ndarray:
     """Change in each domain variance when calibration residuals replace ``z``.
 
-    Returns ``-2 B_d' C(X, z_d) + B_d' V(X) B_d`` as an (n_dom, J) array; see the
-    module docstring.  ``pairs`` are the stage pair totals already computed by
-    :func:`analysis.linearize.var_by_domain` (rows with dom < 0 left out).
+    Returns ``-2 B_d' C(X, z_d) + B_d' V(X) B_d`` as an (n_dom, J) array, with
+    ``B_d = (X'W0X)^+ X'W0 z_d``; see the module docstring.  ``xtw`` is
+    ``X'W0 z_d`` (from :func:`xtw_groupings`) and ``pairs`` the stage pair
+    totals, both computed by :func:`analysis.linearize.var_by_domain` in its
+    pass over ``z`` (rows with dom < 0 left out).
     """
     model = design.calibration
     x = design_matrix(model)
-    b = block_pinv(_gram(model, x)) @ _xtw_by_domain(model, z, dom, n_dom)
+    b = block_pinv(_gram(model, x)) @ xtw
     xw = sp.csr_matrix(sp.diags(design.weights) @ x)  # all rows: the fitted part X B is not domain-limited
     q_xa, q_xx = _cross_terms(design, xw, pairs, n_dom)
     corr = -2 * np.asarray(b.multiply(q_xa).sum(axis=0)) + np.asarray(b.multiply(q_xx @ b).sum(axis=0))
-    return corr.reshape(n_dom, z.shape[1])
+    return corr.reshape(n_dom, n_var)

@@ -30,7 +30,7 @@ import pandas as pd
 from .design import SurveyDesign
 from .errors import EstimationError
 from .intervals import interval
-from .linearize import group_sum, var_by_domain
+from .linearize import Grouping, group_sum, grouped_totals, row_blocks, rows_of, var_by_domain
 from .results import Results, build
 
 
@@ -81,70 +81,120 @@ def ratio_core(design: SurveyDesign, y: np.ndarray, x: np.ndarray | None, dom: n
     return _core(design, y, x, dom, n_dom)
 
 
-def mean_core(design: SurveyDesign, y: np.ndarray, dom: np.ndarray, n_dom: int) -> dict:
-    """:func:`ratio_core` with ``x = 1``: ``z_i = (y_i - ybar_d) / N_d`` on observed rows."""
-    return _core(design, y, None, dom, n_dom)
+def mean_core(design: SurveyDesign, y, dom: np.ndarray, n_dom: int, out: np.ndarray | None = None,
+              lazy: bool = False) -> dict:
+    """:func:`ratio_core` with ``x = 1``: ``z_i = (y_i - ybar_d) / N_d`` on observed rows.
+
+    ``y`` is an (n, J) array or a block function (:func:`analysis.linearize.rows_of`).
+    ``out`` (n x J, may be a column slice of a wider array) receives ``z``;
+    with ``lazy=True``, ``z`` is returned as a block function instead.
+    """
+    return _core(design, y, None, dom, n_dom, out=out, lazy=lazy)
 
 
-def _core(design: SurveyDesign, y: np.ndarray, x: np.ndarray | None, dom: np.ndarray, n_dom: int,
-          total: bool = False) -> dict:
+def _block(y, x, inside: np.ndarray | None, rows: slice):
+    """Observed mask and zero-filled ``y`` and ``x`` of a block of rows (arrays or block functions)."""
+    yb = rows_of(y, rows)
+    obs = ~np.isnan(yb)
+    xb = None
+    if x is not None:
+        xb = rows_of(x, rows)
+        obs &= ~np.isnan(xb)
+        xb = np.where(obs, xb, 0.0)
+    if inside is not None:
+        obs &= inside[rows, None]
+    return obs, np.where(obs, yb, 0.0), xb
+
+
+def _core(design: SurveyDesign, y, x, dom: np.ndarray, n_dom: int,
+          total: bool = False, out: np.ndarray | None = None, lazy: bool = False) -> dict:
     """Shared body of :func:`ratio_core` and :func:`mean_core` (``x=None``: x = 1 unless ``total``).
 
-    Group sums carry the weights in the indicator (no n x J ``w y`` array);
-    rows outside every domain go to the extra group ``n_dom``.
+    Two passes over blocks of rows (:func:`analysis.linearize.row_blocks`):
+    domain totals ``n_d``, ``N_d = sum w``, ``Y_d = sum w y``, ``X_d = sum w x``,
+    then ``z_i = (y_i - R_d x_i) / X_d``.  Group sums carry the weights in the
+    indicator; rows outside every domain go to the extra group ``n_dom``.
+    ``y`` and ``x`` may be block functions (see :func:`analysis.linearize.rows_of`);
+    with ``lazy=True`` the returned ``z`` is a block function too.
     """
-    w = design.weights
+    w, n = design.weights, design.n
+    n_var = rows_of(y, slice(0, 1)).shape[1]
     g = np.where(dom >= 0, dom, n_dom)
-    obs = ~np.isnan(y)
-    if x is not None:
-        obs &= ~np.isnan(x)
-    if g.max(initial=0) == n_dom:
-        obs &= (dom >= 0)[:, None]
-    obs_f = obs.astype(float)
-    y0 = np.where(obs, y, 0.0)
-    n_obs = group_sum(g, n_dom + 1, obs_f)
-    big_n = group_sum(g, n_dom + 1, obs_f, weights=w)
-    total_y = group_sum(g, n_dom + 1, y0, weights=w)
-    if total:
-        return {"estimate": total_y[:n_dom], "z": y0, "n": n_obs[:n_dom], "N": big_n[:n_dom]}
-    del obs_f
-    x0 = None if x is None else np.where(obs, x, 0.0)
-    total_x = big_n if x is None else group_sum(g, n_dom + 1, x0, weights=w)
+    inside = (dom >= 0) if g.max(initial=0) == n_dom else None
+    sums = np.zeros((4, n_dom + 1, n_var))  # n, N, Y, X
+    blocks = row_blocks(n)
+    for rows in blocks:
+        obs, y0, x0 = _block(y, x, inside, rows)
+        obs_f, gb, wb = obs.astype(float), g[rows], w[rows]
+        sums[0] += group_sum(gb, n_dom + 1, obs_f)
+        sums[1] += group_sum(gb, n_dom + 1, obs_f, weights=wb)
+        sums[2] += group_sum(gb, n_dom + 1, y0, weights=wb)
+        if x0 is not None:
+            sums[3] += group_sum(gb, n_dom + 1, x0, weights=wb)
+    n_obs, big_n, total_y = sums[0], sums[1], sums[2]
+    total_x = big_n if x is None else sums[3]
     with np.errstate(divide="ignore", invalid="ignore"):
         r = np.where(total_x != 0, total_y / total_x, np.nan)
-        z = np.take(r, g, axis=0)
-        if x0 is not None:
-            z *= x0
-            del x0
-        np.subtract(y0, z, out=z)
-        del y0
-        z /= np.take(total_x, g, axis=0)
-    np.copyto(z, 0.0, where=~obs)
-    return {"estimate": r[:n_dom], "z": z, "n": n_obs[:n_dom], "N": big_n[:n_dom]}
+
+    def z_rows(rows: slice) -> np.ndarray:
+        obs, y0, x0 = _block(y, x, inside, rows)
+        if total:
+            return y0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            zb = np.take(r, g[rows], axis=0)
+            if x0 is not None:
+                zb *= x0
+            np.subtract(y0, zb, out=zb)
+            zb /= np.take(total_x, g[rows], axis=0)
+        np.copyto(zb, 0.0, where=~obs)
+        return zb
+
+    estimate = total_y if total else r
+    core = {"estimate": estimate[:n_dom], "z": z_rows, "n": n_obs[:n_dom], "N": big_n[:n_dom]}
+    if not lazy:
+        z = np.empty((n, n_var)) if out is None else out
+        for rows in blocks:
+            z[rows] = z_rows(rows)
+        core["z"] = z
+    return core
 
 
-def srs_variance(design: SurveyDesign, core: dict, dom: np.ndarray, n_dom: int) -> np.ndarray:
-    """Variance under simple random sampling without replacement (see module docstring)."""
-    w, z = design.weights, core["z"]
+def srs_groupings(design: SurveyDesign, dom: np.ndarray, n_dom: int) -> list[Grouping]:
+    """Group sums ``sum_d w z`` and ``sum_d w z^2`` behind :func:`srs_variance`."""
     g = np.where(dom >= 0, dom, n_dom)
-    s1 = group_sum(g, n_dom + 1, z, weights=w)[:n_dom]
-    s2 = group_sum(g, n_dom + 1, np.square(z), weights=w)[:n_dom]
+    return [Grouping(g, n_dom + 1, design.weights, 1), Grouping(g, n_dom + 1, design.weights, 2)]
+
+
+def srs_from_sums(core: dict, s1: np.ndarray, s2: np.ndarray) -> np.ndarray:
+    """``(1 - n/N) N (s2 - s1^2 / N) / (n - 1)`` from the domain sums of :func:`srs_groupings`."""
     n, big_n = core["n"], core["N"]
+    n_dom = n.shape[0]
+    s1, s2 = s1[:n_dom], s2[:n_dom]
     with np.errstate(divide="ignore", invalid="ignore"):
         ss = s2 - np.where(big_n > 0, s1**2 / big_n, 0.0)
         return (1 - n / big_n) * big_n * ss / (n - 1)
 
 
+def srs_variance(design: SurveyDesign, core: dict, dom: np.ndarray, n_dom: int) -> np.ndarray:
+    """Variance under simple random sampling without replacement (see module docstring)."""
+    s1, s2 = grouped_totals(core["z"], design.n, srs_groupings(design, dom, n_dom))
+    return srs_from_sums(core, s1, s2)
+
+
 def summarize(design: SurveyDesign, core: dict, dom: np.ndarray, n_dom: int, ci_method: str = "wald",
               level: float = 0.95, dist: str = "t") -> dict[str, np.ndarray]:
-    """SE, interval, df, deff and cv arrays (D x J) from a :func:`ratio_core` result."""
-    var = var_by_domain(design, core["z"], dom, n_dom)
+    """SE, interval, df, deff and cv arrays (D x J) from a :func:`ratio_core` result.
+
+    One pass over the influence values (``core["z"]``, an array or a block
+    function) gives the design variance and the SRS variance of the deff.
+    """
+    var, (s1, s2) = var_by_domain(design, core["z"], dom, n_dom, extra=srs_groupings(design, dom, n_dom))
     est = core["estimate"]
     se = np.sqrt(var)
     df = np.full(est.shape, float(design.df) if dist == "t" else np.inf)
     low, high = interval(ci_method, est, se, df, level=level, dist=dist, n=core["n"])
     with np.errstate(divide="ignore", invalid="ignore"):
-        deff = var / srs_variance(design, core, dom, n_dom)
+        deff = var / srs_from_sums(core, s1, s2)
         cv = se / np.abs(est)
     return {"estimate": est, "se": se, "ci_low": low, "ci_high": high, "df": df,
             "deff": deff, "n": core["n"], "cv": cv}

@@ -50,6 +50,19 @@ def indicator(codes: np.ndarray, n_groups: int, weights: np.ndarray | None = Non
     return rows.T
 
 
+BLOCK_ROWS = 1 << 16
+
+
+def row_blocks(n: int, size: int = BLOCK_ROWS) -> list[slice]:
+    """Consecutive slices of at most ``size`` rows covering ``range(n)``.
+
+    Row-wise work on n x K arrays is done a block at a time, so temporaries stay
+    a few MB (reused by the allocator) instead of fresh 100+ MB arrays whose
+    page faults cost more than the arithmetic.
+    """
+    return [slice(a, min(a + size, n)) for a in range(0, n, size)]
+
+
 def group_sum(codes: np.ndarray, n_groups: int, x: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
     """``sum_{i: codes[i] = g} weights[i] x[i]`` for every group g (G x K, or G for 1-d ``x``)."""
     out = indicator(codes, n_groups, weights) @ x
@@ -67,6 +80,40 @@ def _stage_cov(stage: Stage, xw: np.ndarray) -> np.ndarray:
     c = t - centre
     cu = stage.coef[stage.group] * stage.scale
     return (c * cu[:, None]).T @ c
+
+
+@dataclass
+class Grouping:
+    """A group sum wanted from a pass over the rows: ``sum_{i: codes_i = g} weights_i z_ij^power``."""
+
+    codes: np.ndarray
+    n_groups: int
+    weights: np.ndarray
+    power: int = 1
+
+
+def rows_of(z, rows: slice) -> np.ndarray:
+    """Rows of ``z``: an array, or a function of a row slice returning that block."""
+    return np.asarray(z(rows), dtype=float) if callable(z) else z[rows]
+
+
+def grouped_totals(z, n: int, groupings: list[Grouping]) -> list[np.ndarray]:
+    """All the group sums of ``groupings`` in one pass over the rows of ``z``.
+
+    ``z`` is an (n, K) array or a function ``z(rows)`` giving the block of rows
+    ``rows`` (influence values computed on the fly, never stored whole).
+    """
+    out: list[np.ndarray | None] = [None] * len(groupings)
+    for rows in row_blocks(n):
+        zb = rows_of(z, rows)
+        zb = zb.reshape(zb.shape[0], -1)
+        sq = None
+        for k, gr in enumerate(groupings):
+            if gr.power == 2 and sq is None:
+                sq = np.square(zb)
+            part = group_sum(gr.codes[rows], gr.n_groups, sq if gr.power == 2 else zb, weights=gr.weights[rows])
+            out[k] = part if out[k] is None else out[k] + part
+    return out
 
 
 def vcov(design: SurveyDesign, z: np.ndarray) -> np.ndarray:
@@ -126,13 +173,18 @@ def pair_codes(unit: np.ndarray, dom: np.ndarray, n_dom: int) -> tuple[np.ndarra
     return codes, keys
 
 
-def stage_pairs(stage: Stage, z: np.ndarray, w: np.ndarray, dom: np.ndarray, n_dom: int) -> Pairs:
-    """Weighted influence totals ``t_(u,d) = sum_{i in u, dom_i = d} w_i z_i`` of the (unit, domain) pairs."""
-    codes, uniq = pair_codes(stage.unit, dom, n_dom)
-    t = group_sum(codes, len(uniq) + 1, z, weights=w)[: len(uniq)]
-    unit, domain = uniq // n_dom, uniq % n_dom
+def _pairs(stage: Stage, keys: np.ndarray, t: np.ndarray, n_dom: int) -> Pairs:
+    """Pairs of one stage from their keys and weighted influence totals."""
+    unit, domain = keys // n_dom, keys % n_dom
     coef = stage.coef[stage.group[unit]] * stage.scale
     return Pairs(unit, domain, t, coef)
+
+
+def stage_pairs(stage: Stage, z: np.ndarray, w: np.ndarray, dom: np.ndarray, n_dom: int) -> Pairs:
+    """Weighted influence totals ``t_(u,d) = sum_{i in u, dom_i = d} w_i z_ij`` of the (unit, domain) pairs."""
+    codes, keys = pair_codes(stage.unit, dom, n_dom)
+    (t,) = grouped_totals(z, len(dom), [Grouping(codes, len(keys) + 1, w)])
+    return _pairs(stage, keys, t[: len(keys)], n_dom)
 
 
 def _pairs_var(stage: Stage, p: Pairs, n_dom: int) -> np.ndarray:
@@ -154,35 +206,51 @@ def _pairs_var(stage: Stage, p: Pairs, n_dom: int) -> np.ndarray:
     return var
 
 
-def var_by_domain(design: SurveyDesign, z: np.ndarray, dom: np.ndarray, n_dom: int) -> np.ndarray:
+def var_by_domain(design: SurveyDesign, z, dom: np.ndarray, n_dom: int, extra: list[Grouping] | None = None):
     """Variances of the weighted totals of J variables in each domain.
 
     Parameters
     ----------
     design : SurveyDesign
-    z : ndarray, shape (n, J)
+    z : ndarray, shape (n, J), or function of a row slice
         Unweighted influence values of each row for the estimate of its own
-        domain (zero for missing values).
+        domain (zero for missing values); a function ``z(rows)`` returns the
+        block of rows ``rows`` so that ``z`` is never stored whole.
     dom : ndarray of int, shape (n,)
         Domain code of each row, 0..n_dom-1, or -1 for rows in no domain.
     n_dom : int
+    extra : list of Grouping, optional
+        Further group sums of ``z`` to compute in the same pass (returned too).
 
     Returns
     -------
     ndarray, shape (n_dom, J)
         Equals ``diag(vcov(design, z * (dom == d)))`` for every domain d, with
         the calibration correction of :func:`analysis.calvar.domain_correction`.
+        With ``extra``: ``(variances, [sums of each extra grouping])``.
     """
-    z = np.asarray(z, dtype=float).reshape(design.n, -1)
-    dom = np.asarray(dom, dtype=np.int64)
-    var = np.zeros((n_dom, z.shape[1]))
-    pairs = []
-    for stage in design.stages:
-        p = stage_pairs(stage, z, design.weights, dom, n_dom)
-        var += _pairs_var(stage, p, n_dom)
-        pairs.append(p)
-    if design.calibration is not None:
-        from .calvar import domain_correction
+    from .calvar import domain_correction, xtw_groupings
 
-        var += domain_correction(design, z, dom, n_dom, pairs)
-    return np.maximum(var, 0.0)
+    n = design.n
+    if not callable(z):
+        z = np.asarray(z, dtype=float).reshape(n, -1)
+    dom = np.asarray(dom, dtype=np.int64)
+    keys, groupings = [], []
+    for stage in design.stages:
+        codes, k = pair_codes(stage.unit, dom, n_dom)
+        keys.append(k)
+        groupings.append(Grouping(codes, len(k) + 1, design.weights))
+    cal_groupings, assemble = ([], None) if design.calibration is None else \
+        xtw_groupings(design.calibration, dom, n_dom)
+    extra = list(extra or [])
+    sums = grouped_totals(z, n, groupings + cal_groupings + extra)
+    pairs = [_pairs(stage, k, t[: len(k)], n_dom) for stage, k, t in zip(design.stages, keys, sums)]
+    n_var = sums[0].shape[1]
+    var = np.zeros((n_dom, n_var))
+    for stage, p in zip(design.stages, pairs):
+        var += _pairs_var(stage, p, n_dom)
+    if assemble is not None:
+        xtw = assemble(sums[len(groupings): len(groupings) + len(cal_groupings)], n_var)
+        var += domain_correction(design, xtw, n_dom, n_var, pairs)
+    var = np.maximum(var, 0.0)
+    return (var, sums[len(sums) - len(extra):]) if extra else var

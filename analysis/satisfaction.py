@@ -34,7 +34,8 @@ import pandas as pd
 
 from .design import SurveyDesign
 from .errors import EstimationError, check_choice
-from .estimators import domains, mean_core, numeric, summarize
+from .estimators import column, domains, mean_core, summarize
+from .linearize import group_sum, row_blocks
 from .regression import RegressionResult, svyglm
 from .results import Results, build
 
@@ -44,20 +45,46 @@ SATISFIED = 4
 SCALE = np.array([1.0, 2.0, 3.0, 4.0, 5.0])
 
 
-def recode(design: SurveyDesign, items: Sequence[str], missing_codes: Sequence[float] = (8, 9)) -> np.ndarray:
-    """n x J matrix of 1-5 scores with don't-know/refusal codes set to NaN.
+def item_source(design: SurveyDesign, items: Sequence[str], missing_codes: Sequence[float] = (8, 9)):
+    """Check the items once and return a block function ``rows -> scores`` (see :func:`recode`).
 
-    Checked and recoded one column at a time (no n x J boolean temporaries).
+    The answers are kept in their stored dtype (e.g. int8); a block of rows is
+    turned into float scores, with NaN for the missing codes, only when asked
+    for, so the n x J float matrix is never stored.
     """
-    y = np.empty((design.n, len(items)))
     missing = np.asarray(missing_codes, dtype=float)
-    for j, item in enumerate(items):
-        v = numeric(design, [item])[:, 0]
-        v[np.isin(v, missing)] = np.nan
-        bad = ~np.isnan(v) & ~np.isin(v, SCALE)
-        if bad.any():
-            raise EstimationError(f"item {item!r} has value {v[bad][0]:g} outside 1-5 and the missing codes")
-        y[:, j] = v
+    cols = []
+    for item in items:
+        s = column(design, item)
+        v = pd.to_numeric(s, errors="coerce")
+        if (v.isna() & s.notna()).any():
+            raise EstimationError(f"column {item!r} is not numeric")
+        a = v.to_numpy()
+        if a.dtype.kind not in "iuf":
+            a = v.to_numpy(dtype=float, na_value=np.nan)
+        ok = np.isin(a, SCALE) | np.isin(a, missing)
+        if a.dtype.kind == "f":
+            ok |= np.isnan(a)
+        if not ok.all():
+            raise EstimationError(f"item {item!r} has value {float(a[~ok][0]):g} outside 1-5 and the missing codes")
+        cols.append(a)
+
+    def scores(rows: slice) -> np.ndarray:
+        yb = np.empty((len(range(*rows.indices(design.n))), len(cols)))
+        for j, a in enumerate(cols):
+            yb[:, j] = a[rows]
+        yb[np.isin(yb, missing)] = np.nan
+        return yb
+
+    return scores
+
+
+def recode(design: SurveyDesign, items: Sequence[str], missing_codes: Sequence[float] = (8, 9)) -> np.ndarray:
+    """n x J matrix of 1-5 scores with don't-know/refusal codes set to NaN."""
+    source = item_source(design, items, missing_codes)
+    y = np.empty((design.n, len(items)))
+    for rows in row_blocks(design.n):
+        y[rows] = source(rows)
     return y
 
 
@@ -80,24 +107,28 @@ def _combine(core: dict, weights: np.ndarray, observed: np.ndarray, design: Surv
     Estimate and influence values combine linearly (Wolter 2007, sec. 6.2);
     ``n`` and ``N`` count the rows with at least one of the combined columns observed.
     """
-    from .linearize import group_sum
-
-    any_obs = np.column_stack([observed[:, weights[:, k] != 0].any(axis=1) for k in range(weights.shape[1])])
-    any_obs = any_obs.astype(float)
+    any_obs = (observed.astype(float) @ (weights != 0)) > 0
     return {"estimate": core["estimate"] @ weights, "z": core["z"] @ weights,
-            "n": group_sum(g, n_dom + 1, any_obs)[:n_dom],
-            "N": group_sum(g, n_dom + 1, any_obs, weights=design.weights)[:n_dom]}
+            **_counts(any_obs, design.weights, g, n_dom)}
 
 
-def _stack(cores: list[dict]) -> dict:
-    """Put several cores side by side (one variance computation for all their columns)."""
-    return {key: np.hstack([c[key] for c in cores]) for key in ("estimate", "z", "n", "N")}
+def _counts(observed: np.ndarray, w: np.ndarray, g: np.ndarray, n_dom: int) -> dict:
+    """``n`` (observations) and ``N`` (weight sum) of each column in each domain."""
+    obs = observed.astype(float)
+    return {"n": group_sum(g, n_dom + 1, obs)[:n_dom], "N": group_sum(g, n_dom + 1, obs, weights=w)[:n_dom]}
 
 
-def _split(arrays: dict, widths: list[int]) -> list[dict]:
-    """Undo :func:`_stack` on the D x K summary arrays."""
-    edges = np.cumsum([0] + widths)
-    return [{k: v[:, a:b] for k, v in arrays.items()} for a, b in zip(edges[:-1], edges[1:])]
+def _combined_counts(source, combos: list[np.ndarray], design: SurveyDesign, g: np.ndarray, n_dom: int) -> list[dict]:
+    """:func:`_counts` of each combination (J x K weights) of the item columns, in one pass:
+    a row counts for a combined column when any of its items is observed."""
+    out = [{"n": 0.0, "N": 0.0} for _ in combos]
+    for rows in row_blocks(design.n):
+        obs = (~np.isnan(source(rows))).astype(float)
+        for acc, wts in zip(out, combos):
+            part = _counts((obs @ (wts != 0)) > 0, design.weights[rows], g[rows], n_dom)
+            acc["n"] = acc["n"] + part["n"]
+            acc["N"] = acc["N"] + part["N"]
+    return out
 
 
 def satisfaction_scores(design: SurveyDesign, framework: Mapping, by=None, missing_codes=(8, 9),
@@ -109,42 +140,62 @@ def satisfaction_scores(design: SurveyDesign, framework: Mapping, by=None, missi
     framework : dict
         ``{"factors": {"F1": ["c1", "c2"], ...}, "aggregation": "mean_of_criteria" | "pooled",
         "overall": "mean_of_factors" | "pooled"}`` (``overall`` optional).
+
+    The influence values of all criteria, factors and overall are produced a
+    block of rows at a time from the stored answers and consumed by one
+    variance pass per statistic (never stored as n x J arrays).
     """
     factors = dict(framework["factors"])
     rule = check_choice("aggregation", framework.get("aggregation", "mean_of_criteria"), AGGREGATIONS)
     overall = check_choice("overall", framework.get("overall", "mean_of_factors" if rule == "mean_of_criteria"
                                                      else "pooled"), OVERALL)
     items = [c for cols in factors.values() for c in cols]
-    y = recode(design, items, missing_codes)
+    source = item_source(design, items, missing_codes)
     dom, labels = domains(design, by)
     n_dom, g = len(labels), np.where(dom >= 0, dom, len(labels))
-    observed = ~np.isnan(y)
     cols_f = [[items.index(c) for c in cols] for cols in factors.values()]
-    factor_obs = np.column_stack([observed[:, c].any(axis=1) for c in cols_f])
-    m = np.zeros((len(items), len(factors)))
-    for k, c in enumerate(cols_f):
-        m[c, k] = 1 / len(c)
     k = len(factors)
-    index_f = np.column_stack([_index(y[:, c]) for c in cols_f]) if rule == "pooled" else None
-    index_all = _index(y)[:, None] if overall == "pooled" else None
+    m = np.zeros((len(items), k))
+    for f, c in enumerate(cols_f):
+        m[c, f] = 1 / len(c)
+    v = np.full((k, 1), 1 / k)
+    fac_counts, ovr_counts = _combined_counts(source, [m, m @ v], design, g, n_dom)
     names = [items, list(factors), ["overall"]]
     out = Results([])
-    for stat, method, value in (("pct_satisfied", "logit", _sat), ("mean_score", "wald", lambda v: v)):
-        crit = mean_core(design, value(y), dom, n_dom)
+    for stat, method, value in (("pct_satisfied", "logit", _sat), ("mean_score", "wald", lambda x: x)):
+        crit = mean_core(design, lambda rows: value(source(rows)), dom, n_dom, lazy=True)
         if rule == "mean_of_criteria":
-            fac = _combine(crit, m, observed, design, g, n_dom)
+            fac = {"estimate": crit["estimate"] @ m, **fac_counts}
         else:
-            fac = mean_core(design, value(index_f), dom, n_dom)
+            fac = mean_core(design, lambda rows: value(_factor_index(source(rows), cols_f)), dom, n_dom, lazy=True)
         if overall == "mean_of_factors":
-            ovr = _combine(fac, np.full((k, 1), 1 / k), factor_obs, design, g, n_dom)
+            ovr = {"estimate": fac["estimate"] @ v, **ovr_counts}
         else:
-            ovr = mean_core(design, value(index_all), dom, n_dom)
-        cores = [crit, fac, ovr]
-        arrays = summarize(design, _stack(cores), dom, n_dom, method, level, ci)
-        del cores, crit, fac, ovr
+            ovr = mean_core(design, lambda rows: value(_index(source(rows))[:, None]), dom, n_dom, lazy=True)
+
+        def z_rows(rows: slice, crit=crit, fac=fac, ovr=ovr) -> np.ndarray:
+            """Influence values of criteria | factors | overall for a block of rows."""
+            zc = crit["z"](rows)
+            zf = zc @ m if rule == "mean_of_criteria" else fac["z"](rows)
+            zo = zf @ v if overall == "mean_of_factors" else ovr["z"](rows)
+            return np.hstack([zc, zf, zo])
+
+        stacked = {"z": z_rows, **{key: np.hstack([c[key] for c in (crit, fac, ovr)]) for key in ("estimate", "n", "N")}}
+        arrays = summarize(design, stacked, dom, n_dom, method, level, ci)
         for part, labs in zip(_split(arrays, [len(x) for x in names]), names):
             out = out + build(stat, labs, [None] * len(labs), labels, part)
     return out
+
+
+def _factor_index(y: np.ndarray, cols_f: list[list[int]]) -> np.ndarray:
+    """Respondent index (mean of answered criteria) of each factor."""
+    return np.column_stack([_index(y[:, c]) for c in cols_f])
+
+
+def _split(arrays: dict, widths: list[int]) -> list[dict]:
+    """Split the D x K summary arrays of stacked cores back into their parts."""
+    edges = np.cumsum([0] + widths)
+    return [{key: a[:, lo:hi] for key, a in arrays.items()} for lo, hi in zip(edges[:-1], edges[1:])]
 
 
 def score_gap(design: SurveyDesign, first: str, second: str, by=None, missing_codes=(8, 9),
