@@ -130,3 +130,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(framework_cli)
     app.cli.add_command(user_cli)
     app.cli.add_command(demo_command)
+    from survey_app.index.cli import init_app as index_cli; index_cli(app)

@@ -1,0 +1,140 @@
+"""Read a campaign from the database into :class:`UnitInput` rows and compute its index.
+
+Points of a self-assessed, bonus or penalty sub-criterion are the appraised points, or the
+self-assessed points (``source="self"``) while appraisal has not decided. Survey sub-criteria take
+their indicator from the campaign's latest stored analysis run (``flask --app wsgi analyse``).
+Only the questionnaire named in the run's scoring rule (``sipas_citizen``) is analysed today, so a
+sub-criterion on ``cbcc_staff`` (or an item the run does not store, such as ``sat_overall``) gets
+``no_survey_result``: no points, listed as pending, never a silent zero.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from survey_app.extensions import db
+from survey_app.index.compute import compute_unit
+from survey_app.index.conversion import Indicator, points_of, points_se, variable_name
+from survey_app.index.model import LeafInput, UnitIndex, UnitInput
+from survey_app.index.ranking import DRAWS, SEED, rank_all
+from survey_app.models import (AnalysisEstimate, AnalysisRun, Campaign, FrameworkNode, Score,
+                               SelfAssessment)
+
+
+@dataclass
+class CampaignIndex:
+    """A campaign's index: every unit's result, the run it used and the framework's settings."""
+
+    campaign: Campaign
+    units: list[UnitIndex]
+    run: AnalysisRun | None
+    classes: list[dict]
+    levels: list[str]
+    has_survey: bool
+    draws: int
+    seed: int
+    by_code: dict[str, UnitIndex] = field(default_factory=dict)
+
+    def level(self, level: str) -> list[UnitIndex]:
+        return [u for u in self.units if u.level == level]
+
+
+def latest_run(campaign: Campaign) -> AnalysisRun | None:
+    number = db.session.scalar(select(func.max(AnalysisRun.number))
+                               .where(AnalysisRun.campaign_id == campaign.id))
+    if number is None:
+        return None
+    return db.session.scalar(select(AnalysisRun).where(
+        AnalysisRun.campaign_id == campaign.id, AnalysisRun.number == number))
+
+
+def run_indicators(run: AnalysisRun | None) -> dict[tuple, Indicator]:
+    """``(unit_code, statistic, variable)`` → the stored estimate."""
+    if run is None:
+        return {}
+    rows = db.session.scalars(select(AnalysisEstimate).where(AnalysisEstimate.run_id == run.id,
+                                                             AnalysisEstimate.unit_code.is_not(None)))
+    return {(r.unit_code, r.statistic, r.variable): Indicator(r.statistic, r.variable, r.estimate, r.se, r.n)
+            for r in rows}
+
+
+def _field_code(node: FrameworkNode, nodes: dict[int, FrameworkNode]) -> str:
+    while node.parent_id is not None:
+        node = nodes[node.parent_id]
+    return node.code
+
+
+def survey_leaf(leaf: LeafInput, unit_code: str, run: AnalysisRun | None, found: dict) -> LeafInput:
+    """Convert a survey sub-criterion's indicator, or mark it ``no_survey_result`` with why."""
+    survey = leaf.survey or {}
+    analysed = (run.parameters.get("scoring", {}).get("questionnaire") if run else None)
+    if run is None:
+        leaf.source, leaf.reason = "no_survey_result", "no_run"
+    elif survey.get("questionnaire") != analysed:
+        leaf.source, leaf.reason = "no_survey_result", "questionnaire_not_analysed"
+    else:
+        indicator = found.get((unit_code, survey.get("indicator"), variable_name(survey)))
+        if indicator is None:
+            leaf.source, leaf.reason = "no_survey_result", "no_estimate"
+        else:
+            leaf.source, leaf.indicator = "survey", indicator
+            leaf.points = points_of(survey, leaf.max_points, indicator.percent)
+            leaf.points_se = points_se(survey, leaf.max_points, indicator)
+    return leaf
+
+
+def _scored_leaf(leaf: LeafInput, score: Score | None) -> LeafInput:
+    if score is not None:
+        leaf.self_points = None if score.self_points is None else float(score.self_points)
+        if score.appraised_points is not None:
+            leaf.points, leaf.source = float(score.appraised_points), "appraised"
+        elif score.self_points is not None:
+            leaf.points, leaf.source = float(score.self_points), "self"
+    return leaf
+
+
+def unit_input(cu, framework, nodes, scores, run, found, rescale_to, locale="vi") -> UnitInput:
+    leaves = []
+    for node in framework.leaves(cu.framework_level):
+        leaf = LeafInput(code=node.code, field_code=_field_code(node, nodes), method=node.method.value,
+                         max_points=float(node.max_points), name=node.name(locale), survey=node.survey)
+        if node.method.value == "survey":
+            leaves.append(survey_leaf(leaf, cu.unit.code, run, found))
+        else:
+            leaves.append(_scored_leaf(leaf, scores.get((cu.unit_id, node.id))))
+    spec = framework.settings.get("levels", {}).get(cu.framework_level, {})
+    fields = [(f.code, f.name(locale), float(f.max_points)) for f in framework.roots(cu.framework_level)]
+    return UnitInput(code=cu.unit.code, name=cu.unit.name, level=cu.framework_level,
+                     max_points=float(spec.get("max_points", 100)), leaves=leaves, fields=fields,
+                     rescale_to=rescale_to)
+
+
+def _scores(campaign: Campaign) -> dict[tuple[int, int], Score]:
+    rows = db.session.scalars(select(Score).join(SelfAssessment).where(
+        SelfAssessment.campaign_id == campaign.id).options(selectinload(Score.assessment)))
+    return {(s.assessment.unit_id, s.node_id): s for s in rows}
+
+
+def compute_campaign(campaign: Campaign, draws: int = DRAWS, seed: int = SEED,
+                     locale: str = "vi") -> CampaignIndex:
+    """The whole campaign's index, ranked per level, with intervals."""
+    framework = campaign.framework
+    settings = framework.settings or {}
+    has_survey = bool(campaign.questionnaires)
+    rescale_to = None if has_survey else float((settings.get("no_survey") or {}).get("rescale_to", 100))
+    run = latest_run(campaign) if has_survey else None
+    found = run_indicators(run)
+    nodes = {n.id: n for n in framework.nodes}
+    scores = _scores(campaign)
+    from survey_app.queries import campaign_units
+    inputs = [unit_input(cu, framework, nodes, scores, run, found, rescale_to, locale)
+              for cu in campaign_units(campaign)]
+    classes = settings.get("classes", [])
+    results = rank_all([compute_unit(u) for u in inputs], classes, draws, seed)
+    levels = [lvl for lvl in settings.get("levels", {}) if any(r.level == lvl for r in results)]
+    results.sort(key=lambda r: (levels.index(r.level) if r.level in levels else 99, r.rank, r.code))
+    return CampaignIndex(campaign=campaign, units=results, run=run, classes=classes, levels=levels,
+                         has_survey=has_survey, draws=draws, seed=seed,
+                         by_code={r.code: r for r in results})
