@@ -78,7 +78,8 @@ def user_create(username, role, unit_code, full_name, password):
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has data.")
 def demo_command(seed, if_empty):
     """Load the demo province, its campaign, users and synthetic submissions."""
-    from survey_app.demo import DemoError, database_is_empty, demo_logins, load_demo
+    from survey_app.demo import (DemoError, database_is_empty, demo_invitation_codes, demo_logins,
+                                 load_demo)
 
     if if_empty and not database_is_empty():
         click.echo("The database already has data; the demo is not loaded again.")
@@ -92,6 +93,9 @@ def demo_command(seed, if_empty):
         click.echo("Demo logins (username / password):")
         for role, username, password in logins:
             click.echo(f"  {role:<12} {username:<14} {password}")
+    codes = demo_invitation_codes()
+    if codes:
+        click.echo("Citizen invitation codes (enter at /code): " + ", ".join(codes))
 
 
 STEPS = ("table", "weights", "estimates", "store")
@@ -131,3 +135,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(user_cli)
     app.cli.add_command(demo_command)
     from survey_app.index.cli import init_app as index_cli; index_cli(app)
+    from survey_app.reports.cli import init_app as reports_cli; reports_cli(app)

@@ -62,6 +62,8 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(short_date)
     app.add_template_filter(status_label)
     app.add_template_filter(role_label)
+    from survey_app.formtext import form_text
+    app.add_template_filter(form_text)
 
     @app.context_processor
     def locale_context():

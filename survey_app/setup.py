@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from survey_app.config import ConfigError
-from survey_app.extensions import babel, csrf, db, limiter, login_manager, migrate
+from survey_app.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 
 
 def setup_database(app: Flask) -> None:
@@ -53,6 +53,10 @@ def setup_security(app: Flask) -> None:
     """CSRF on every form, rate limits, and headers that keep pages on this site."""
     csrf.init_app(app)
     limiter.init_app(app)
+    app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
+    app.config.setdefault("COMPRESS_MIMETYPES", ["text/html", "text/css", "text/javascript",
+                                                 "application/javascript", "application/json"])
+    compress.init_app(app)
 
     @app.after_request
     def security_headers(response):

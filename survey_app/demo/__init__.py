@@ -15,7 +15,7 @@ from survey_app.demo import collection, model, province, scores
 from survey_app.extensions import db
 from survey_app.frameworks import load_framework
 from survey_app.models import (AdminUnit, Campaign, CampaignQuestionnaire, CampaignStatus,
-                               CampaignUnit, Role, User, UserRole)
+                               CampaignUnit, Invitation, Role, User, UserRole)
 from survey_app.questionnaire.importer import import_form
 
 CONTENT = province.CONTENT
@@ -133,6 +133,28 @@ def _campaign(units, framework, versions, province_code: str) -> Campaign:
     return campaign
 
 
+INVITED_UNITS = ("35.S02", "347", "13285")
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def invitations(rng, campaign: Campaign, version, units, per_unit: int = 10) -> list[Invitation]:
+    """Single-use invitation codes for the citizen questionnaire in a few units (web channel)."""
+    made = []
+    for code in INVITED_UNITS:
+        for _ in range(per_unit):
+            letters = "".join(CODE_ALPHABET[i] for i in rng.integers(0, len(CODE_ALPHABET), 8))
+            made.append(Invitation(code=f"HNM{letters}", campaign_id=campaign.id,
+                                   questionnaire_version_id=version.id, unit_id=units[code].id))
+    return made
+
+
+def demo_invitation_codes(limit: int = 3) -> list[str]:
+    """A few unused demo codes, printed as on the letters (``HNM-7K3P-Q9TX``)."""
+    codes = db.session.scalars(select(Invitation.code).where(Invitation.used_at.is_(None))
+                               .order_by(Invitation.id).limit(limit))
+    return [f"{c[:3]}-{c[3:7]}-{c[7:]}" for c in codes]
+
+
 def load_demo(seed: int = 2024, progress=None) -> list[tuple[str, str, str]]:
     """Load the whole demo into an empty database and return the demo logins."""
     if not database_is_empty():
@@ -158,6 +180,7 @@ def load_demo(seed: int = 2024, progress=None) -> list[tuple[str, str, str]]:
         db.session.add_all(s for _, s in submissions)
         for cu in campaign.units:
             db.session.add(scores.self_assess(rng, framework, cu, truth[cu.unit.code] / 100))
+        db.session.add_all(invitations(rng, campaign, versions["citizens"], units))
         db.session.commit()
     finally:
         db.session.info.pop("skip_audit", None)

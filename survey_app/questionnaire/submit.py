@@ -1,0 +1,92 @@
+"""Storing a finished questionnaire: re-validated on the server, stored once per instance UUID.
+
+The same interview sent twice (a retry, two tabs, a lost acknowledgement) finds the row already
+stored under its questionnaire and instance UUID and gets the same receipt back; nothing is
+counted twice.
+"""
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from survey_app.extensions import db
+from survey_app.models import Channel, Invitation, QuestionnaireVersion, ResponseDraft, Submission
+from survey_app.models.base import utcnow
+from survey_app.questionnaire.engine import FormEngine, Problem
+
+RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+class SubmissionRefused(ValueError):
+    """The server refuses these answers; ``problems`` says which and why."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(f"{p.key}: {p.message}" for p in problems))
+        self.problems = problems
+
+
+def new_receipt() -> str:
+    return "PAR-" + "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(8))
+
+
+def checked_answers(engine: FormEngine, answers: dict) -> dict:
+    """Calculations filled, irrelevant answers dropped; :class:`SubmissionRefused` when refused."""
+    answers = engine.calculate(answers)
+    problems = engine.problems(answers)
+    if problems:
+        raise SubmissionRefused(problems)
+    return engine.clean(answers)
+
+
+def existing(version: QuestionnaireVersion, instance_uuid: str) -> Submission | None:
+    return db.session.scalar(select(Submission).where(
+        Submission.questionnaire_id == version.questionnaire_id,
+        Submission.instance_uuid == instance_uuid))
+
+
+def store(submission: Submission) -> tuple[Submission, bool]:
+    """Insert, or return the row already stored under the same UUID: ``(row, created)``."""
+    db.session.add(submission)
+    try:
+        db.session.commit()
+        return submission, True
+    except IntegrityError:
+        db.session.rollback()
+        version = db.session.get(QuestionnaireVersion, submission.questionnaire_version_id)
+        found = existing(version, submission.instance_uuid)
+        if found is None:
+            raise
+        return found, False
+
+
+def store_invitation_submission(invitation: Invitation, draft: ResponseDraft, engine: FormEngine) -> str:
+    """Submit a citizen's draft: validate, store, use up the code; return the receipt number."""
+    version = db.session.get(QuestionnaireVersion, invitation.questionnaire_version_id)
+    now = utcnow()
+    already = existing(version, draft.instance_uuid)
+    if already is not None:
+        invitation.used_at = invitation.used_at or now
+        db.session.delete(draft)
+        db.session.commit()
+        return already.receipt
+    answers = dict(draft.answers, start=_iso(draft.started_at), end=now.isoformat(),
+                   today=now.date().isoformat(), unit_code=invitation.unit.code)
+    answers = {k: v for k, v in answers.items() if k in engine.fields}
+    answers = checked_answers(engine, answers)
+    submission = Submission(
+        instance_uuid=draft.instance_uuid, questionnaire_id=version.questionnaire_id,
+        questionnaire_version_id=version.id, campaign_id=invitation.campaign_id,
+        unit_id=invitation.unit_id, channel=Channel.INVITATION, invitation_id=invitation.id,
+        answers=answers, paradata=dict(draft.paradata or {}), started_at=draft.started_at,
+        submitted_at=now, receipt=new_receipt())
+    invitation.used_at = now
+    db.session.delete(draft)
+    stored, _created = store(submission)
+    return stored.receipt
+
+
+def _iso(moment: datetime | None) -> str:
+    return moment.isoformat() if moment else ""
