@@ -1,0 +1,42 @@
+"""The offline collector's API: download the working set, send interviews.
+
+Authenticated by the enumerator's device token (``Authorization: Bearer …``), not by a
+session: these two views alone are exempt from CSRF (a page's CSRF token expires and is
+tied to a session; a token in a header cannot be sent by another site's form).
+"""
+from __future__ import annotations
+
+from flask import g, jsonify, request
+
+from survey_app.api import bp
+from survey_app.extensions import csrf, db, limiter
+from survey_app.field.bundle import bundle
+from survey_app.field.intake import Refused, receive
+from survey_app.field.tokens import device_required
+from survey_app.models.base import utcnow
+
+
+@bp.route("/field/bundle")
+@csrf.exempt
+@device_required
+def field_bundle():
+    """The enumerator's cases, questionnaires and corrections to make."""
+    g.device.last_sync_at = utcnow()
+    data = bundle(g.enumerator)
+    db.session.commit()
+    return jsonify(data)
+
+
+@bp.route("/field/submissions", methods=["POST"])
+@csrf.exempt
+@limiter.limit("600 per minute")
+@device_required
+def field_submission():
+    """Store one interview (or its correction) once; repeats get the same acknowledgement."""
+    try:
+        ack, created = receive(request.get_json(silent=True), g.device)
+    except Refused as refused:
+        return jsonify(error=refused.message, problems=refused.problems, status=refused.status), refused.status
+    response = jsonify(ack)
+    response.status_code = 201 if created else 200
+    return response

@@ -1,0 +1,60 @@
+"""What the offline collector downloads: the enumerator's cases, their questionnaires and the
+interviews sent back for correction — everything needed to work for hours without signal."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from survey_app.extensions import db
+from survey_app.models import (Assignment, CampaignQuestionnaire, QuestionnaireVersion, ReviewState,
+                               SampleCase, Submission, User)
+
+#: Definition keys the collector renders from (pyxform's raw JSON stays on the server).
+DEFINITION_KEYS = ("form_id", "version", "title", "default_language", "languages", "questions", "pages")
+
+
+def case_questionnaire(case: SampleCase) -> QuestionnaireVersion | None:
+    """The form a case is interviewed with: the sample's own choice, else the campaign's
+    citizens' questionnaire, else its first."""
+    chosen = (case.sample_list.parameters or {}).get("questionnaire_version_id")
+    if chosen:
+        return db.session.get(QuestionnaireVersion, chosen)
+    links = list(db.session.scalars(select(CampaignQuestionnaire).where(
+        CampaignQuestionnaire.campaign_id == case.sample_list.campaign_id)
+        .order_by(CampaignQuestionnaire.id)))
+    preferred = [link for link in links if link.audience == "citizens"] or links
+    return preferred[0].questionnaire_version if preferred else None
+
+
+def _case_json(case: SampleCase, version: QuestionnaireVersion | None) -> dict:
+    return {"id": case.id, "label": case.label, "address": case.address or "",
+            "unit": {"code": case.unit.code, "name": case.unit.name}, "stratum": case.stratum,
+            "cluster": case.cluster, "status": case.status.value,
+            "questionnaire_version_id": version.id if version else None}
+
+
+def _correction_json(submission: Submission) -> dict:
+    return {"instance_uuid": submission.instance_uuid, "case_id": submission.case_id,
+            "questionnaire_version_id": submission.questionnaire_version_id,
+            "answers": submission.answers,
+            "comments": [c.body for c in submission.comments]}
+
+
+def bundle(user: User) -> dict:
+    """The enumerator's working set, as JSON-ready data."""
+    cases = list(db.session.scalars(
+        select(SampleCase).join(Assignment).where(Assignment.enumerator_id == user.id)
+        .order_by(SampleCase.id)))
+    versions: dict[int, QuestionnaireVersion] = {}
+    rows = []
+    for case in cases:
+        version = case_questionnaire(case)
+        if version is not None:
+            versions[version.id] = version
+        rows.append(_case_json(case, version))
+    rejected = list(db.session.scalars(select(Submission).where(
+        Submission.enumerator_id == user.id, Submission.review_state == ReviewState.REJECTED)))
+    return {"enumerator": {"username": user.username, "full_name": user.full_name},
+            "cases": rows,
+            "questionnaires": [{"id": v.id, "definition": {k: v.definition.get(k) for k in DEFINITION_KEYS}}
+                               for v in versions.values()],
+            "corrections": [_correction_json(s) for s in rejected]}

@@ -1,0 +1,67 @@
+"""Device tokens (*mã thiết bị*): how the offline collector signs its sends.
+
+The token is 32 random bytes shown to the device once; the server keeps only its SHA-256
+hash (a token is high-entropy, so a fast hash is enough: nothing to brute-force), and a
+revoked token or a deactivated enumerator is refused at once.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from functools import wraps
+
+from flask import abort, g, request
+from sqlalchemy import select
+
+from survey_app.extensions import db
+from survey_app.models import DeviceToken, Role, User
+from survey_app.models.base import utcnow
+
+
+def digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue(user: User, label: str) -> tuple[DeviceToken, str]:
+    """A new device token for ``user``; returns the row and the plain token (shown once)."""
+    plain = secrets.token_urlsafe(32)
+    row = DeviceToken(user=user, token_hash=digest(plain), label=label[:200])
+    db.session.add(row)
+    return row, plain
+
+
+def revoke(row: DeviceToken) -> None:
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+
+
+def _bearer() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+def authenticate() -> DeviceToken | None:
+    """The live device token of the request's ``Authorization: Bearer`` header, if any."""
+    plain = _bearer()
+    if not plain:
+        return None
+    row = db.session.scalar(select(DeviceToken).where(DeviceToken.token_hash == digest(plain)))
+    if row is None or row.revoked_at is not None:
+        return None
+    user = row.user
+    if not user.active or not user.has_role(Role.ENUMERATOR):
+        return None
+    return row
+
+
+def device_required(view):
+    """Open a JSON view to a live device token; ``g.device`` and ``g.enumerator`` are set."""
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        row = authenticate()
+        if row is None:
+            abort(401)
+        g.device, g.enumerator = row, row.user
+        return view(*args, **kwargs)
+    return wrapped

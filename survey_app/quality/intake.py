@@ -1,0 +1,5 @@
+"""Placeholder replaced below."""
+
+
+def on_intake(submission) -> list:
+    return []
