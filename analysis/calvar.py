@@ -23,6 +23,8 @@ the variance is expanded as a quadratic form in the same pair totals
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
@@ -131,20 +133,51 @@ def _pair_matrix(p: Pairs, n_dom: int) -> sp.csr_matrix:
                          shape=(n_pairs, n_dom * n_var))
 
 
-def _cross_terms(design: SurveyDesign, xw: sp.csr_matrix, pairs: list[Pairs], n_dom: int):
-    """C(X, z_d) (p x DJ) and V(X) (p x p) summed over stages."""
-    q_xa, q_xx = None, None
-    for stage, p in zip(design.stages, pairs):
-        c, cu = _centred_totals(stage, xw)
+@dataclass
+class _Fixed:
+    """The parts of the correction that depend on the design and weights but not on ``z``.
+
+    ``ginv = (X'W0X)^+``; per stage the centred unit totals ``c`` of ``W X`` and
+    their coefficients ``cu``; ``q_xx = V(X) = sum_stages c' diag(cu) c``.
+    """
+
+    ginv: sp.csr_matrix
+    centred: list[tuple[sp.csr_matrix, np.ndarray]]
+    q_xx: sp.csr_matrix
+
+
+def _fixed_parts(design: SurveyDesign) -> _Fixed:
+    """:class:`_Fixed` of a calibrated design, computed once per weights vector.
+
+    Cached on the design next to the weights and calibration it was computed
+    for (a design copied by ``with_weights`` gets new weights, so a stale cache
+    is never used).
+    """
+    cached = design.__dict__.get("_calvar_fixed")
+    if cached is not None and cached[0] is design.weights and cached[1] is design.calibration:
+        return cached[2]
+    model = design.calibration
+    x = design_matrix(model)
+    ginv = block_pinv(_gram(model, x))
+    xw = sp.csr_matrix(sp.diags(design.weights) @ x)  # all rows: the fitted part X B is not domain-limited
+    centred = [_centred_totals(stage, xw) for stage in design.stages]
+    q_xx = sp.csr_matrix(sum(c.T @ sp.diags(cu) @ c for c, cu in centred))
+    fixed = _Fixed(ginv, centred, q_xx)
+    design.__dict__["_calvar_fixed"] = (design.weights, design.calibration, fixed)
+    return fixed
+
+
+def _cross_terms(design: SurveyDesign, fixed: _Fixed, pairs: list[Pairs], n_dom: int) -> sp.csr_matrix:
+    """C(X, z_d) (p x DJ) summed over stages."""
+    q_xa = None
+    for stage, p, (c, cu) in zip(design.stages, pairs, fixed.centred):
         qa = (sp.diags(p.coef) @ c[p.unit]).T @ _pair_matrix(p, n_dom)
         if stage.adjust.any():
             mu = group_sum(p.domain, n_dom, p.t).ravel() / stage.n_units
             lone = np.asarray((sp.diags(cu * stage.adjust[stage.group]) @ c).sum(axis=0)).ravel()
             qa = qa - sp.csr_matrix(np.outer(lone, mu))
-        qx = c.T @ sp.diags(cu) @ c
         q_xa = qa if q_xa is None else q_xa + qa
-        q_xx = qx if q_xx is None else q_xx + qx
-    return sp.csr_matrix(q_xa), sp.csr_matrix(q_xx)
+    return sp.csr_matrix(q_xa)
 
 
 def domain_correction(design: SurveyDesign, xtw: sp.csr_matrix, n_dom: int, n_var: int,
@@ -157,10 +190,8 @@ def domain_correction(design: SurveyDesign, xtw: sp.csr_matrix, n_dom: int, n_va
     totals, both computed by :func:`analysis.linearize.var_by_domain` in its
     pass over ``z`` (rows with dom < 0 left out).
     """
-    model = design.calibration
-    x = design_matrix(model)
-    b = block_pinv(_gram(model, x)) @ xtw
-    xw = sp.csr_matrix(sp.diags(design.weights) @ x)  # all rows: the fitted part X B is not domain-limited
-    q_xa, q_xx = _cross_terms(design, xw, pairs, n_dom)
-    corr = -2 * np.asarray(b.multiply(q_xa).sum(axis=0)) + np.asarray(b.multiply(q_xx @ b).sum(axis=0))
+    fixed = _fixed_parts(design)
+    b = fixed.ginv @ xtw
+    q_xa = _cross_terms(design, fixed, pairs, n_dom)
+    corr = -2 * np.asarray(b.multiply(q_xa).sum(axis=0)) + np.asarray(b.multiply(fixed.q_xx @ b).sum(axis=0))
     return corr.reshape(n_dom, n_var)

@@ -112,6 +112,16 @@ def _combine(core: dict, weights: np.ndarray, observed: np.ndarray, design: Surv
             **_counts(any_obs, design.weights, g, n_dom)}
 
 
+def _lincomb(a: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """``a @ weights`` for a block of rows with a sparse ``weights`` (each factor
+    combines a few criteria): one column update per non-zero weight, no BLAS
+    threads (whose start-up costs more than the product on small blocks)."""
+    out = np.zeros((a.shape[0], weights.shape[1]))
+    for j, k in zip(*np.nonzero(weights)):
+        out[:, k] += a[:, j] * weights[j, k]
+    return out
+
+
 def _counts(observed: np.ndarray, w: np.ndarray, g: np.ndarray, n_dom: int) -> dict:
     """``n`` (observations) and ``N`` (weight sum) of each column in each domain."""
     obs = observed.astype(float)
@@ -125,7 +135,7 @@ def _combined_counts(source, combos: list[np.ndarray], design: SurveyDesign, g: 
     for rows in row_blocks(design.n):
         obs = (~np.isnan(source(rows))).astype(float)
         for acc, wts in zip(out, combos):
-            part = _counts((obs @ (wts != 0)) > 0, design.weights[rows], g[rows], n_dom)
+            part = _counts(_lincomb(obs, (wts != 0).astype(float)) > 0, design.weights[rows], g[rows], n_dom)
             acc["n"] = acc["n"] + part["n"]
             acc["N"] = acc["N"] + part["N"]
     return out
@@ -176,8 +186,8 @@ def satisfaction_scores(design: SurveyDesign, framework: Mapping, by=None, missi
         def z_rows(rows: slice, crit=crit, fac=fac, ovr=ovr) -> np.ndarray:
             """Influence values of criteria | factors | overall for a block of rows."""
             zc = crit["z"](rows)
-            zf = zc @ m if rule == "mean_of_criteria" else fac["z"](rows)
-            zo = zf @ v if overall == "mean_of_factors" else ovr["z"](rows)
+            zf = _lincomb(zc, m) if rule == "mean_of_criteria" else fac["z"](rows)
+            zo = _lincomb(zf, v) if overall == "mean_of_factors" else ovr["z"](rows)
             return np.hstack([zc, zf, zo])
 
         stacked = {"z": z_rows, **{key: np.hstack([c[key] for c in (crit, fac, ovr)]) for key in ("estimate", "n", "N")}}
