@@ -1,0 +1,79 @@
+"""Evidence documents (*tài liệu kiểm chứng*): type and size checked, stored outside the
+database under their SHA-256 (``UPLOAD_FOLDER/evidence/ab/abcdef…``), so the same file
+uploaded twice is stored once and a stored file can be checked against its row.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+from flask import current_app
+
+from survey_app.i18n import _
+
+# extension → (content type, accepted leading bytes)
+ZIP, OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+KINDS = {
+    "pdf": ("application/pdf", (b"%PDF-",)),
+    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (ZIP,)),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (ZIP,)),
+    "pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", (ZIP,)),
+    "odt": ("application/vnd.oasis.opendocument.text", (ZIP,)),
+    "ods": ("application/vnd.oasis.opendocument.spreadsheet", (ZIP,)),
+    "doc": ("application/msword", (OLE,)),
+    "xls": ("application/vnd.ms-excel", (OLE,)),
+    "ppt": ("application/vnd.ms-powerpoint", (OLE,)),
+}
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+
+
+class EvidenceRefused(ValueError):
+    """A file that is not accepted; the message is for the user."""
+
+
+def max_bytes() -> int:
+    return int(current_app.config.get("EVIDENCE_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+def clean_filename(name: str) -> str:
+    """The file's own name without any folder, control characters or surrounding spaces."""
+    base = os.path.basename((name or "").replace("\\", "/"))
+    base = "".join(ch for ch in base if ch.isprintable()).strip()
+    return base[-200:] or "file"
+
+
+def check(filename: str, content: bytes) -> str:
+    """The content type of an acceptable file; :class:`EvidenceRefused` otherwise."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if extension not in KINDS:
+        raise EvidenceRefused(_("Only PDF, images (PNG, JPEG) and office documents can be attached."))
+    if not content:
+        raise EvidenceRefused(_("The file is empty."))
+    if len(content) > max_bytes():
+        raise EvidenceRefused(_("The file is larger than %(size)s MB.", size=max_bytes() // (1024 * 1024)))
+    content_type, signatures = KINDS[extension]
+    if not any(content.startswith(s) for s in signatures):
+        raise EvidenceRefused(_("The file's content does not match its type (.%(ext)s).", ext=extension))
+    return content_type
+
+
+def path_for(sha256: str) -> Path:
+    return Path(current_app.config["UPLOAD_FOLDER"]) / "evidence" / sha256[:2] / sha256
+
+
+def store(content: bytes) -> str:
+    """Write the file under its checksum (atomically, once) and return the checksum."""
+    digest = hashlib.sha256(content).hexdigest()
+    target = path_for(digest)
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=target.parent)
+        with os.fdopen(handle, "wb") as out:
+            out.write(content)
+        os.replace(temporary, target)
+    return digest

@@ -1,0 +1,98 @@
+"""The council's appraisal rounds, and the supervisors' view of achievement bias."""
+from __future__ import annotations
+
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from survey_app import queries
+from survey_app.access import roles_required
+from survey_app.extensions import db
+from survey_app.i18n import _
+from survey_app.models import (AnalysisEstimate, AppraisalRound, AssessmentStatus, Role,
+                               RoundStatus, ScoringMethod, SelfAssessment)
+from survey_app.models.base import utcnow
+from survey_app.units import bp, state
+from survey_app.units.forms import RoundForm
+
+
+def _apply(campaign, step: str, found: AppraisalRound | None) -> str:
+    """Move the campaign's appraisal one step on; returns the message to show."""
+    if step == "open_1":
+        db.session.add(AppraisalRound(campaign_id=campaign.id, number=1, status=RoundStatus.OPEN))
+        return _("Appraisal round 1 is open.")
+    if step == "reply":
+        found.status = RoundStatus.UNIT_REPLY
+        return _("The units can now reply and add evidence.")
+    found.status, found.closed_at = RoundStatus.CLOSED, utcnow()
+    if step == "open_2":
+        db.session.add(AppraisalRound(campaign_id=campaign.id, number=2, status=RoundStatus.OPEN))
+        return _("Appraisal round 2 is open.")
+    for assessment in db.session.scalars(select(SelfAssessment).where(
+            SelfAssessment.campaign_id == campaign.id)):
+        assessment.status = AssessmentStatus.LOCKED
+    return _("Appraisal is final; every score is locked.")
+
+
+@bp.route("/<campaign_code>/rounds", methods=["POST"])
+@roles_required(Role.APPRAISER)
+def round_step(campaign_code: str):
+    """The next step of the rounds, by an appraiser of the whole province; stale steps get 409."""
+    campaign = queries.campaign_or_404(campaign_code)
+    if not current_user.can_reach(Role.APPRAISER, campaign.province):
+        abort(403)
+    form = RoundForm()
+    if not form.validate():
+        return render_template("error.html", code=400, message=_("The request could not be understood.")), 400
+    expected = state.next_step(campaign)
+    if expected is None or form.step.data != expected:
+        state.refuse(_("This step has already been taken or is not possible now."))
+    flash(_apply(campaign, expected, state.current_round(campaign)), "success")
+    db.session.commit()
+    return redirect(url_for("units.appraisal"))
+
+
+def _overall_satisfaction(campaign) -> dict[str, float]:
+    from survey_app.index.build import latest_run
+
+    run = latest_run(campaign)
+    if run is None:
+        return {}
+    rows = db.session.execute(select(AnalysisEstimate.unit_code, AnalysisEstimate.estimate).where(
+        AnalysisEstimate.run_id == run.id, AnalysisEstimate.statistic == "pct_satisfied",
+        AnalysisEstimate.variable == "overall"))
+    return {code: 100 * value for code, value in rows}
+
+
+def bias_row(cu, assessment, satisfaction) -> dict:
+    """Self-assessed against appraised points of the scores the council has decided."""
+    self_total = appraised = decided_self = maximum = 0.0
+    adjusted = 0
+    for score in assessment.scores if assessment else []:
+        sign = -1 if score.node.method is ScoringMethod.PENALTY else 1
+        if score.node.method is ScoringMethod.SELF_ASSESSED:
+            maximum += float(score.node.max_points)
+        self_total += sign * float(score.self_points or 0)
+        if score.appraised_points is not None:
+            decided_self += sign * float(score.self_points or 0)
+            appraised += sign * float(score.appraised_points)
+            adjusted += score.appraised_points != score.self_points
+    return {"cu": cu, "self": self_total, "self_percent": 100 * self_total / maximum if maximum else None,
+            "appraised": appraised, "gap": decided_self - appraised, "adjusted": adjusted,
+            "satisfied": satisfaction.get(cu.unit.code)}
+
+
+@bp.route("/<campaign_code>/bias")
+@roles_required(Role.SUPERVISOR, Role.APPRAISER, Role.ANALYST, Role.ADMIN)
+def bias(campaign_code: str):
+    """Per unit, the gap between self-assessed and appraised points (*bệnh thành tích*)."""
+    campaign = queries.campaign_or_404(campaign_code)
+    everywhere = current_user.has_role(Role.ANALYST, Role.ADMIN)
+    satisfaction = _overall_satisfaction(campaign)
+    rows = [bias_row(cu, queries.assessment(campaign, cu.unit), satisfaction)
+            for cu in queries.campaign_units(campaign)
+            if everywhere or current_user.can_reach(Role.SUPERVISOR, cu.unit)
+            or current_user.can_reach(Role.APPRAISER, cu.unit)]
+    rows.sort(key=lambda r: -r["gap"])
+    return render_template("units/bias.html", campaign=campaign, rows=rows)
