@@ -122,9 +122,9 @@ def compute_campaign(campaign: Campaign, draws: int = DRAWS, seed: int = SEED,
     """The whole campaign's index, ranked per level, with intervals."""
     framework = campaign.framework
     settings = framework.settings or {}
-    has_survey = bool(campaign.questionnaires)
+    run = latest_run(campaign)
+    has_survey = bool(campaign.questionnaires) or run is not None
     rescale_to = None if has_survey else float((settings.get("no_survey") or {}).get("rescale_to", 100))
-    run = latest_run(campaign) if has_survey else None
     found = run_indicators(run)
     nodes = {n.id: n for n in framework.nodes}
     scores = _scores(campaign)

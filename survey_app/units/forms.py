@@ -67,7 +67,7 @@ def self_assessment_form(nodes, default_step: Decimal, formdata=None, data=None)
     for node in nodes:
         step = node.step or default_step
         setattr(SelfAssessmentForm, f"p_{node.id}", StringField(
-            _l("Points"), validators=[Optional(), PointsValidator(node.max_points, step)]))
+            _l("Self-assessed points"), validators=[Optional(), PointsValidator(node.max_points, step)]))
         setattr(SelfAssessmentForm, f"e_{node.id}", TextAreaField(_l("Explanation"), validators=[REASON]))
     return SelfAssessmentForm(formdata=formdata, data=data)
 
@@ -75,11 +75,11 @@ def self_assessment_form(nodes, default_step: Decimal, formdata=None, data=None)
 class DecisionForm(FlaskForm):
     """The council's decision on one score: recognise or adjust, always with a reason."""
 
-    decision = RadioField(_l("Decision"), choices=[("recognise", _l("Recognise the self-assessed points")),
+    decision = RadioField(_l("Appraisal decision"), choices=[("recognise", _l("Recognise the self-assessed points")),
                                                     ("adjust", _l("Adjust the points"))],
                           validators=[DataRequired(message=_l("Choose recognise or adjust."))])
     points = StringField(_l("Appraised points"), validators=[Optional()])
-    reason = TextAreaField(_l("Reason"), validators=[
+    reason = TextAreaField(_l("Reason for the decision"), validators=[
         DataRequired(message=_l("Give the reason for the decision.")), REASON])
     save_decision = SubmitField(_l("Record the decision"))
 
@@ -97,7 +97,7 @@ class EvidenceForm(FlaskForm):
 
 
 class RecogniseAllForm(FlaskForm):
-    reason = TextAreaField(_l("Reason"), validators=[
+    reason = TextAreaField(_l("Reason for the decision"), validators=[
         DataRequired(message=_l("Give the reason for the decision.")), REASON])
     recognise_all = SubmitField(_l("Recognise every undecided score"))
 

@@ -13,7 +13,7 @@ def _lookup(labels: dict, key) -> str:
 @bp.app_template_filter()
 def round_label(status) -> str:
     return _lookup({"open": _("open for appraisal"), "unit_reply": _("waiting for the units' replies"),
-                    "closed": _("closed")}, status)
+                    "closed": _("round closed")}, status)
 
 
 @bp.app_template_filter()
@@ -24,7 +24,7 @@ def round_step_label(step) -> str:
 
 @bp.app_template_filter()
 def method_label(method) -> str:
-    return _lookup({"self_assessed": _("self-assessed"), "survey": _("survey"), "bonus": _("bonus"),
+    return _lookup({"self_assessed": _("self-assessed"), "survey": _("survey-scored"), "bonus": _("bonus"),
                     "penalty": _("penalty")}, method)
 
 
@@ -35,9 +35,16 @@ def decision_label(kind) -> str:
 
 @bp.app_template_filter()
 def entity_label(entity) -> str:
-    return _lookup({"score": _("score"), "appraisal_comment": _("appraisal"), "evidence": _("evidence")}, entity)
+    return _lookup({"score": _("points of the score"), "appraisal_comment": _("appraisal"), "evidence": _("evidence")}, entity)
 
 
 @bp.app_template_filter()
 def action_label(action) -> str:
     return _lookup({"insert": _("added"), "update": _("changed"), "delete": _("removed")}, action)
+
+
+@bp.app_template_filter()
+def source_label(source) -> str:
+    return _lookup({"appraised": _("appraised"), "self": _("self-assessed, not yet appraised"),
+                    "missing": _("no points entered"), "survey": _("survey estimate"),
+                    "no_survey_result": _("no survey result")}, source)
