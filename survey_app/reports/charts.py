@@ -1,0 +1,104 @@
+"""The report's charts, drawn by matplotlib as SVG with text as paths (``svg.fonttype: path``),
+so no viewer or PDF engine has to find a font with Vietnamese glyphs: the shipped Noto Sans
+is used to draw them. Numbers are written the reader's way (decimal comma in Vietnamese).
+"""
+from __future__ import annotations
+
+import base64
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+from babel.numbers import format_decimal  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
+from matplotlib import pyplot as plt  # noqa: E402
+
+from survey_app.reports import FONTS_DIR  # noqa: E402
+
+for _file in ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf"):
+    font_manager.fontManager.addfont(str(FONTS_DIR / _file))
+
+STYLE = {"svg.fonttype": "path", "svg.hashsalt": "parindex", "font.family": "Noto Sans",
+         "font.size": 8, "axes.spines.top": False, "axes.spines.right": False}
+LEVEL_COLOURS = ["#1f5f8b", "#d08c2a", "#4d8c57", "#8b3a62"]
+
+
+def _pct(value: float, locale: str, decimals: int = 0) -> str:
+    return format_decimal(100 * value, format="0." + "0" * decimals if decimals else "0", locale=locale)
+
+
+def _svg(fig) -> str:
+    """The figure as an SVG data URI (what both <img> in HTML and WeasyPrint read)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    plt.close(fig)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _error(estimates) -> list[list[float]]:
+    return [[100 * (e.estimate - e.ci_low) if e else 0 for e in estimates],
+            [100 * (e.ci_high - e.estimate) if e else 0 for e in estimates]]
+
+
+def factor_bars(report, axis_label: str) -> str:
+    """% satisfied per factor, one bar per unit level (its average unit), with 95% intervals."""
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(6.6, 3.0))
+        width = 0.8 / max(len(report.levels), 1)
+        for i, (level, name) in enumerate(report.levels):
+            values = [report.averages[level].get(f.code) for f in report.factors]
+            xs = [j + (i - (len(report.levels) - 1) / 2) * width for j in range(len(report.factors))]
+            ax.bar(xs, [100 * v.estimate if v else 0 for v in values], width, yerr=_error(values),
+                   capsize=2, color=LEVEL_COLOURS[i % 4], label=name, error_kw={"linewidth": 0.8})
+        ax.set_xticks(range(len(report.factors)), [f.code for f in report.factors])
+        ax.set_ylim(0, 100)
+        ax.set_ylabel(axis_label)
+        ax.legend(loc="lower right", fontsize=7, frameon=False)
+        return _svg(fig)
+
+
+def ranked_units(report, axis_label: str) -> str:
+    """Units ranked by overall % satisfied: a dot for the estimate, a line for its 95% interval."""
+    rows = [(cu.unit, report.estimate(cu.unit.code, "overall")) for cu in report.all_units]
+    rows = sorted([r for r in rows if r[1]], key=lambda r: r[1].estimate)
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(6.6, 0.9 + 0.13 * len(rows)))
+        ys = range(len(rows))
+        ax.hlines(ys, [100 * e.ci_low for _, e in rows], [100 * e.ci_high for _, e in rows],
+                  color="#8aa9c1", linewidth=1.2)
+        ax.plot([100 * e.estimate for _, e in rows], ys, "o", color="#1f5f8b", markersize=3)
+        ax.set_yticks(list(ys), [f"{len(rows) - i}. {u.name}" for i, (u, _) in enumerate(rows)], fontsize=5.5)
+        ax.set_ylim(-0.7, len(rows) - 0.3)
+        ax.set_xlabel(axis_label)
+        ax.grid(axis="x", linewidth=0.3, color="#cccccc")
+        return _svg(fig)
+
+
+def heat_map(report, overall_label: str) -> str:
+    """Units (rows) by factor (columns), coloured and labelled by % satisfied."""
+    columns = [("overall", overall_label)] + [(f.code, f.code) for f in report.factors]
+    units = [cu.unit for cu in report.all_units]
+    grid = [[report.estimate(u.code, c) for c, _ in columns] for u in units]
+    values = [[100 * e.estimate if e else float("nan") for e in row] for row in grid]
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(6.6, 0.9 + 0.14 * len(units)))
+        image = ax.imshow(values, aspect="auto", cmap="RdYlGn", vmin=40, vmax=100)
+        for i, row in enumerate(grid):
+            for j, e in enumerate(row):
+                if e:
+                    ax.text(j, i, _pct(e.estimate, report.locale), ha="center", va="center", fontsize=5)
+        ax.set_xticks(range(len(columns)), [name for _, name in columns])
+        ax.set_yticks(range(len(units)), [u.name for u in units], fontsize=5.5)
+        ax.xaxis.tick_top()
+        fig.colorbar(image, ax=ax, fraction=0.03, pad=0.02)
+        return _svg(fig)
+
+
+def draw_all(report, labels: dict[str, str]) -> dict[str, str]:
+    """Every chart of the report as data URIs, keyed by name."""
+    if report.run is None:
+        return {}
+    return {"factors": factor_bars(report, labels["pct"]),
+            "ranking": ranked_units(report, labels["pct"]),
+            "heat_map": heat_map(report, labels["overall"])}

@@ -1,0 +1,150 @@
+"""What the report says about a campaign, gathered once: sample, weighting, estimates, units.
+
+Every figure comes from stored rows: the campaign's sampling plan, its sample cases and their
+statuses (*trạng thái phiếu*), the latest analysis run (*lần phân tích*) with its estimates, and
+the units' self-assessment scores. Nothing is estimated here except the level averages
+(:mod:`survey_app.reports.stats`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+
+from survey_app import queries
+from survey_app.extensions import db
+from survey_app.models import (AnalysisEstimate, AnalysisRun, Campaign, CampaignUnit, CaseStatus,
+                               SampleCase, SampleList)
+from survey_app.reports.profiles import field_totals_by_unit, unit_profile
+from survey_app.reports.stats import mean_of_units
+
+PCT = "pct_satisfied"
+RESPONDED = (CaseStatus.COMPLETED,)
+FINAL = (CaseStatus.COMPLETED, CaseStatus.REFUSED, CaseStatus.NO_CONTACT)
+
+
+@dataclass
+class Factor:
+    """A SIPAS factor (*yếu tố*) and its criteria (*tiêu chí*) as ``(variable, label)`` pairs."""
+
+    code: str
+    name: str
+    criteria: list[tuple[str, str]]
+
+
+@dataclass
+class Report:
+    campaign: Campaign
+    locale: str
+    run: AnalysisRun | None
+    sample: list[dict]
+    factors: list[Factor]
+    units: list[CampaignUnit]
+    all_units: list[CampaignUnit]
+    levels: list[tuple[str, str]]
+    estimates: dict = field(default_factory=dict)
+    averages: dict = field(default_factory=dict)
+    profiles: list[dict] = field(default_factory=list)
+    charts: dict = field(default_factory=dict)
+    field_totals: dict = field(default_factory=dict)
+
+    def estimate(self, unit_code: str, variable: str):
+        return self.estimates.get((unit_code, variable))
+
+    @property
+    def sample_totals(self) -> dict:
+        keys = ("target", "cases", "completed", "refused", "no_contact", "pending")
+        totals = {k: sum(r[k] or 0 for r in self.sample) for k in keys}
+        final = totals["completed"] + totals["refused"] + totals["no_contact"]
+        totals["response_rate"] = 100 * totals["completed"] / final if final else None
+        return totals
+
+
+def latest_run(campaign: Campaign) -> AnalysisRun | None:
+    return db.session.scalar(select(AnalysisRun).where(AnalysisRun.campaign_id == campaign.id)
+                             .order_by(AnalysisRun.number.desc()).limit(1))
+
+
+def question_labels(campaign: Campaign, form_id: str, locale: str) -> dict[str, str]:
+    """Question name → label in ``locale`` (the default language when it has none)."""
+    from survey_app.exports.codebook import label_in
+    for link in campaign.questionnaires:
+        version = link.questionnaire_version
+        if version.questionnaire.form_id == form_id:
+            return {q["name"]: label_in(q.get("labels"), locale) for q in version.definition["questions"]}
+    return {}
+
+
+def factors(campaign: Campaign, locale: str) -> list[Factor]:
+    """The framework's SIPAS factors with their criteria, labelled from the questionnaire."""
+    settings = campaign.framework.settings["satisfaction"]
+    labels = question_labels(campaign, settings["questionnaire"], locale)
+    return [Factor(code, spec["name"].get(locale) or spec["name"]["vi"],
+                   [(f"sat_{c}", labels.get(f"sat_{c}") or c) for c in spec["criteria"]])
+            for code, spec in settings["factors"].items()]
+
+
+def sample_rows(campaign: Campaign, units: list[CampaignUnit]) -> list[dict]:
+    """Per unit: target, cases by status, and the response rate completed / final outcomes."""
+    counts: dict[int, dict[str, int]] = {}
+    rows = db.session.execute(
+        select(SampleCase.unit_id, SampleCase.status, func.count()).join(SampleList)
+        .where(SampleList.campaign_id == campaign.id).group_by(SampleCase.unit_id, SampleCase.status))
+    for unit_id, status, count in rows:
+        counts.setdefault(unit_id, {})[status.value] = count
+    submitted = queries.submission_counts(campaign)
+    out = []
+    for cu in units:
+        c = counts.get(cu.unit_id, {})
+        final = sum(c.get(s.value, 0) for s in FINAL)
+        out.append({"unit": cu.unit, "level": cu.framework_level, "target": cu.target_sample,
+                    "cases": sum(c.values()), "completed": c.get("completed", 0),
+                    "refused": c.get("refused", 0), "no_contact": c.get("no_contact", 0),
+                    "pending": c.get("pending", 0), "submissions": submitted.get(cu.unit_id, 0),
+                    "response_rate": 100 * c.get("completed", 0) / final if final else None})
+    return out
+
+
+def _estimates(run: AnalysisRun | None) -> dict:
+    if run is None:
+        return {}
+    rows = db.session.scalars(select(AnalysisEstimate).where(
+        AnalysisEstimate.run_id == run.id, AnalysisEstimate.statistic == PCT))
+    return {(e.unit_code, e.variable): e for e in rows}
+
+
+def _averages(report: Report) -> dict:
+    """``{level: {variable: Estimate}}`` over every unit of the level (the whole campaign)."""
+    variables = ["overall"] + [f.code for f in report.factors] + \
+        [v for f in report.factors for v, _ in f.criteria]
+    by_level: dict = {}
+    for level, _ in report.levels:
+        codes = [cu.unit.code for cu in report.all_units if cu.framework_level == level]
+        by_level[level] = {v: mean_of_units([report.estimates[(c, v)] for c in codes
+                                             if (c, v) in report.estimates]) for v in variables}
+    return by_level
+
+
+def _levels(units: list[CampaignUnit], locale: str) -> list[tuple[str, str]]:
+    """The campaign's unit levels, highest first (departments, districts, communes)."""
+    seen: dict[str, tuple[int, str]] = {}
+    for cu in units:
+        seen.setdefault(cu.framework_level, (cu.unit.level.rank, cu.unit.level.name(locale)))
+    return [(code, name) for code, (_, name) in sorted(seen.items(), key=lambda item: item[1][0])]
+
+
+def build_report(campaign: Campaign, locale: str, unit_code: str | None = None) -> Report:
+    """Everything the templates show; ``unit_code`` keeps one unit's rows and profile only."""
+    every = queries.campaign_units(campaign)
+    units = [cu for cu in every if unit_code is None or cu.unit.code == unit_code]
+    if not units:
+        raise LookupError(f"no unit {unit_code} is assessed in {campaign.code}")
+    run = latest_run(campaign)
+    report = Report(campaign=campaign, locale=locale, run=run, sample=sample_rows(campaign, units),
+                    factors=factors(campaign, locale), units=units, all_units=every,
+                    levels=_levels(every, locale),
+                    estimates=_estimates(run))
+    report.averages = _averages(report)
+    report.field_totals = field_totals_by_unit(campaign, every)
+    report.profiles = [unit_profile(report, cu) for cu in units]
+    return report

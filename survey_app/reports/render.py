@@ -1,0 +1,102 @@
+"""Render the report: one Jinja environment over ``reports/templates`` and the app's templates,
+every output NFC-normalised, and WeasyPrint for the PDF (fonts and styles from ``reports/``).
+"""
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+from pathlib import Path
+
+from flask import Flask, current_app
+from flask_babel import force_locale
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader
+from markupsafe import Markup
+
+from survey_app.i18n import _
+from survey_app.reports import REPORTS_DIR, charts
+from survey_app.reports.data import Report, build_report
+
+ENV_KEY = "parindex_reports_env"
+LANGUAGES = ("vi", "en")
+
+
+def nfc(value):
+    """Vietnamese text in composed form (NFC): one code point per accented letter, so the
+    shipped font's precomposed glyphs are used and the PDF's text layer matches what was typed."""
+    if isinstance(value, Markup):
+        return Markup(unicodedata.normalize("NFC", str(value)))
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    return value
+
+
+def environment(app: Flask) -> Environment:
+    """The app's Jinja environment (filters, ``_``) also reading ``reports/templates``."""
+    env = app.extensions.get(ENV_KEY)
+    if env is None:
+        loader = ChoiceLoader([FileSystemLoader(str(REPORTS_DIR / "templates")), app.jinja_env.loader])
+        env = app.jinja_env.overlay(loader=loader, finalize=nfc)
+        app.extensions[ENV_KEY] = env
+    return env
+
+
+def labels() -> dict:
+    """Translated names of plan keys, levels and exclusion rules (call inside the locale)."""
+    return {
+        "plan_labels": {"design": _("Design"), "strata": _("Strata"), "psu": _("Primary sampling units"),
+                        "villages_per_unit": _("Villages per unit"),
+                        "cases_per_village": _("Cases per village")},
+        "level_names": {"department": _("departments"), "district": _("districts"),
+                        "commune": _("communes")},
+        "exclusion_labels": {"rejected_in_review": _("Rejected in review"),
+                             "outside_sample_design": _("Outside the sample design"),
+                             "missing_sex_or_age": _("Sex or age group missing")},
+        "made_on": date.today(),
+    }
+
+
+def context(report: Report) -> dict:
+    """What every section template receives: the report, its charts and the label maps."""
+    if not report.charts:
+        report.charts = charts.draw_all(report, {"pct": _("% satisfied"), "overall": _("Overall")})
+    return {"report": report, "charts": report.charts, **labels()}
+
+
+def render(template: str, **values) -> str:
+    """Render ``template`` with the app's context processors, NFC-normalised."""
+    app = current_app._get_current_object()
+    app.update_template_context(values)
+    return nfc(environment(app).get_template(template).render(values))
+
+
+def local_fetcher():
+    """Let WeasyPrint read local files and data URIs only: a report never fetches the network."""
+    try:
+        from weasyprint import URLFetcher
+    except ImportError:  # WeasyPrint < 68: a fetcher is a function
+        from weasyprint import default_url_fetcher
+
+        def fetch(url, *args, **kwargs):
+            if not url.startswith(("file:", "data:")):
+                raise ValueError(f"remote resources are not allowed in reports: {url[:60]}")
+            return default_url_fetcher(url, *args, **kwargs)
+        return fetch
+    return URLFetcher(allowed_protocols=("file", "data"))
+
+
+def pdf_bytes(campaign, locale: str = "vi", unit_code: str | None = None) -> bytes:
+    """The report of ``campaign`` as PDF bytes, in ``locale`` (vi or en)."""
+    from weasyprint import HTML
+    if locale not in LANGUAGES:
+        raise ValueError(f"unknown language {locale}: choose vi or en")
+    with force_locale(locale):
+        report = build_report(campaign, locale, unit_code)
+        html = render("report.html", **context(report))
+    document = HTML(string=html, base_url=str(REPORTS_DIR) + "/", url_fetcher=local_fetcher())
+    return document.write_pdf()
+
+
+def write_pdf(campaign, target: Path, locale: str = "vi", unit_code: str | None = None) -> Path:
+    target = Path(target)
+    target.write_bytes(pdf_bytes(campaign, locale, unit_code))
+    return target
