@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from survey_app.i18n import _
@@ -75,8 +76,8 @@ def self_assessment_form(nodes, default_step: Decimal, formdata=None, data=None)
 class DecisionForm(FlaskForm):
     """The council's decision on one score: recognise or adjust, always with a reason."""
 
-    decision = RadioField(_l("Appraisal decision"), choices=[("recognise", _l("Recognise the self-assessed points")),
-                                                    ("adjust", _l("Adjust the points"))],
+    decision = RadioField(_l("Appraisal decision"), choices=[SelectChoice("recognise", _l("Recognise the self-assessed points")),
+                                                    SelectChoice("adjust", _l("Adjust the points"))],
                           validators=[DataRequired(message=_l("Choose recognise or adjust."))])
     points = StringField(_l("Appraised points"), validators=[Optional()])
     reason = TextAreaField(_l("Reason for the decision"), validators=[

@@ -77,7 +77,11 @@ def _write_scores(ctx, form, submit: bool) -> None:
     db.session.add(found)
     scores = {s.node_id: s for s in found.scores}
     for node in ctx.nodes():
-        score = scores.get(node.id) or Score(node=node, assessment=found)
+        score = scores.get(node.id)
+        if score is None:
+            score = Score(node=node)
+            found.scores.append(score)
+            db.session.add(score)
         score.self_points = parse_points(form[f"p_{node.id}"].data)
         score.explanation = (form[f"e_{node.id}"].data or "").strip() or None
     if submit:
