@@ -1,5 +1,8 @@
-"""Enumerators' and supervisors' pages (*điều tra viên*, *giám sát viên*)."""
-from flask import render_template
+"""The enumerator's pages (*điều tra viên*): their cases, visits and submissions, and nobody
+else's. Supervisors (*giám sát viên*) may open the same case pages within their area."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -7,29 +10,66 @@ from survey_app import queries
 from survey_app.access import roles_required
 from survey_app.extensions import db
 from survey_app.field import bp
-from survey_app.models import Role, User, UserRole
+from survey_app.field.forms import VisitForm
+from survey_app.i18n import _
+from survey_app.models import CaseStatus, Role, SampleCase, Submission, VisitAttempt
+
+
+def own_case_or_403(case_id: int) -> SampleCase:
+    """The case when it is assigned to the current enumerator or in the supervisor's area."""
+    case = db.session.get(SampleCase, case_id)
+    if case is None:
+        abort(404)
+    mine = case.assignment is not None and case.assignment.enumerator_id == current_user.id
+    if not (mine or current_user.can_reach(Role.SUPERVISOR, case.unit)):
+        abort(403)
+    return case
 
 
 @bp.route("/")
 @roles_required(Role.ENUMERATOR)
 def enumerator():
     cases = queries.enumerator_cases(current_user)
-    return render_template("field/enumerator.html", cases=cases)
+    submissions = list(db.session.scalars(select(Submission).where(
+        Submission.enumerator_id == current_user.id).order_by(Submission.id.desc()).limit(200)))
+    return render_template("field/enumerator.html", cases=cases, submissions=submissions)
 
 
-def _enumerators_in_scope() -> list[User]:
-    users = db.session.scalars(
-        select(User).join(UserRole).where(UserRole.role == Role.ENUMERATOR).order_by(User.username))
-    return [u for u in users.unique()
-            if any(scope is not None and current_user.can_reach(Role.SUPERVISOR, scope)
-                   for scope in u.scopes(Role.ENUMERATOR))]
+@bp.route("/cases/<int:case_id>")
+@roles_required(Role.ENUMERATOR, Role.SUPERVISOR)
+def case(case_id: int):
+    found = own_case_or_403(case_id)
+    return render_template("field/case.html", case=found, form=VisitForm())
 
 
-@bp.route("/supervision")
-@roles_required(Role.SUPERVISOR)
-def supervisor():
-    enumerators = _enumerators_in_scope()
-    progress = queries.enumerator_progress([u.id for u in enumerators])
-    areas = {u.id: ", ".join(s.name for s in u.scopes(Role.ENUMERATOR) if s) for u in enumerators}
-    return render_template("field/supervisor.html", enumerators=enumerators, progress=progress,
-                           areas=areas)
+@bp.route("/cases/<int:case_id>/visits", methods=["POST"])
+@roles_required(Role.ENUMERATOR)
+def log_visit(case_id: int):
+    """Record a visit without an interview; the case takes the visit's outcome."""
+    found = own_case_or_403(case_id)
+    if found.assignment is None or found.assignment.enumerator_id != current_user.id:
+        abort(403)
+    form = VisitForm()
+    if found.status in (CaseStatus.COMPLETED, CaseStatus.REPLACED):
+        form.outcome.errors = [_("This case is closed.")]
+    elif form.validate_on_submit():
+        outcome = CaseStatus(form.outcome.data)
+        db.session.add(VisitAttempt(case=found, enumerator_id=current_user.id, outcome=outcome,
+                                    note=form.note.data or None, attempt_number=len(found.attempts) + 1))
+        found.status = outcome
+        db.session.commit()
+        flash(_("The visit is recorded."), "success")
+        return redirect(url_for("field.case", case_id=found.id))
+    return render_template("field/case.html", case=found, form=form), 422
+
+
+@bp.route("/submissions/<int:submission_id>")
+@roles_required(Role.ENUMERATOR)
+def submission(submission_id: int):
+    """One of the enumerator's own interviews, with the supervisor's comments."""
+    found = db.session.get(Submission, submission_id)
+    if found is None:
+        abort(404)
+    if found.enumerator_id != current_user.id:
+        abort(403)
+    return render_template("field/submission.html", submission=found)

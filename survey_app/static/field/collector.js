@@ -1,0 +1,256 @@
+/* The offline collector: device token, working set, interviews, IndexedDB outbox and sync.
+ * A finished interview is written to the outbox before the screen says so; it leaves the
+ * outbox only when the server acknowledges it (HTTP 200/201). Sending happens on load, on
+ * reconnect, every 20 seconds while anything waits, and on "Send now", one record at a time. */
+(function () {
+  'use strict';
+  var app = document.getElementById('app');
+  if (!app) return;
+  var M = document.getElementById('msgs').dataset, D = app.dataset, S = ParStore;
+  var st = { token: null, device: null, bundle: null, draft: null, form: null, index: 0, shownAt: 0, sending: false };
+  var $ = function (id) { return document.getElementById(id); };
+
+  function uuid() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var b = crypto.getRandomValues(new Uint8Array(16)), h = [];
+    b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
+    b.forEach(function (x) { h.push((x + 256).toString(16).slice(1)); });
+    h = h.join('');
+    return [h.slice(0, 8), h.slice(8, 12), h.slice(12, 16), h.slice(16, 20), h.slice(20)].join('-');
+  }
+  function now() { return new Date().toISOString(); }
+  function localDay(d) { return d.getFullYear() + '-' + String(d.getMonth() + 1).padStart(2, '0') + '-' + String(d.getDate()).padStart(2, '0'); }
+  function say(text) { $('sync-message').textContent = text || ''; }
+  function item(text, sub) {
+    var li = document.createElement('li'), strong = document.createElement('strong');
+    strong.textContent = text; li.appendChild(strong);
+    if (sub) { var p = document.createElement('p'); p.className = 'muted'; p.textContent = sub; li.appendChild(p); }
+    return li;
+  }
+  function button(text, handler) {
+    var b = document.createElement('button');
+    b.type = 'button'; b.className = 'button'; b.textContent = text; b.addEventListener('click', handler);
+    return b;
+  }
+
+  /* ---- device token and working set ---- */
+  function register() {
+    var csrf = document.querySelector('meta[name="csrf-token"]').content;
+    return fetch(D.deviceUrl, { method: 'POST', credentials: 'same-origin',
+      headers: { 'X-CSRFToken': csrf, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ device_id: st.device, label: navigator.userAgent.slice(0, 150) }) })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (j) { if (j && j.token) { st.token = j.token; return S.set('token', j.token); } })
+      .catch(function () {});
+  }
+  function revoked() {
+    st.token = null; $('revoked-warning').hidden = false;
+    return S.del('token');
+  }
+  function refresh() {
+    var get = st.token ? fetch(D.bundleUrl, { headers: { Authorization: 'Bearer ' + st.token } }) : Promise.reject();
+    return get.then(function (r) {
+      if (r.status === 401) return revoked();
+      if (!r.ok) throw new Error('bundle');
+      return r.json().then(function (b) { st.bundle = b; return S.set('bundle', b); });
+    }).catch(function () {
+      return S.get('bundle').then(function (b) { st.bundle = st.bundle || b || null; });
+    });
+  }
+
+  /* ---- lists ---- */
+  function home() {
+    return Promise.all([S.all('outbox'), S.all('drafts'), S.get('done')]).then(function (r) {
+      var outbox = r[0], drafts = r[1], done = r[2] || [], busy = {};
+      outbox.forEach(function (o) { busy[o.payload.case_id] = 1; });
+      drafts.forEach(function (d) { busy[d.case_id] = 1; });
+      done.forEach(function (id) { busy[id] = 1; });
+      var list = $('cases-list'), b = st.bundle;
+      list.textContent = '';
+      var open = b ? b.cases.filter(function (c) { return !busy[c.id] && (c.status === 'pending' || c.status === 'no_contact'); }) : [];
+      open.forEach(function (c) {
+        var li = item(c.label, c.address + ' · ' + c.unit.name);
+        li.appendChild(button(M.start, function () { start(c, null); }));
+        list.appendChild(li);
+      });
+      $('no-cases').hidden = open.length > 0;
+      var cont = $('drafts-list'); cont.textContent = '';
+      drafts.forEach(function (d) {
+        var li = item(d.label); li.appendChild(button(M.resume, function () { resume(d); })); cont.appendChild(li);
+      });
+      $('drafts').hidden = !drafts.length;
+      var fix = $('corrections-list'); fix.textContent = '';
+      ((b && b.corrections) || []).filter(function (c) { return !busy[c.case_id]; }).forEach(function (c) {
+        var li = item(M.correct + ' ' + c.instance_uuid.slice(0, 8), c.comments.join(' · '));
+        li.appendChild(button(M.correct, function () { start(caseOf(c.case_id) || { id: c.case_id, label: '' }, c); }));
+        fix.appendChild(li);
+      });
+      $('corrections').hidden = !fix.children.length;
+      var bad = $('refused-list'); bad.textContent = '';
+      outbox.filter(function (o) { return o.refused; }).forEach(function (o) {
+        bad.appendChild(item(o.label || o.client_uuid, (o.refused.problems || []).map(function (p) { return p.key + ': ' + p.message; }).join('; ') || o.refused.error));
+      });
+      $('refused').hidden = !bad.children.length;
+      return counts(outbox);
+    });
+  }
+  function caseOf(id) { return (st.bundle ? st.bundle.cases : []).filter(function (c) { return c.id === id; })[0]; }
+  function counts(outbox) {
+    var p = outbox ? Promise.resolve(outbox) : S.all('outbox');
+    return Promise.all([p, S.get('last_sync')]).then(function (r) {
+      $('queue-count').textContent = String(r[0].length);
+      $('last-sync').textContent = r[1] ? new Date(r[1]).toLocaleString(document.documentElement.lang) : M.never;
+      $('net').textContent = navigator.onLine ? M.online : M.offline;
+      st.waiting = r[0].length;
+    });
+  }
+
+  /* ---- an interview ---- */
+  function versionOf(id) { return st.bundle.questionnaires.filter(function (q) { return q.id === id; })[0]; }
+  function start(c, correction) {
+    var d = { instance_uuid: correction ? correction.instance_uuid : uuid(), edit_uuid: correction ? uuid() : null,
+      case_id: c.id, label: c.label, unit_code: c.unit ? c.unit.code : '',
+      version_id: correction ? correction.questionnaire_version_id : c.questionnaire_version_id,
+      answers: correction ? Object.assign({}, correction.answers) : {}, index: 0,
+      paradata: { device_id: st.device, started_at: now(), question_times: {}, changes: [], user_agent: navigator.userAgent } };
+    st.draft = d;
+    if (navigator.geolocation) {
+      navigator.geolocation.getCurrentPosition(function (p) {
+        d.paradata.geolocation = { lat: p.coords.latitude, lon: p.coords.longitude, accuracy_m: p.coords.accuracy, at: now() };
+        if (st.draft === d) save();
+      }, function () {}, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
+    }
+    return save().then(function () { resume(d); });
+  }
+  function save() { return st.draft ? S.put('drafts', st.draft) : Promise.resolve(); }
+  function resume(d) {
+    st.draft = d;
+    st.form = new ParForm.Form(versionOf(d.version_id).definition, D.lang, M);
+    $('home').hidden = true; $('interview').hidden = false;
+    $('case-label').textContent = d.label;
+    $('form-title').textContent = st.form.def.title;
+    show(d.index, 1);
+  }
+  function pages() { return st.form.def.pages; }
+  function show(index, step) {
+    var all = pages();
+    while (index >= 0 && index < all.length && !st.form.shown(all[index], st.draft.answers)) index += step;
+    if (index < 0) index = 0;
+    st.draft.index = st.index = index;
+    st.form.render(all[index], st.draft.answers, $('page'), changed);
+    st.shownAt = Date.now();
+    $('page-count').textContent = (index + 1) + ' / ' + all.length;
+    $('prev').disabled = index === 0;
+    window.scrollTo(0, 0);
+    save();
+  }
+  function changed(key, value) {
+    var a = st.draft.answers, old = a[key], ch = st.draft.paradata.changes;
+    if (old !== undefined && old !== '' && old !== value && ch.length < 500) ch.push({ key: key, from: old, to: value, at: now() });
+    a[key] = value;
+    st.form.refresh(pages()[st.index], a, $('page'));
+    save();
+  }
+  function leave() {
+    var page = pages()[st.index], times = st.draft.paradata.question_times, keys = [];
+    (page.questions || []).forEach(function (p) { var q = st.form.byPath[p]; if (st.form.relevant(q, st.draft.answers)) keys.push(st.form.key(q)); });
+    var each = (Date.now() - st.shownAt) / 1000 / (keys.length || 1);
+    keys.forEach(function (k) { times[k] = Math.round(((times[k] || 0) + each) * 10) / 10; });
+  }
+  function next() {
+    var all = pages(), page = all[st.index];
+    st.form.collect($('page'), st.draft.answers, changed);
+    if (!st.form.check(page, st.draft.answers, $('page'))) {
+      var bad = $('page').querySelector('.field-error input, .field-error textarea');
+      if (bad) bad.focus();
+      return;
+    }
+    leave();
+    var j = st.index + 1;
+    while (j < all.length && !st.form.shown(all[j], st.draft.answers)) j++;
+    if (j >= all.length) return finish();
+    show(j, 1);
+  }
+  function prev() { leave(); show(st.index - 1, -1); }
+  function finish() {
+    var d = st.draft, end = new Date(), p = d.paradata;
+    var meta = d.edit_uuid ? {} : { start: p.started_at, end: end.toISOString(), today: localDay(end), deviceid: st.device, unit_code: d.unit_code };
+    p.ended_at = end.toISOString();
+    p.duration_s = Math.round((end - new Date(p.started_at)) / 1000);
+    var payload = { instance_uuid: d.instance_uuid, case_id: d.case_id, questionnaire_version_id: d.version_id,
+      answers: st.form.finish(d.answers, meta), paradata: p, started_at: p.started_at,
+      submitted_at: p.ended_at, language: D.lang };
+    if (d.edit_uuid) payload.edit_uuid = d.edit_uuid;
+    var record = { client_uuid: d.edit_uuid || d.instance_uuid, created_at: now(), label: d.label, payload: payload };
+    return S.put('outbox', record).then(function () { return S.remove('drafts', d.instance_uuid); }).then(function () {
+      st.draft = null;
+      $('interview').hidden = true; $('home').hidden = false;
+      say(M.queued);
+      return home();
+    }).then(sync);
+  }
+
+  /* ---- the outbox ---- */
+  function sendOne(record) {
+    var abort = window.AbortController ? new AbortController() : null;
+    if (abort) setTimeout(function () { abort.abort(); }, 30000);
+    return fetch(D.submitUrl + '?lang=' + D.lang, { method: 'POST', signal: abort ? abort.signal : undefined,
+      headers: { Authorization: 'Bearer ' + st.token, 'Content-Type': 'application/json' },
+      body: JSON.stringify(record.payload) }).then(function (r) {
+      if (r.ok) {
+        return S.remove('outbox', record.client_uuid).then(function () { return S.get('done'); }).then(function (done) {
+          done = done || []; done.push(record.payload.case_id);
+          return Promise.all([S.set('done', done), S.set('last_sync', now())]);
+        }).then(function () { return 'sent'; });
+      }
+      if (r.status === 401) return revoked().then(function () { return 'stop'; });
+      if (r.status >= 400 && r.status < 500 && r.status !== 429 && r.status !== 408) {
+        return r.json().catch(function () { return {}; }).then(function (body) {
+          record.refused = body; return S.put('outbox', record);
+        }).then(function () { return 'refused'; });
+      }
+      return 'stop';
+    }, function () { return 'stop'; });
+  }
+  function sync() {
+    if (st.sending || !st.token) return Promise.resolve();
+    st.sending = true;
+    return S.all('outbox').then(function (records) {
+      records = records.filter(function (r) { return !r.refused; }).sort(function (a, b) { return a.created_at < b.created_at ? -1 : 1; });
+      if (records.length) say(M.sending);
+      var chain = Promise.resolve('sent');
+      records.forEach(function (record) {
+        chain = chain.then(function (last) { return last === 'stop' ? 'stop' : sendOne(record).then(function (res) { counts(); return res; }); });
+      });
+      return chain.then(function (last) { if (records.length) say(last === 'stop' ? M.retry : M.sent); });
+    }).finally(function () { st.sending = false; return home(); });
+  }
+
+  /* ---- start ---- */
+  function boot() {
+    if ('serviceWorker' in navigator) navigator.serviceWorker.register(D.sw, { scope: D.scope }).catch(function () {});
+    if (navigator.storage && navigator.storage.persist) {
+      navigator.storage.persist().then(function (granted) { $('storage-warning').hidden = granted; });
+    }
+    $('send-now').addEventListener('click', function () { sync(); });
+    $('next').addEventListener('click', next);
+    $('prev').addEventListener('click', prev);
+    $('stop').addEventListener('click', function () { leave(); save(); st.draft = null; $('interview').hidden = true; $('home').hidden = false; home(); });
+    window.addEventListener('online', function () { counts(); refresh().then(home).then(sync); });
+    window.addEventListener('offline', function () { counts(); });
+    var out = document.querySelector('form.who');
+    if (out) out.addEventListener('submit', function (e) { if (st.waiting && !window.confirm(M.confirmLogout)) e.preventDefault(); });
+    setInterval(function () { if (st.waiting && navigator.onLine) sync(); }, 20000);
+    return S.get('device_id').then(function (id) {
+      st.device = id || uuid();
+      return id ? null : S.set('device_id', st.device);
+    }).then(function () { return S.get('token'); }).then(function (t) {
+      st.token = t || null;
+      return st.token ? null : register();
+    }).then(refresh).then(home).then(function () {
+      app.dataset.ready = '1';
+      return sync();
+    });
+  }
+  boot();
+})();
