@@ -13,6 +13,7 @@ matplotlib.use("Agg")
 from babel.numbers import format_decimal  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 from matplotlib import pyplot as plt  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from survey_app.reports import FONTS_DIR  # noqa: E402
 
@@ -58,20 +59,48 @@ def factor_bars(report, axis_label: str) -> str:
         return _svg(fig)
 
 
+def _dot_interval(ax, rows, scale: float, locale: str) -> None:
+    """Rows ``(label, estimate, low, high)`` already in rank order, best at the top."""
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_decimal(v, locale=locale)))
+    ys = list(range(len(rows)))[::-1]
+    ax.hlines(ys, [scale * r[2] for r in rows], [scale * r[3] for r in rows], color="#8aa9c1", linewidth=1.2)
+    ax.plot([scale * r[1] for r in rows], ys, "o", color="#1f5f8b", markersize=3)
+    ax.set_yticks(ys, [r[0] for r in rows], fontsize=5.5)
+    ax.set_ylim(-0.7, len(rows) - 0.3)
+    ax.grid(axis="x", linewidth=0.3, color="#cccccc")
+
+
+def _ranking_rows(report) -> list[tuple[str, list]]:
+    """Per level: (level name, rows) ranked by the index if computed, else by % satisfied."""
+    blocks = []
+    for level, name in report.levels:
+        if report.index is not None:
+            units = sorted(report.index.level(level), key=lambda u: (u.rank or 0, u.code))
+            rows = [(f"{u.rank}. {u.name}", u.total, u.ci_low if u.ci_low is not None else u.total,
+                     u.ci_high if u.ci_high is not None else u.total) for u in units]
+        else:
+            found = [(cu.unit.name, report.estimate(cu.unit.code, "overall")) for cu in report.all_units
+                     if cu.framework_level == level]
+            found = sorted([f for f in found if f[1]], key=lambda f: -f[1].estimate)
+            rows = [(f"{i + 1}. {n}", e.estimate, e.ci_low, e.ci_high) for i, (n, e) in enumerate(found)]
+        if rows:
+            blocks.append((name, rows))
+    return blocks
+
+
 def ranked_units(report, axis_label: str) -> str:
-    """Units ranked by overall % satisfied: a dot for the estimate, a line for its 95% interval."""
-    rows = [(cu.unit, report.estimate(cu.unit.code, "overall")) for cu in report.all_units]
-    rows = sorted([r for r in rows if r[1]], key=lambda r: r[1].estimate)
+    """Units of each level in rank order: a dot for the estimate, a line for its 95% interval."""
+    blocks = _ranking_rows(report)
+    scale = 1.0 if report.index is not None else 100.0
+    heights = [len(rows) + 2 for _, rows in blocks]
     with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(6.6, 0.9 + 0.13 * len(rows)))
-        ys = range(len(rows))
-        ax.hlines(ys, [100 * e.ci_low for _, e in rows], [100 * e.ci_high for _, e in rows],
-                  color="#8aa9c1", linewidth=1.2)
-        ax.plot([100 * e.estimate for _, e in rows], ys, "o", color="#1f5f8b", markersize=3)
-        ax.set_yticks(list(ys), [f"{len(rows) - i}. {u.name}" for i, (u, _) in enumerate(rows)], fontsize=5.5)
-        ax.set_ylim(-0.7, len(rows) - 0.3)
-        ax.set_xlabel(axis_label)
-        ax.grid(axis="x", linewidth=0.3, color="#cccccc")
+        fig, axes = plt.subplots(len(blocks), 1, figsize=(6.6, 0.6 + 0.13 * sum(heights)),
+                                 gridspec_kw={"height_ratios": heights}, squeeze=False)
+        for ax, (name, rows) in zip(axes[:, 0], blocks):
+            _dot_interval(ax, rows, scale, report.locale)
+            ax.set_title(name, fontsize=8, loc="left")
+        axes[-1, 0].set_xlabel(axis_label)
+        fig.tight_layout()
         return _svg(fig)
 
 
@@ -100,5 +129,5 @@ def draw_all(report, labels: dict[str, str]) -> dict[str, str]:
     if report.run is None:
         return {}
     return {"factors": factor_bars(report, labels["pct"]),
-            "ranking": ranked_units(report, labels["pct"]),
+            "ranking": ranked_units(report, labels["points"] if report.index else labels["pct"]),
             "heat_map": heat_map(report, labels["overall"])}

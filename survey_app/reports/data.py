@@ -15,6 +15,7 @@ from survey_app import queries
 from survey_app.extensions import db
 from survey_app.models import (AnalysisEstimate, AnalysisRun, Campaign, CampaignUnit, CaseStatus,
                                SampleCase, SampleList)
+from survey_app.reports.indexing import attach_index
 from survey_app.reports.profiles import field_totals_by_unit, unit_profile
 from survey_app.reports.stats import mean_of_units
 
@@ -47,6 +48,8 @@ class Report:
     profiles: list[dict] = field(default_factory=list)
     charts: dict = field(default_factory=dict)
     field_totals: dict = field(default_factory=dict)
+    index: object | None = None
+    class_labels: dict = field(default_factory=dict)
 
     def estimate(self, unit_code: str, variable: str):
         return self.estimates.get((unit_code, variable))
@@ -147,4 +150,5 @@ def build_report(campaign: Campaign, locale: str, unit_code: str | None = None) 
     report.averages = _averages(report)
     report.field_totals = field_totals_by_unit(campaign, every)
     report.profiles = [unit_profile(report, cu) for cu in units]
+    attach_index(report)
     return report

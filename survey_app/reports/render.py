@@ -15,6 +15,7 @@ from markupsafe import Markup
 from survey_app.i18n import _
 from survey_app.reports import REPORTS_DIR, charts
 from survey_app.reports.data import Report, build_report
+from survey_app.reports.indexing import index_levels
 
 ENV_KEY = "parindex_reports_env"
 LANGUAGES = ("vi", "en")
@@ -58,8 +59,10 @@ def labels() -> dict:
 def context(report: Report) -> dict:
     """What every section template receives: the report, its charts and the label maps."""
     if not report.charts:
-        report.charts = charts.draw_all(report, {"pct": _("% satisfied"), "overall": _("Overall")})
-    return {"report": report, "charts": report.charts, **labels()}
+        report.charts = charts.draw_all(report, {"pct": _("% satisfied"), "overall": _("Overall"),
+                                                 "points": _("PAR Index points")})
+    levels = index_levels(report) if report.index else []
+    return {"report": report, "charts": report.charts, "index_levels": levels, **labels()}
 
 
 def render(template: str, **values) -> str:
