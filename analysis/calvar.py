@@ -34,11 +34,20 @@ from .linearize import Grouping, Pairs, group_sum, indicator, pair_codes
 
 
 def design_matrix(model: CalibrationModel) -> sp.csr_matrix:
-    """Sparse n x p matrix of the calibration auxiliaries (dummies, then continuous)."""
-    blocks = [indicator(codes, n_levels).T for _, codes, n_levels in model.factors]
-    if model.continuous is not None:
-        blocks.append(sp.csr_matrix(model.continuous))
-    return sp.hstack(blocks, format="csr")
+    """Sparse n x p matrix of the calibration auxiliaries (dummies, then continuous).
+
+    The dummies have one non-zero per factor in each row, so the CSR arrays
+    are written directly (row pointer ``0, k, 2k, ...``).
+    """
+    n = len(model.base_weights)
+    offsets = np.cumsum([0] + [n_levels for _, _, n_levels in model.factors])
+    k = len(model.factors)
+    cols = np.column_stack([codes + off for (_, codes, _), off in zip(model.factors, offsets)]) if k else \
+        np.empty((n, 0), np.int64)
+    dummies = sp.csr_matrix((np.ones(n * k), cols.ravel(), np.arange(0, n * k + 1, k)), shape=(n, int(offsets[-1])))
+    if model.continuous is None:
+        return dummies
+    return sp.hstack([dummies, sp.csr_matrix(model.continuous)], format="csr")
 
 
 def block_pinv(gram: sp.spmatrix) -> sp.csr_matrix:

@@ -57,12 +57,26 @@ def numeric(design: SurveyDesign, names: Sequence[str]) -> np.ndarray:
     return np.column_stack(cols) if cols else np.empty((design.n, 0))
 
 
+def factorize_labels(series: pd.Series, dtype="string") -> tuple[np.ndarray, list[str]]:
+    """``pd.factorize(series.astype(dtype), sort=True)`` with labels as str, missing values coded -1.
+
+    The values are converted to text only once per distinct value, not per row.
+    """
+    raw, uniq = pd.factorize(series)
+    text = pd.Series(uniq).astype(dtype)
+    code_of_uniq, labels = pd.factorize(text, sort=True)
+    codes = np.where(raw >= 0, code_of_uniq[np.maximum(raw, 0)], -1) if len(uniq) else raw
+    return codes.astype(np.int64), [str(u) for u in labels]
+
+
 def domains(design: SurveyDesign, by: str | Sequence[str] | None) -> tuple[np.ndarray, list]:
     """Domain code per row (-1 where a ``by`` value is missing) and domain labels."""
     if by is None:
         return np.zeros(design.n, np.int64), [None]
     names = _names(by)
     parts = [column(design, b) for b in names]
+    if len(parts) == 1:
+        return factorize_labels(parts[0], "string")
     label = parts[0].astype("string") if len(parts) == 1 else \
         pd.concat(parts, axis=1).astype("string").agg(" / ".join, axis=1)
     missing = pd.concat(parts, axis=1).isna().any(axis=1).to_numpy()
@@ -125,12 +139,11 @@ def _core(design: SurveyDesign, y, x, dom: np.ndarray, n_dom: int,
     blocks = row_blocks(n)
     for rows in blocks:
         obs, y0, x0 = _block(y, x, inside, rows)
-        obs_f, gb, wb = obs.astype(float), g[rows], w[rows]
+        obs_f, gb = obs.astype(float), g[rows]
         sums[0] += group_sum(gb, n_dom + 1, obs_f)
-        sums[1] += group_sum(gb, n_dom + 1, obs_f, weights=wb)
-        sums[2] += group_sum(gb, n_dom + 1, y0, weights=wb)
-        if x0 is not None:
-            sums[3] += group_sum(gb, n_dom + 1, x0, weights=wb)
+        weighted = [obs_f, y0] if x0 is None else [obs_f, y0, x0]
+        sums[1:1 + len(weighted)] += group_sum(gb, n_dom + 1, np.hstack(weighted), weights=w[rows]) \
+            .reshape(n_dom + 1, len(weighted), n_var).transpose(1, 0, 2)
     n_obs, big_n, total_y = sums[0], sums[1], sums[2]
     total_x = big_n if x is None else sums[3]
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -189,12 +202,18 @@ def summarize(design: SurveyDesign, core: dict, dom: np.ndarray, n_dom: int, ci_
     function) gives the design variance and the SRS variance of the deff.
     """
     var, (s1, s2) = var_by_domain(design, core["z"], dom, n_dom, extra=srs_groupings(design, dom, n_dom))
+    return finish(design, core, var, srs_from_sums(core, s1, s2), ci_method, level, dist)
+
+
+def finish(design: SurveyDesign, core: dict, var: np.ndarray, srs_var: np.ndarray, ci_method: str = "wald",
+           level: float = 0.95, dist: str = "t") -> dict[str, np.ndarray]:
+    """SE, interval, df, deff (``var / srs_var``) and cv arrays from the variances of a core."""
     est = core["estimate"]
     se = np.sqrt(var)
     df = np.full(est.shape, float(design.df) if dist == "t" else np.inf)
     low, high = interval(ci_method, est, se, df, level=level, dist=dist, n=core["n"])
     with np.errstate(divide="ignore", invalid="ignore"):
-        deff = var / srs_from_sums(core, s1, s2)
+        deff = var / srs_var
         cv = se / np.abs(est)
     return {"estimate": est, "se": se, "ci_low": low, "ci_high": high, "df": df,
             "deff": deff, "n": core["n"], "cv": cv}

@@ -102,39 +102,33 @@ def grouped_totals(z, n: int, groupings: list[Grouping]) -> list[np.ndarray]:
 
     ``z`` is an (n, K) array or a function ``z(rows)`` giving the block of rows
     ``rows`` (influence values computed on the fly, never stored whole).
-    Groupings of the same power are stacked side by side into one sparse
-    n x (G_1 + G_2 + ...) matrix with one non-zero per grouping in each row,
-    so each block of rows costs one sparse product per power.
+    In each block, the groupings of the same power are stacked side by side
+    into one sparse matrix (one non-zero per grouping in each row) restricted
+    to the range of codes the block touches, so a block costs one sparse
+    product per power and its output is about as small as the block.
     """
     out: list[np.ndarray | None] = [None] * len(groupings)
     powers = sorted({gr.power for gr in groupings})
-    stacks = {p: _stacked([gr for gr in groupings if gr.power == p]) for p in powers}
     for rows in row_blocks(n):
         zb = rows_of(z, rows)
         zb = zb.reshape(zb.shape[0], -1)
-        for p, (cols, vals, width) in stacks.items():
-            k = cols.shape[1]
-            m = sp.csr_matrix((vals[rows].ravel(), cols[rows].ravel(), np.arange(0, k * zb.shape[0] + 1, k)),
-                              shape=(zb.shape[0], width))
-            part = np.asarray(m.T @ (zb if p == 1 else zb ** p))
-            for i in (i for i, gr in enumerate(groupings) if gr.power == p):
-                lo, hi = _offset(groupings, i, p)
-                out[i] = part[lo:hi] if out[i] is None else out[i] + part[lo:hi]
+        for p in powers:
+            idx = [i for i, gr in enumerate(groupings) if gr.power == p]
+            codes = [groupings[i].codes[rows] for i in idx]
+            low = [int(c.min()) for c in codes]
+            width = [int(c.max()) - lo + 1 for c, lo in zip(codes, low)]
+            offset = np.cumsum([0] + width)
+            cols = np.column_stack([c - lo + off for c, lo, off in zip(codes, low, offset)])
+            vals = np.column_stack([groupings[i].weights[rows] for i in idx]).astype(float, copy=False)
+            k = len(idx)
+            m = sp.csr_matrix((vals.ravel(), cols.ravel(), np.arange(0, k * zb.shape[0] + 1, k)),
+                              shape=(zb.shape[0], int(offset[-1])))
+            part = np.asarray(m.T @ (zb if p == 1 else zb**p))
+            for i, lo, w, off in zip(idx, low, width, offset):
+                if out[i] is None:
+                    out[i] = np.zeros((groupings[i].n_groups, zb.shape[1]))
+                out[i][lo:lo + w] += part[off:off + w]
     return out
-
-
-def _stacked(groupings: list[Grouping]) -> tuple[np.ndarray, np.ndarray, int]:
-    """Column indices (n x k, offset per grouping), values (n x k) and width of stacked indicators."""
-    offsets = np.cumsum([0] + [gr.n_groups for gr in groupings])
-    cols = np.column_stack([gr.codes + off for gr, off in zip(groupings, offsets)])
-    vals = np.column_stack([gr.weights for gr in groupings]).astype(float)
-    return cols, vals, int(offsets[-1])
-
-
-def _offset(groupings: list[Grouping], i: int, power: int) -> tuple[int, int]:
-    """Rows of grouping i in the stacked sums of its power."""
-    lo = sum(gr.n_groups for gr in groupings[:i] if gr.power == power)
-    return lo, lo + groupings[i].n_groups
 
 
 def vcov(design: SurveyDesign, z: np.ndarray) -> np.ndarray:

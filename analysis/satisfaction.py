@@ -34,8 +34,8 @@ import pandas as pd
 
 from .design import SurveyDesign
 from .errors import EstimationError, check_choice
-from .estimators import column, domains, mean_core, summarize
-from .linearize import group_sum, row_blocks
+from .estimators import column, domains, finish, mean_core, srs_from_sums, srs_groupings, summarize
+from .linearize import group_sum, row_blocks, var_by_domain
 from .regression import RegressionResult, svyglm
 from .results import Results, build
 
@@ -45,47 +45,65 @@ SATISFIED = 4
 SCALE = np.array([1.0, 2.0, 3.0, 4.0, 5.0])
 
 
-def item_source(design: SurveyDesign, items: Sequence[str], missing_codes: Sequence[float] = (8, 9)):
-    """Check the items once and return a block function ``rows -> scores`` (see :func:`recode`).
+class ItemCodes:
+    """Answers to J items stored once as small codes, turned into floats a block of rows at a time.
 
-    The answers are kept in their stored dtype (e.g. int8); a block of rows is
-    turned into float scores, with NaN for the missing codes, only when asked
-    for, so the n x J float matrix is never stored.
+    ``codes`` (n x J, uint8) is 0-4 for the scores 1-5 and 5 for a missing
+    answer (a missing code or NaN).  A block of rows becomes floats by table
+    look-up: :data:`SCORES` (1-5, NaN) or :data:`SATISFIED_TABLE` (1 for 4-5,
+    0 for 1-3, NaN), so no n x J float matrix is ever stored.
     """
-    missing = np.asarray(missing_codes, dtype=float)
-    cols = []
-    for item in items:
-        s = column(design, item)
-        v = pd.to_numeric(s, errors="coerce")
-        if (v.isna() & s.notna()).any():
-            raise EstimationError(f"column {item!r} is not numeric")
-        a = v.to_numpy()
-        if a.dtype.kind not in "iuf":
-            a = v.to_numpy(dtype=float, na_value=np.nan)
-        ok = np.isin(a, SCALE) | np.isin(a, missing)
-        if a.dtype.kind == "f":
-            ok |= np.isnan(a)
-        if not ok.all():
-            raise EstimationError(f"item {item!r} has value {float(a[~ok][0]):g} outside 1-5 and the missing codes")
-        cols.append(a)
 
-    def scores(rows: slice) -> np.ndarray:
-        yb = np.empty((len(range(*rows.indices(design.n))), len(cols)))
-        for j, a in enumerate(cols):
-            yb[:, j] = a[rows]
-        yb[np.isin(yb, missing)] = np.nan
-        return yb
+    def __init__(self, design: SurveyDesign, items: Sequence[str], missing_codes: Sequence[float] = (8, 9)) -> None:
+        missing = np.asarray(missing_codes, dtype=float)
+        self.codes = np.empty((design.n, len(items)), dtype=np.uint8)
+        for j, item in enumerate(items):
+            a = _answers(design, item)
+            miss = np.zeros(len(a), dtype=bool)
+            for code in _same_kind(missing, a.dtype):
+                miss |= a == code
+            score = (a >= 1) & (a <= 5) & ~miss
+            if a.dtype.kind == "f":
+                score &= a == np.floor(a)
+            if a.dtype.kind == "f":
+                miss |= np.isnan(a)
+            if not (score | miss).all():
+                bad = float(a[~(score | miss)][0])
+                raise EstimationError(f"item {item!r} has value {bad:g} outside 1-5 and the missing codes")
+            self.codes[:, j] = np.where(score, a - 1, 5) if a.dtype.kind == "f" else np.where(score, a, 6) - 1
 
-    return scores
+    def block(self, rows: slice, table: np.ndarray) -> np.ndarray:
+        """Rows ``rows`` as floats through ``table`` (indexed by code)."""
+        return table[self.codes[rows]]
+
+
+SCORES = np.array([1.0, 2.0, 3.0, 4.0, 5.0, np.nan])
+SATISFIED_TABLE = np.array([0.0, 0.0, 0.0, 1.0, 1.0, np.nan])
+
+
+def _same_kind(values: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    """The ``values`` an array of ``dtype`` can hold, in that dtype (integer
+    comparisons stay in the column's small integer type)."""
+    if dtype.kind not in "iu":
+        return values
+    info = np.iinfo(dtype)
+    exact = (values == np.round(values)) & (values >= info.min) & (values <= info.max)
+    return values[exact].astype(dtype)
+
+
+def _answers(design: SurveyDesign, item: str) -> np.ndarray:
+    """Numeric answers of one item in their stored dtype (float with NaN for nullable columns)."""
+    s = column(design, item)
+    v = pd.to_numeric(s, errors="coerce")
+    if (v.isna() & s.notna()).any():
+        raise EstimationError(f"column {item!r} is not numeric")
+    a = v.to_numpy()
+    return a if a.dtype.kind in "iuf" else v.to_numpy(dtype=float, na_value=np.nan)
 
 
 def recode(design: SurveyDesign, items: Sequence[str], missing_codes: Sequence[float] = (8, 9)) -> np.ndarray:
     """n x J matrix of 1-5 scores with don't-know/refusal codes set to NaN."""
-    source = item_source(design, items, missing_codes)
-    y = np.empty((design.n, len(items)))
-    for rows in row_blocks(design.n):
-        y[rows] = source(rows)
-    return y
+    return SCORES[ItemCodes(design, items, missing_codes).codes]
 
 
 def _index(y: np.ndarray) -> np.ndarray:
@@ -128,14 +146,16 @@ def _counts(observed: np.ndarray, w: np.ndarray, g: np.ndarray, n_dom: int) -> d
     return {"n": group_sum(g, n_dom + 1, obs)[:n_dom], "N": group_sum(g, n_dom + 1, obs, weights=w)[:n_dom]}
 
 
-def _combined_counts(source, combos: list[np.ndarray], design: SurveyDesign, g: np.ndarray, n_dom: int) -> list[dict]:
+def _combined_counts(answers: ItemCodes, combos: list[np.ndarray], design: SurveyDesign, g: np.ndarray,
+                     n_dom: int) -> list[dict]:
     """:func:`_counts` of each combination (J x K weights) of the item columns, in one pass:
     a row counts for a combined column when any of its items is observed."""
     out = [{"n": 0.0, "N": 0.0} for _ in combos]
     for rows in row_blocks(design.n):
-        obs = (~np.isnan(source(rows))).astype(float)
+        obs = answers.codes[rows] < 5
         for acc, wts in zip(out, combos):
-            part = _counts(_lincomb(obs, (wts != 0).astype(float)) > 0, design.weights[rows], g[rows], n_dom)
+            any_obs = np.column_stack([obs[:, wts[:, k] != 0].any(axis=1) for k in range(wts.shape[1])])
+            part = _counts(any_obs, design.weights[rows], g[rows], n_dom)
             acc["n"] = acc["n"] + part["n"]
             acc["N"] = acc["N"] + part["N"]
     return out
@@ -151,16 +171,16 @@ def satisfaction_scores(design: SurveyDesign, framework: Mapping, by=None, missi
         ``{"factors": {"F1": ["c1", "c2"], ...}, "aggregation": "mean_of_criteria" | "pooled",
         "overall": "mean_of_factors" | "pooled"}`` (``overall`` optional).
 
-    The influence values of all criteria, factors and overall are produced a
-    block of rows at a time from the stored answers and consumed by one
-    variance pass per statistic (never stored as n x J arrays).
+    The influence values of all criteria, factors and overall of both
+    statistics are produced a block of rows at a time from the stored answers
+    and consumed by a single variance pass (never stored as n x J arrays).
     """
     factors = dict(framework["factors"])
     rule = check_choice("aggregation", framework.get("aggregation", "mean_of_criteria"), AGGREGATIONS)
     overall = check_choice("overall", framework.get("overall", "mean_of_factors" if rule == "mean_of_criteria"
                                                      else "pooled"), OVERALL)
     items = [c for cols in factors.values() for c in cols]
-    source = item_source(design, items, missing_codes)
+    answers = ItemCodes(design, items, missing_codes)
     dom, labels = domains(design, by)
     n_dom, g = len(labels), np.where(dom >= 0, dom, len(labels))
     cols_f = [[items.index(c) for c in cols] for cols in factors.values()]
@@ -169,19 +189,22 @@ def satisfaction_scores(design: SurveyDesign, framework: Mapping, by=None, missi
     for f, c in enumerate(cols_f):
         m[c, f] = 1 / len(c)
     v = np.full((k, 1), 1 / k)
-    fac_counts, ovr_counts = _combined_counts(source, [m, m @ v], design, g, n_dom)
+    fac_counts, ovr_counts = _combined_counts(answers, [m, m @ v], design, g, n_dom)
     names = [items, list(factors), ["overall"]]
-    out = Results([])
-    for stat, method, value in (("pct_satisfied", "logit", _sat), ("mean_score", "wald", lambda x: x)):
-        crit = mean_core(design, lambda rows: value(source(rows)), dom, n_dom, lazy=True)
+    stats = []
+    for table, transform in ((SATISFIED_TABLE, _sat), (SCORES, lambda x: x)):
+        scores = lambda rows, t=table: answers.block(rows, t)  # noqa: E731
+        crit = mean_core(design, scores, dom, n_dom, lazy=True)
         if rule == "mean_of_criteria":
             fac = {"estimate": crit["estimate"] @ m, **fac_counts}
         else:
-            fac = mean_core(design, lambda rows: value(_factor_index(source(rows), cols_f)), dom, n_dom, lazy=True)
+            fac = mean_core(design, lambda rows, f=transform: f(_factor_index(answers.block(rows, SCORES), cols_f)),
+                            dom, n_dom, lazy=True)
         if overall == "mean_of_factors":
             ovr = {"estimate": fac["estimate"] @ v, **ovr_counts}
         else:
-            ovr = mean_core(design, lambda rows: value(_index(source(rows))[:, None]), dom, n_dom, lazy=True)
+            ovr = mean_core(design, lambda rows, f=transform: f(_index(answers.block(rows, SCORES))[:, None]),
+                            dom, n_dom, lazy=True)
 
         def z_rows(rows: slice, crit=crit, fac=fac, ovr=ovr) -> np.ndarray:
             """Influence values of criteria | factors | overall for a block of rows."""
@@ -190,10 +213,17 @@ def satisfaction_scores(design: SurveyDesign, framework: Mapping, by=None, missi
             zo = _lincomb(zf, v) if overall == "mean_of_factors" else ovr["z"](rows)
             return np.hstack([zc, zf, zo])
 
-        stacked = {"z": z_rows, **{key: np.hstack([c[key] for c in (crit, fac, ovr)]) for key in ("estimate", "n", "N")}}
-        arrays = summarize(design, stacked, dom, n_dom, method, level, ci)
-        for part, labs in zip(_split(arrays, [len(x) for x in names]), names):
-            out = out + build(stat, labs, [None] * len(labs), labels, part)
+        stats.append({"z": z_rows, **{key: np.hstack([c[key] for c in (crit, fac, ovr)]) for key in ("estimate", "n", "N")}})
+    both = lambda rows: np.hstack([st["z"](rows) for st in stats])  # noqa: E731
+    var, (s1, s2) = var_by_domain(design, both, dom, n_dom, extra=srs_groupings(design, dom, n_dom))
+    out = Results([])
+    width = sum(len(x) for x in names)
+    for i, (stat, method) in enumerate((("pct_satisfied", "logit"), ("mean_score", "wald"))):
+        part = slice(i * width, (i + 1) * width)
+        arrays = finish(design, stats[i], var[:, part], srs_from_sums(stats[i], s1[:, part], s2[:, part]),
+                        method, level, ci)
+        for piece, labs in zip(_split(arrays, [len(x) for x in names]), names):
+            out = out + build(stat, labs, [None] * len(labs), labels, piece)
     return out
 
 

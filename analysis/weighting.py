@@ -27,6 +27,7 @@ import pandas as pd
 from .design import CalibrationModel, SurveyDesign
 from .errors import CalibrationError
 from .calvar import block_pinv, design_matrix
+from .estimators import factorize_labels
 
 Margins = Mapping[str, Mapping[object, float]]
 
@@ -63,9 +64,8 @@ def margin_codes(design: SurveyDesign, variable: str, targets: Mapping[object, f
     s = design.data[variable]
     if s.isna().any():
         raise CalibrationError(f"margin {variable!r} has missing values")
-    codes, uniq = pd.factorize(s.astype(str), sort=True)
+    codes, labels = factorize_labels(s, str)
     wanted = {str(k): float(v) for k, v in targets.items()}
-    labels = [str(u) for u in uniq]
     for lab in labels:
         if lab not in wanted:
             raise CalibrationError(f"margin {variable!r}: level {lab!r} in the data has no population total")
