@@ -1,14 +1,16 @@
 """Forms of the field pages; every validator speaks the reader's language."""
 from flask_wtf import FlaskForm
 from wtforms import FloatField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from survey_app.i18n import lazy_gettext as _l
 
-VISIT_OUTCOMES = [("no_contact", _l("No contact")), ("refused", _l("Refused")),
-                  ("ineligible", _l("Ineligible"))]
-REVIEW_STATES = [("has_issues", _l("Has issues")), ("rejected", _l("Rejected: back to the enumerator")),
-                 ("approved", _l("Approved")), ("", _l("Comment only"))]
+VISIT_OUTCOMES = [SelectChoice("no_contact", _l("No contact")), SelectChoice("refused", _l("Refused")),
+                  SelectChoice("ineligible", _l("Ineligible"))]
+REVIEW_STATES = [SelectChoice("has_issues", _l("Has issues")),
+                 SelectChoice("rejected", _l("Rejected: back to the enumerator")),
+                 SelectChoice("approved", _l("Approved")), SelectChoice("", _l("Comment only"))]
 
 
 class VisitForm(FlaskForm):

@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from survey_app.access import roles_required
 from survey_app.extensions import db
@@ -128,7 +129,7 @@ def _area_units() -> list[AdminUnit]:
 def new_enumerator():
     """Create an enumerator account scoped to a unit of the supervisor's area."""
     form = EnumeratorForm()
-    form.unit.choices = [(u.id, f"{u.code} · {u.name}") for u in _area_units()]
+    form.unit.choices = [SelectChoice(u.id, f"{u.code} · {u.name}") for u in _area_units()]
     if form.validate_on_submit():
         if db.session.scalar(select(User).where(User.username == form.username.data)):
             form.username.errors.append(_("This username is taken."))
