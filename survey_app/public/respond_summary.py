@@ -1,0 +1,64 @@
+"""Addresses of the questionnaire's steps, and the "check your answers" page's content: every shown answer as the respondent saw it, and
+links from each refused answer to the page where it can be changed."""
+from __future__ import annotations
+
+from flask import url_for
+
+from survey_app.i18n import _
+from survey_app.questionnaire import flow
+from survey_app.questionnaire.engine import FormEngine
+
+
+def step_url(code: str, step: flow.Step, **args) -> str:
+    if step.more:
+        return url_for("public.more", code=code, number=step.index + 1, **args)
+    if step.instance is not None:
+        return url_for("public.repeat_page", code=code, number=step.index + 1,
+                       instance=step.instance + 1, sub=step.sub + 1, **args)
+    return url_for("public.page", code=code, number=step.index + 1, **args)
+
+
+def _row(engine, question, values, answers, step, label_prefix="") -> dict:
+    key = engine.keys[question["path"]]
+    return {"key": key, "label": label_prefix + (engine.text(question.get("labels")) or key),
+            "value": _display(engine, question, values.get(key, "")), "step": step}
+
+
+def summary(engine: FormEngine, answers: dict) -> list[dict]:
+    """Every shown question with its answer as the respondent saw it, and its step."""
+    rows = []
+    for step in flow.steps(engine, answers):
+        if step.more:
+            continue
+        prefix = ""
+        if step.instance is not None:
+            repeat = flow.repeat_of(engine, step)
+            prefix = f"{engine.text(repeat.get('labels')) or repeat['name']} {step.instance + 1}: "
+        values = flow.values_of(engine, step, answers)
+        for question in flow.shown_questions(engine, step, answers):
+            if question["type"] != "note":
+                rows.append(_row(engine, question, values, answers, step, prefix))
+    return rows
+
+
+def _display(engine: FormEngine, question: dict, value: str) -> str:
+    choices = {c["name"]: engine.text(c.get("labels")) or c["name"] for c in question.get("choices") or []}
+    if question.get("or_other"):
+        choices.setdefault("other", _("Other"))
+    if question["type"] == "select_multiple":
+        return ", ".join(choices.get(v, v) for v in str(value).split())
+    return choices.get(value, value)
+
+
+def problem_links(code: str, engine: FormEngine, answers: dict, problems) -> list[dict]:
+
+    by_key = {}
+    for step in flow.steps(engine, answers):
+        page = flow.page_of_step(engine, step)
+        for path in (page or {}).get("questions", []):
+            key = engine.keys[path]
+            if step.instance is not None:
+                key = f"{flow.repeat_of(engine, step)['name']}[{step.instance + 1}]/{key}"
+            by_key.setdefault(key, step)
+    return [{"message": p.message, "url": step_url(code, by_key[p.key], return_to="check")
+             if p.key in by_key else None} for p in problems]

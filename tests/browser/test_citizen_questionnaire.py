@@ -1,0 +1,148 @@
+"""The SIPAS questionnaire answered end to end in Chromium at 360×740, with and without
+JavaScript, and the weight of its first page on a slow phone connection."""
+import threading
+
+import pytest
+from sqlalchemy import select
+from werkzeug.serving import make_server
+
+from survey_app.extensions import db
+from survey_app.models import Submission
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, need_chromium
+from tests.conftest import database_url, make_app
+from tests.public.conftest import SIPAS, build_world
+
+
+@pytest.fixture(scope="module")
+def citizen_site(backend, tmp_path_factory):
+    """Its own app and database (the tests submit answers), served on a free local port."""
+    app = make_app(database_url(backend, tmp_path_factory, "citizen"), tmp_path_factory)
+    with app.app_context():
+        codes = build_world([SIPAS], codes_per_form=6)[SIPAS.name]
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield app, f"http://127.0.0.1:{server.server_port}", codes
+    server.shutdown()
+    thread.join(5)
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _answer_page(page):
+    """Answer every visible question: the fourth option of a Likert item, else the first."""
+    for box in page.locator("div.field[data-key]:visible").all():
+        key = box.get_attribute("data-key")
+        four = box.locator(f'input[name="{key}"][value="4"]')
+        if four.count():
+            box.locator(f'label[for="{four.get_attribute("id")}"]').click()
+        elif box.locator("input[type=radio], input[type=checkbox]").count():
+            first = box.locator("input[type=radio], input[type=checkbox]").first
+            box.locator(f'label[for="{first.get_attribute("id")}"]').click()
+        elif box.locator("textarea, input[type=text]").count():
+            box.locator("textarea, input[type=text]").first.fill("Cán bộ tận tình, <b>chu đáo</b>")
+
+
+def _complete(page, base, code):
+    page.goto(f"{base}/code")
+    page.get_by_label("Mã phiếu mời").fill(f"{code[:4]}-{code[4:]}".lower())
+    page.get_by_role("button", name="Tiếp tục").click()
+    page.get_by_role("button", name="Bắt đầu").click()
+    for _ in range(40):
+        if "/check" in page.url:
+            break
+        _answer_page(page)
+        page.get_by_role("button", name="Tiếp tục").click()
+        page.wait_for_load_state()
+    assert "/check" in page.url
+    assert page.get_by_text("Cán bộ tận tình, <b>chu đáo</b>").count() == 1  # shown as text
+    page.get_by_role("button", name="Gửi câu trả lời").click()
+    receipt = page.locator(".receipt").inner_text()
+    assert receipt.startswith("PAR-")
+    return receipt
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
+def test_sipas_end_to_end_on_a_phone(chromium, citizen_site, javascript):
+    app, base, codes = citizen_site
+    context = chromium.new_context(viewport=PHONE, is_mobile=True, has_touch=True,
+                                   java_script_enabled=javascript, locale="vi-VN")
+    page = context.new_page()
+    code = codes[0] if javascript else codes[1]
+    receipt = _complete(page, base, code)
+    context.close()
+    with app.app_context():
+        stored = db.session.scalar(select(Submission).where(Submission.receipt == receipt))
+        assert stored is not None
+        assert all(stored.answers[f"sat_c{i:02d}"] == "4" for i in range(1, 23))
+        assert stored.answers["suggestion"] == "Cán bộ tận tình, <b>chu đáo</b>"
+
+
+def test_javascript_shows_the_error_at_once(chromium, citizen_site):
+    app, base, codes = citizen_site
+    context = chromium.new_context(viewport=PHONE, is_mobile=True, locale="vi-VN")
+    page = context.new_page()
+    page.goto(f"{base}/q/{codes[2]}")
+    page.get_by_role("button", name="Bắt đầu").click()
+    while not page.locator('input[name="service_used"]').count():
+        page.get_by_role("button", name="Tiếp tục").click()
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.get_by_role("button", name="Tiếp tục").click()
+    summary = page.locator("#error-summary")
+    assert summary.is_visible() and "Xin Ông/Bà vui lòng trả lời" in summary.inner_text()
+    assert requests == []  # checked in the browser, nothing sent
+    context.close()
+
+
+def test_javascript_shows_a_question_when_it_becomes_relevant(chromium, citizen_site):
+    app, base, codes = citizen_site
+    context = chromium.new_context(viewport=PHONE, is_mobile=True, locale="vi-VN")
+    page = context.new_page()
+    page.goto(f"{base}/q/{codes[4]}")
+    page.get_by_role("button", name="Bắt đầu").click()
+    for _ in range(40):
+        if page.locator('input[name="ethnicity"]').count():
+            break
+        _answer_page(page)
+        page.get_by_role("button", name="Tiếp tục").click()
+    other = page.locator('[data-key="ethnicity_other"]')
+    assert other.is_hidden()
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    value = page.locator('input[name="ethnicity"][value="other"]')
+    page.locator(f'label[for="{value.get_attribute("id")}"]').click()
+    assert other.is_visible() and requests == []
+    context.close()
+
+
+def test_first_page_weighs_under_50_kb_and_stays_on_site(chromium, citizen_site):
+    app, base, codes = citizen_site
+    context = chromium.new_context(viewport=PHONE, is_mobile=True, locale="vi-VN")
+    page = context.new_page()
+    page.goto(f"{base}/q/{codes[3]}")
+    page.get_by_role("button", name="Bắt đầu").click()
+    page.wait_for_load_state("networkidle")
+    sizes, hosts = [], set()
+
+    def finished(request):
+        sizes.append(request.sizes()["responseBodySize"] + request.sizes()["responseHeadersSize"])
+        hosts.add(request.url.split("/")[2])
+
+    page.on("requestfinished", finished)
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    assert hosts == {base.split("/")[2]}
+    assert sum(sizes) <= 50 * 1024, sizes
+    context.close()
