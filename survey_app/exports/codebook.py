@@ -63,8 +63,11 @@ def design_variables(locale: str) -> list[Variable]:
 
 
 def codebook(definition: dict, locale: str) -> list[Variable]:
-    """Design variables first, then the questionnaire's answers."""
-    return design_variables(locale) + question_variables(definition, locale)
+    """Design variables first, then the questionnaire's answers (a question named like a design
+    variable, such as the hidden ``unit_code``, is given once, from the design)."""
+    design = design_variables(locale)
+    taken = {v.name for v in design}
+    return design + [v for v in question_variables(definition, locale) if v.name not in taken]
 
 
 def codebook_rows(variables: list[Variable]):

@@ -1,0 +1,50 @@
+"""What each background job does (see :mod:`survey_app.tasks`): the report as PDF, or an export
+of a campaign in one format. Files are written in ``instance/jobs/`` under the job's id.
+"""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from survey_app.extensions import db
+from survey_app.models import Submission
+from survey_app.queries import campaign_by_code
+
+FORMATS = {"csv": ".csv", "xlsx": ".xlsx", "sav": ".sav", "dta": ".dta", "codebook": ".csv",
+           "results": ".xlsx", "pdf": ".pdf"}
+MEDIA_TYPES = {".csv": "text/csv", ".pdf": "application/pdf", ".sav": "application/x-spss-sav",
+               ".dta": "application/x-stata-dta",
+               ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def _row_progress(campaign, progress):
+    total = db.session.scalar(select(func.count()).select_from(Submission)
+                              .where(Submission.campaign_id == campaign.id)) or 1
+    return lambda done: progress(100 * done / total)
+
+
+def perform(app, job_id: str, kind: str, params: dict, progress) -> str:
+    """Run the job and return the file name it wrote (relative to the jobs folder)."""
+    from survey_app.exports import results, statfiles, writers
+    from survey_app.exports.submissions import ExportSpec
+    from survey_app.reports.render import write_pdf
+    from survey_app.tasks import job_folder
+
+    campaign = campaign_by_code(params["campaign"])
+    if campaign is None or kind not in FORMATS:
+        raise LookupError("unknown campaign or format")
+    filename = f"{job_id}{FORMATS[kind]}"
+    target = job_folder(app) / filename
+    locale = params.get("lang", "vi")
+    spec = ExportSpec(campaign, params.get("form", "sipas_citizen"), locale, bool(params.get("labels")))
+    rows = _row_progress(campaign, progress)
+    if kind == "pdf":
+        progress(10)
+        write_pdf(campaign, target, locale, params.get("unit") or None)
+    elif kind == "results":
+        results.write_results_xlsx(campaign, target, locale)
+    elif kind in ("sav", "dta"):
+        statfiles.write_statfile(spec, target, kind)
+    else:
+        writer = {"csv": writers.write_csv, "xlsx": writers.write_xlsx, "codebook": writers.write_codebook}
+        writer[kind](spec, target, rows)
+    return filename

@@ -1,0 +1,71 @@
+"""Results tables as XLSX: every estimate of the latest analysis run with its standard error,
+interval, degrees of freedom, design effect and n; the PAR Index per unit with its interval,
+rank interval and class; and the run's parameters, so a table can be traced to its run.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from openpyxl import Workbook
+from sqlalchemy import select
+
+from survey_app import queries
+from survey_app.extensions import db
+from survey_app.models import AnalysisEstimate, Campaign
+from survey_app.reports.data import factors, latest_run, question_labels
+
+ESTIMATE_HEADER = ["unit_code", "unit", "level", "statistic", "variable", "label", "estimate", "se",
+                   "ci_low", "ci_high", "df", "deff", "n"]
+INDEX_HEADER = ["level", "rank", "unit_code", "unit", "points", "max_points", "se", "ci_low", "ci_high",
+                "rank_low", "rank_high", "units_in_level", "class", "class_low", "class_high"]
+
+
+def _variable_labels(campaign: Campaign, locale: str) -> dict[str, str]:
+    settings = campaign.framework.settings["satisfaction"]
+    found = question_labels(campaign, settings["questionnaire"], locale)
+    found.update({f.code: f.name for f in factors(campaign, locale)})
+    return found
+
+
+def estimate_rows(campaign: Campaign, locale: str):
+    run = latest_run(campaign)
+    if run is None:
+        return
+    units = {cu.unit.code: cu for cu in queries.campaign_units(campaign)}
+    labels = _variable_labels(campaign, locale)
+    for e in db.session.scalars(select(AnalysisEstimate).where(AnalysisEstimate.run_id == run.id)
+                                .order_by(AnalysisEstimate.id)):
+        cu = units.get(e.unit_code)
+        yield [e.unit_code, cu.unit.name if cu else None, cu.framework_level if cu else None, e.statistic,
+               e.variable, labels.get(e.variable, ""), e.estimate, e.se, e.ci_low, e.ci_high, e.df, e.deff, e.n]
+
+
+def index_rows(campaign: Campaign, locale: str):
+    from survey_app.index.build import compute_campaign
+    index = compute_campaign(campaign, locale=locale)
+    for u in index.units:
+        low, high = u.grade_range or (None, None)
+        yield [u.level, u.rank, u.code, u.name, u.total, u.max_points, u.se, u.ci_low, u.ci_high,
+               u.rank_low, u.rank_high, u.units_in_level, u.grade, low, high]
+
+
+def write_results_xlsx(campaign: Campaign, target: Path, locale: str = "vi", progress=None) -> Path:
+    """Sheets ``estimates``, ``index`` and ``run``, written row by row."""
+    workbook = Workbook(write_only=True)
+    for title, head, lines in (("estimates", ESTIMATE_HEADER, estimate_rows(campaign, locale)),
+                               ("index", INDEX_HEADER, index_rows(campaign, locale))):
+        sheet = workbook.create_sheet(title)
+        sheet.append(head)
+        for line in lines or []:
+            sheet.append(line)
+    run = latest_run(campaign)
+    sheet = workbook.create_sheet("run")
+    if run is not None:
+        for key in ("number", "created_at", "software_version", "input_fingerprint", "respondents"):
+            value = getattr(run, key)
+            sheet.append([key, value.isoformat() if hasattr(value, "isoformat") else value])
+        for key in ("parameters", "exclusions", "weighting"):
+            sheet.append([key, json.dumps(getattr(run, key), ensure_ascii=False)])
+    workbook.save(target)
+    return Path(target)

@@ -1,0 +1,72 @@
+"""Submissions as rows: design variables and weights first, then every answer, as codes or as
+labels in the reader's language. Rows are produced one at a time from a server-side cursor
+(``yield_per``), so CSV and XLSX writers stream them with bounded memory.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from survey_app.exports.codebook import Variable, codebook
+from survey_app.exports.design import design_weights, questionnaire_for
+from survey_app.extensions import db
+from survey_app.models import AdminUnit, Campaign, Submission
+
+BATCH = 2000
+
+
+@dataclass
+class ExportSpec:
+    """What to export: a campaign's form, with codes or labels, in ``locale`` (vi or en)."""
+
+    campaign: Campaign
+    form_id: str
+    locale: str = "vi"
+    labels: bool = False
+
+
+def latest_definition(campaign: Campaign, form_id: str) -> dict:
+    """The definition of the form version the campaign uses (else the form's last version)."""
+    for link in campaign.questionnaires:
+        if link.questionnaire_version.questionnaire.form_id == form_id:
+            return link.questionnaire_version.definition
+    return questionnaire_for(form_id).versions[-1].definition
+
+
+def variables(spec: ExportSpec) -> list[Variable]:
+    return codebook(latest_definition(spec.campaign, spec.form_id), spec.locale)
+
+
+def _cell(variable: Variable, value, labels: bool):
+    """An answer as exported: its code, or its choice label(s) when ``labels``."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, (list, dict)):
+        value = " ".join(map(str, value)) if isinstance(value, list) else str(value)
+    if labels and variable.choices:
+        if variable.kind == "select_multiple":
+            return "; ".join(variable.choices.get(c, c) for c in str(value).split())
+        return variable.choices.get(str(value), value)
+    return value
+
+
+def rows(spec: ExportSpec, columns: list[Variable] | None = None):
+    """Yield one list of cells per submission, in the order of ``columns`` (default: codebook)."""
+    columns = columns or variables(spec)
+    design = design_weights(spec.campaign, spec.form_id)
+    questionnaire = questionnaire_for(spec.form_id)
+    result = db.session.execute(
+        select(Submission.instance_uuid, AdminUnit.code, Submission.review_state, Submission.answers)
+        .join(AdminUnit, AdminUnit.id == Submission.unit_id)
+        .where(Submission.campaign_id == spec.campaign.id, Submission.questionnaire_id == questionnaire.id)
+        .order_by(Submission.id).execution_options(yield_per=BATCH))
+    for uuid, unit_code, state, answers in result:
+        known = {**answers, **design.get(uuid, {}), "instance_uuid": uuid, "unit_code": unit_code,
+                 "review_state": state.value}
+        yield [known.get(v.name) if v.kind == "design" else _cell(v, answers.get(v.name), spec.labels)
+               for v in columns]
+
+
+def header(columns: list[Variable]) -> list[str]:
+    return [v.name for v in columns]
