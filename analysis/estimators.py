@@ -30,7 +30,7 @@ import pandas as pd
 from .design import SurveyDesign
 from .errors import EstimationError
 from .intervals import interval
-from .linearize import Grouping, group_sum, grouped_totals, row_blocks, rows_of, var_by_domain
+from .linearize import Grouping, group_sum, grouped_totals, indicator, row_blocks, rows_of, var_by_domain
 from .results import Results, build
 
 
@@ -140,10 +140,10 @@ def _core(design: SurveyDesign, y, x, dom: np.ndarray, n_dom: int,
     for rows in blocks:
         obs, y0, x0 = _block(y, x, inside, rows)
         obs_f, gb = obs.astype(float), g[rows]
-        sums[0] += group_sum(gb, n_dom + 1, obs_f)
-        weighted = [obs_f, y0] if x0 is None else [obs_f, y0, x0]
-        sums[1:1 + len(weighted)] += group_sum(gb, n_dom + 1, np.hstack(weighted), weights=w[rows]) \
-            .reshape(n_dom + 1, len(weighted), n_var).transpose(1, 0, 2)
+        sums[0] += indicator(gb, n_dom + 1) @ obs_f
+        by_w = indicator(gb, n_dom + 1, w[rows])
+        for k, v in enumerate([obs_f, y0] if x0 is None else [obs_f, y0, x0]):
+            sums[1 + k] += by_w @ v
     n_obs, big_n, total_y = sums[0], sums[1], sums[2]
     total_x = big_n if x is None else sums[3]
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -132,11 +132,16 @@ def _combine(core: dict, weights: np.ndarray, observed: np.ndarray, design: Surv
 
 def _lincomb(a: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """``a @ weights`` for a block of rows with a sparse ``weights`` (each factor
-    combines a few criteria): one column update per non-zero weight, no BLAS
-    threads (whose start-up costs more than the product on small blocks)."""
-    out = np.zeros((a.shape[0], weights.shape[1]))
-    for j, k in zip(*np.nonzero(weights)):
-        out[:, k] += a[:, j] * weights[j, k]
+    combines a few criteria), column by column over the non-zero weights only.
+
+    Written without BLAS: its threads cost more than the product on blocks of
+    a few thousand rows (and compete with everything else on a busy machine).
+    """
+    out = np.empty((a.shape[0], weights.shape[1]))
+    for k in range(weights.shape[1]):
+        nz = np.flatnonzero(weights[:, k])
+        cols = slice(nz[0], nz[-1] + 1) if len(nz) and nz[-1] - nz[0] + 1 == len(nz) else nz
+        np.sum(a[:, cols] * weights[cols, k], axis=1, out=out[:, k])
     return out
 
 
@@ -150,15 +155,15 @@ def _combined_counts(answers: ItemCodes, combos: list[np.ndarray], design: Surve
                      n_dom: int) -> list[dict]:
     """:func:`_counts` of each combination (J x K weights) of the item columns, in one pass:
     a row counts for a combined column when any of its items is observed."""
-    out = [{"n": 0.0, "N": 0.0} for _ in combos]
+    used = np.hstack(combos) != 0
+    n, big_n = 0.0, 0.0
     for rows in row_blocks(design.n):
         obs = answers.codes[rows] < 5
-        for acc, wts in zip(out, combos):
-            any_obs = np.column_stack([obs[:, wts[:, k] != 0].any(axis=1) for k in range(wts.shape[1])])
-            part = _counts(any_obs, design.weights[rows], g[rows], n_dom)
-            acc["n"] = acc["n"] + part["n"]
-            acc["N"] = acc["N"] + part["N"]
-    return out
+        any_obs = np.column_stack([obs[:, used[:, k]].any(axis=1) for k in range(used.shape[1])])
+        part = _counts(any_obs, design.weights[rows], g[rows], n_dom)
+        n, big_n = n + part["n"], big_n + part["N"]
+    edges = np.cumsum([0] + [c.shape[1] for c in combos])
+    return [{"n": n[:, lo:hi], "N": big_n[:, lo:hi]} for lo, hi in zip(edges[:-1], edges[1:])]
 
 
 def satisfaction_scores(design: SurveyDesign, framework: Mapping, by=None, missing_codes=(8, 9),

@@ -17,6 +17,7 @@ Run: ``.venv/bin/python bench/analysis.py [--n 1000000] [--no-svy]``.
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import sys
 import time
@@ -119,13 +120,14 @@ def main() -> None:
     args = ap.parse_args()
     frame = synthetic(args.n)
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    start = time.perf_counter()
+    start, cpu0 = time.perf_counter(), time.process_time()
     final, prov, comm = pipeline(frame)
-    wall = time.perf_counter() - start
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"n={args.n:,}, PSUs={final.n_psu:,}, strata={final.n_strata:,}; estimates: "
           f"{len(prov):,} province + {len(comm):,} commune")
-    print(f"pipeline wall time {wall:.2f} s; peak RSS {peak:.0f} MB (data alone {rss0:.0f} MB)")
+    print(f"pipeline wall time {wall:.2f} s (CPU {cpu:.2f} s, load average {os.getloadavg()[0]:.1f}); "
+          f"peak RSS {peak:.0f} MB (data alone {rss0:.0f} MB)")
     print(prov[prov.variable.isin(["F1", "overall"]) & (prov.domain == "0")].to_string(index=False))
     if not args.no_svy:
         compare(frame, final)
