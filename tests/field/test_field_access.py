@@ -37,7 +37,8 @@ SUPERVISOR_ROUTES = {"field.supervisor": "/field/supervision",
                      "field.review": "/field/supervision/submissions/{sub1}",
                      "field.devices": "/field/supervision/devices",
                      "field.revoke_device": "/field/supervision/devices/{dev1}/revoke",
-                     "field.new_enumerator": "/field/supervision/enumerators/new"}
+                     "field.new_enumerator": "/field/supervision/enumerators/new",
+                     "field.sample_size": "/field/supervision/sample-size"}
 POSTS = {"field.log_visit", "field.register_device", "field.revoke_device"}
 
 
@@ -147,3 +148,12 @@ def test_the_device_route_needs_the_csrf_header_and_gives_a_working_token(client
     assert response.status_code == 201
     plain = response.get_json()["token"]
     assert client.get("/api/field/bundle", headers=bearer(plain)).status_code == 200
+
+
+def test_the_sample_size_helper(client, field_auth, world):
+    field_auth.login("supervisor")
+    page = client.get("/field/supervision/sample-size?population=10000&margin=5&deff=2&response_rate=80")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "385" in text and "770" in text and "963" in text
+    assert client.get("/field/supervision/sample-size?population=abc&margin=5").status_code == 422
