@@ -23,7 +23,8 @@ _DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
 def answer_keys(questions: list[dict]) -> dict[str, str]:
     """Path → answer key: the name, unless another question in the same repeat shares it."""
-    scope = {q["path"]: _repeat_of(q, questions) for q in questions}
+    by_path = {q["path"]: q for q in questions}
+    scope = {q["path"]: repeat_of(q, by_path) for q in questions}
     seen: dict[tuple, int] = {}
     for q in questions:
         seen[(scope[q["path"]], q["name"])] = seen.get((scope[q["path"]], q["name"]), 0) + 1
@@ -35,9 +36,8 @@ def answer_keys(questions: list[dict]) -> dict[str, str]:
     return keys
 
 
-def _repeat_of(question: dict, questions: list[dict]) -> str | None:
+def repeat_of(question: dict, by_path: dict[str, dict]) -> str | None:
     """Path of the innermost repeat holding ``question``, or ``None``."""
-    by_path = {q["path"]: q for q in questions}
     parent = question["parent"]
     while parent is not None:
         if by_path[parent]["type"] == "repeat":

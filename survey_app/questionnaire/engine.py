@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from survey_app.i18n import _
-from survey_app.questionnaire.answers import answer_keys, check_type
+from survey_app.questionnaire.answers import answer_keys, check_type, repeat_of
 from survey_app.questionnaire.expr_functions import ExpressionError, to_boolean, to_string
 from survey_app.questionnaire.expressions import evaluate
 
@@ -34,6 +34,10 @@ class FormEngine:
         self.keys = answer_keys(self.questions)
         self.fields = sorted({q["name"] for q in self.questions} | set(self.keys.values()))
         self.language = language
+        self._children: dict[str | None, list[dict]] = {}
+        for question in self.questions:
+            if question["type"] != "group":
+                self._children.setdefault(repeat_of(question, self.by_path), []).append(question)
 
     # --- text in the respondent's language -------------------------------------------
     def text(self, texts: dict | None) -> str:
@@ -85,20 +89,7 @@ class FormEngine:
     # --- structure ----------------------------------------------------------------------
     def children(self, scope: str | None) -> list[dict]:
         """Questions and repeats directly in ``scope`` (a repeat path or ``None``), groups flattened."""
-        found = []
-        for question in self.questions:
-            owner = self._scope_of(question)
-            if owner == scope and question["type"] != "group":
-                found.append(question)
-        return found
-
-    def _scope_of(self, question: dict) -> str | None:
-        parent = question["parent"]
-        while parent is not None:
-            if self.by_path[parent]["type"] == "repeat":
-                return parent
-            parent = self.by_path[parent]["parent"]
-        return None
+        return self._children.get(scope, [])
 
     # --- calculations -------------------------------------------------------------------
     def calculate(self, answers: dict, now=None) -> dict:
