@@ -59,7 +59,7 @@ def labels() -> dict:
 def context(report: Report) -> dict:
     """What every section template receives: the report, its charts and the label maps."""
     if not report.charts:
-        report.charts = charts.draw_all(report, {"pct": _("% satisfied"), "overall": _("Overall"),
+        report.charts = charts.draw_all(report, {"pct": _("Percent satisfied"), "overall": _("Overall"),
                                                  "points": _("PAR Index points")})
     levels = index_levels(report) if report.index else []
     return {"report": report, "charts": report.charts, "index_levels": levels, **labels()}
