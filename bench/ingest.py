@@ -1,0 +1,244 @@
+"""Submissions per second through real HTTP: concurrent local clients → gunicorn → the field
+sync endpoint (device-token auth, full server-side validation, idempotent storage).
+
+    .venv/bin/python bench/ingest.py [--db postgres|sqlite|both] [--form sipas|wide|both]
+                                     [--seconds 15] [--clients 24]
+
+For each database and form it builds a fresh database (a throwaway PostgreSQL database beside
+``BENCH_DATABASE_URL``, default ``postgresql://postgres@127.0.0.1/postgres``, or a SQLite file),
+migrates it, creates one campaign, enumerators with device tokens and one assigned case per
+submission, starts ``gunicorn -w 2 --threads 4``, and lets the clients send for ``--seconds``.
+It prints submissions per second, p50 and p99 latency, and whether the number of rows stored
+equals the number of acknowledgements. ``wide`` is a generated 250-question form.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+SIPAS = ROOT / "questionnaires" / "sipas_citizen.md"
+FRAMEWORK = ROOT / "questionnaires" / "frameworks" / "par_units_2024.yaml"
+ENUMERATORS = 100
+
+
+def wide_form(path: Path, questions: int = 250) -> Path:
+    """A 250-question XLSForm (integers with constraints, Likert selects, some relevance)."""
+    rows = ["| survey |  |  |  |  |  |", "|  | type | name | label | constraint | relevant |"]
+    for i in range(questions):
+        if i % 5 == 0:
+            rows.append(f"|  | integer | q{i:03d} | Số {i} | . >= 0 and . <= 100 |  |")
+        elif i % 5 == 4:
+            rows.append(f"|  | select_one yn | q{i:03d} | Câu {i} |  | ${{q{i - 4:03d}}} > 10 |")
+        else:
+            rows.append(f"|  | select_one sat5 | q{i:03d} | Câu {i} |  |  |")
+    rows += ["| choices |  |  |  |", "|  | list_name | name | label |"]
+    rows += [f"|  | sat5 | {n} | Mức {n} |" for n in range(1, 6)]
+    rows += ["|  | yn | yes | Có |", "|  | yn | no | Không |"]
+    rows += ["| settings |  |  |", "|  | form_id | version |", "|  | bench_wide | 1 |"]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def wide_answers(rng: random.Random) -> dict:
+    answers = {}
+    for i in range(250):
+        if i % 5 == 0:
+            answers[f"q{i:03d}"] = str(rng.randint(0, 100))
+        elif i % 5 == 4:
+            if int(answers[f"q{i - 4:03d}"]) > 10:
+                answers[f"q{i:03d}"] = rng.choice(["yes", "no"])
+        else:
+            answers[f"q{i:03d}"] = str(rng.randint(1, 5))
+    return answers
+
+
+def sipas_answers(rng: random.Random) -> dict:
+    answers = {"service_used": "dat_dai", "service_channel": "direct", "sex": rng.choice("12"),
+               "age_group": rng.choice(["18_29", "30_44", "45_59", "60_plus"]), "education": "primary",
+               "ethnicity": "kinh", "sat_overall": "4", "suggestion": "Cán bộ nhiệt tình, chu đáo."}
+    for i in range(1, 23):
+        for kind in ("per", "sat", "exp"):
+            answers[f"{kind}_c{i:02d}"] = str(rng.randint(1, 5))
+    return answers
+
+
+def database(kind: str, folder: Path) -> tuple[str, callable]:
+    if kind == "sqlite":
+        return f"sqlite:///{folder / 'bench.db'}", lambda: None
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+    base = make_url(os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1/postgres"))
+    name = f"parindex_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop():
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    return base.set(database=name).render_as_string(hide_password=False), drop
+
+
+def prepare(url: str, folder: Path, form: Path, cases: int) -> tuple[list[tuple[str, int]], int]:
+    """Migrate, then one campaign, enumerators with tokens and ``cases`` assigned cases."""
+    from flask_migrate import upgrade
+
+    from survey_app import Config, create_app
+    from survey_app.extensions import db
+    from survey_app.field.tokens import issue
+    from survey_app.frameworks import load_framework
+    from survey_app.models import (AdminUnit, Assignment, Campaign, CampaignQuestionnaire, Role,
+                                   SampleCase, SampleList, UnitLevel, User, UserRole)
+    from survey_app.questionnaire.importer import import_form
+
+    class BenchConfig(Config):
+        ENV, SECRET_KEY, SQLALCHEMY_DATABASE_URI, INSTANCE = "testing", "bench", url, folder
+
+    app = create_app(BenchConfig)
+    with app.app_context():
+        upgrade()
+        db.session.info["skip_audit"] = True
+        level = UnitLevel(code="commune", name_vi="Xã", name_en="Commune")
+        province = AdminUnit(code="35", name="Tỉnh Hà Nam", level=level)
+        commune = AdminUnit(code="13285", name="Phường Quang Trung", level=level, parent=province)
+        campaign = Campaign(code="BENCH", title="Bench", year=2024, province=province,
+                            framework=load_framework(FRAMEWORK))
+        version = import_form(form.name, form.read_bytes(), publish=True)
+        db.session.add_all([province, commune, campaign])
+        db.session.flush()
+        db.session.add(CampaignQuestionnaire(campaign_id=campaign.id, questionnaire_version_id=version.id,
+                                             audience="citizens"))
+        sample = SampleList(campaign_id=campaign.id, name="bench", method="list")
+        users, tokens = [], []
+        for n in range(ENUMERATORS):
+            user = User(username=f"dtv{n}", full_name=f"Điều tra viên {n}", password_hash="x")
+            user.roles.append(UserRole(role=Role.ENUMERATOR, unit=commune))
+            users.append(user)
+            tokens.append(issue(user, "bench")[1])
+        db.session.add_all(users)
+        db.session.flush()
+        per_user: dict[int, list] = {}
+        for i in range(cases):
+            case = SampleCase(sample_list=sample, unit=commune, stratum="13285", label=f"Hộ {i}",
+                              selection_probability=0.01)
+            case.assignment = Assignment(enumerator=users[i % ENUMERATORS])
+            per_user.setdefault(i % ENUMERATORS, []).append(case)
+        db.session.add(sample)
+        db.session.commit()
+        work = [(tokens[u], c.id) for u, found in per_user.items() for c in found]
+        return work, version.id
+
+
+def serve(url: str, folder: Path, port: int) -> subprocess.Popen:
+    env = dict(os.environ, DATABASE_URL=url, SECRET_KEY="bench", PARINDEX_INSTANCE=str(folder),
+               PARINDEX_ENV="production")
+    process = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), "-w", "2", "--threads", "4", "-b", f"127.0.0.1:{port}",
+         "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env)
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return process
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise SystemExit("gunicorn did not start")
+
+
+def client(port, work, version_id, make_answers, deadline, results, lock):
+    """Send one interview after another over a kept-alive connection until ``deadline``."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    rng = random.Random()
+    while time.monotonic() < deadline:
+        with lock:
+            if not work:
+                return
+            token, case_id = work.pop()
+        body = json.dumps({"instance_uuid": str(uuid.uuid4()), "case_id": case_id,
+                           "questionnaire_version_id": version_id, "answers": make_answers(rng),
+                           "paradata": {"device_id": "bench"}})
+        started = time.perf_counter()
+        connection.request("POST", "/api/field/submissions", body=body,
+                           headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
+        response = connection.getresponse()
+        response.read()
+        results.append((time.perf_counter() - started, response.status))
+
+
+def count_rows(url: str) -> int:
+    from sqlalchemy import create_engine, text
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT count(*) FROM submission")).scalar()
+    engine.dispose()
+    return rows
+
+
+def run(db_kind: str, form_kind: str, seconds: float, clients: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        form = SIPAS if form_kind == "sipas" else wide_form(folder / "bench_wide.md")
+        make_answers = sipas_answers if form_kind == "sipas" else wide_answers
+        url, drop = database(db_kind, folder)
+        try:
+            work, version_id = prepare(url, folder, form, cases=int(seconds * 1500))
+            random.shuffle(work)
+            port = 20000 + random.randint(0, 9999)
+            server = serve(url, folder, port)
+            results, lock = [], threading.Lock()
+            deadline = time.monotonic() + seconds
+            threads = [threading.Thread(target=client, args=(port, work, version_id, make_answers,
+                                                             deadline, results, lock)) for _ in range(clients)]
+            began = time.monotonic()
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            elapsed = time.monotonic() - began
+            server.terminate()
+            server.wait(10)
+            report(db_kind, form_kind, results, elapsed, count_rows(url))
+        finally:
+            drop()
+
+
+def report(db_kind, form_kind, results, elapsed, stored) -> None:
+    latencies = sorted(r[0] for r in results)
+    acknowledged = sum(1 for _, status in results if status in (200, 201))
+    refused = len(results) - acknowledged
+    p50 = statistics.median(latencies) * 1000 if latencies else float("nan")
+    p99 = latencies[int(0.99 * (len(latencies) - 1))] * 1000 if latencies else float("nan")
+    print(f"{db_kind:<9} {form_kind:<6} {acknowledged / elapsed:8.0f}/s  p50 {p50:6.1f} ms  "
+          f"p99 {p99:6.1f} ms  sent {len(results)}  refused {refused}  stored {stored}  "
+          f"stored == acknowledged: {stored == acknowledged}", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=["postgres", "sqlite", "both"], default="both")
+    parser.add_argument("--form", choices=["sipas", "wide", "both"], default="both")
+    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--clients", type=int, default=24)
+    args = parser.parse_args()
+    print(f"gunicorn -w 2 --threads 4, {args.clients} clients, {args.seconds:g} s each")
+    for db_kind in (["postgres", "sqlite"] if args.db == "both" else [args.db]):
+        for form_kind in (["sipas", "wide"] if args.form == "both" else [args.form]):
+            run(db_kind, form_kind, args.seconds, args.clients)
+
+
+if __name__ == "__main__":
+    main()
