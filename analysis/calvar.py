@@ -50,6 +50,9 @@ def design_matrix(model: CalibrationModel) -> sp.csr_matrix:
     return sp.hstack([dummies, sp.csr_matrix(model.continuous)], format="csr")
 
 
+PINV_RTOL = 1e-10
+
+
 def block_pinv(gram: sp.spmatrix) -> sp.csr_matrix:
     """Moore-Penrose inverse of a symmetric sparse matrix, block by block.
 
@@ -67,7 +70,7 @@ def block_pinv(gram: sp.spmatrix) -> sp.csr_matrix:
     result = sp.diags(inv_diag).tocsr()
     for comp in np.flatnonzero(size > 1):
         idx = np.flatnonzero(label == comp)
-        block = np.linalg.pinv(gram[idx][:, idx].toarray(), hermitian=True)
+        block = np.linalg.pinv(gram[idx][:, idx].toarray(), rtol=PINV_RTOL, hermitian=True)
         out[np.ix_(idx, idx)] = block
     return (result + out.tocsr()).tocsr()
 
