@@ -86,9 +86,13 @@ def start(code: str):
     engine = _engine(invitation)
     if draft is None:
         draft = ResponseDraft(invitation_id=invitation.id, instance_uuid=str(uuid.uuid4()),
-                              answers=flow.sync_repeats(engine, {"unit_code": invitation.unit.code}))
+                              answers=flow.sync_repeats(engine, flow.with_defaults(
+                                  engine, {"unit_code": invitation.unit.code})))
         db.session.add(draft)
         db.session.commit()
+        shown = flow.steps(engine, draft.answers)
+        return redirect(step_url(invitation.code, shown[0]) if shown
+                        else url_for("public.check", code=invitation.code))
     resume = flow.first_unanswered(engine, draft.answers, _closed(draft))
     if resume is None:
         return redirect(url_for("public.check", code=invitation.code))
@@ -165,6 +169,9 @@ def _page_json(engine: FormEngine, page: dict, values: dict, answers: dict, path
                            "constraint_message": engine.text(q["bind"].get("constraint_message"))}
                           for q in questions],
             "messages": {"required": _("Answer this question."),
+                         "locate": _("Use my current location"),
+                         "locating": _("Finding your location…"),
+                         "no_location": _("Your location could not be found. Type it in, or try again outdoors."),
                          "constraint": _("This answer is not accepted."),
                          "summary": _("There is a problem")}}
 

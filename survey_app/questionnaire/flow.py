@@ -87,6 +87,17 @@ def fixed_count(engine: FormEngine, page: dict, answers: dict) -> int | None:
     return 0 if count != count else max(0, min(MAX_INSTANCES, int(count)))
 
 
+def with_defaults(engine: FormEngine, answers: dict) -> dict:
+    """The answers with every top-level question's fixed ``default`` filled where unanswered
+    (a dynamic default is an expression: the calculation pass gives it its value)."""
+    filled = dict(answers)
+    for question in engine.children(None):
+        default = question["bind"].get("default")
+        if default not in (None, "") and not question["bind"].get("default_is_dynamic"):
+            filled.setdefault(engine.keys[question["path"]], str(default))
+    return filled
+
+
 def sync_repeats(engine: FormEngine, answers: dict) -> dict:
     """Answers with every counted repeat holding exactly ``repeat_count`` instances."""
     updated = dict(answers)

@@ -146,3 +146,28 @@ def test_first_page_weighs_under_50_kb_and_stays_on_site(chromium, citizen_site)
     assert hosts == {base.split("/")[2]}
     assert sum(sizes) <= 50 * 1024, sizes
     context.close()
+
+
+def test_geopoint_from_the_phone(chromium, tmp_path, backend, tmp_path_factory):
+    form = tmp_path / "where.md"
+    form.write_text("| survey |  |  |  |\n|  | type | name | label |\n|  | geopoint | location | Vị trí |\n"
+                    "| settings |  |  |\n|  | form_id | version |\n|  | where | 1 |\n", encoding="utf-8")
+    app = make_app(database_url(backend, tmp_path_factory, "geo"), tmp_path_factory)
+    with app.app_context():
+        code = build_world([form], codes_per_form=1)[form.name][0]
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    context = chromium.new_context(viewport=PHONE, is_mobile=True, locale="vi-VN",
+                                   geolocation={"latitude": 20.5411, "longitude": 105.9139},
+                                   permissions=["geolocation"])
+    page = context.new_page()
+    page.goto(f"{base}/q/{code}")
+    page.get_by_role("button", name="Bắt đầu").click()
+    page.get_by_role("button", name="Dùng vị trí hiện tại").click()
+    page.wait_for_function("document.getElementById('location').value !== ''")
+    assert page.locator("#location").input_value().startswith("20.5411 105.9139")
+    context.close()
+    server.shutdown()
+    with app.app_context():
+        db.engine.dispose()

@@ -170,3 +170,31 @@ def test_repeat_instances_are_added_and_stored(app, client):
     (stored,) = _submissions(app)
     members = [v for v in stored.answers.values() if isinstance(v, list)]
     assert members and len(members[0]) == 2  # the walker adds two, then says no
+
+
+SMALL_FORM = """| survey |  |  |  |  |  |
+|  | type | name | label | default | required |
+|  | text | village | Thôn | Thôn Đông | yes |
+|  | geopoint | location | Vị trí |  |  |
+|  | integer | members | Số người |  | yes |
+| settings |  |  |
+|  | form_id | version |
+|  | small_defaults | 1 |
+"""
+
+
+def test_fixed_defaults_are_filled_and_geopoint_checked(app, client, tmp_path):
+    form = tmp_path / "small_defaults.md"
+    form.write_text(SMALL_FORM, encoding="utf-8")
+    with app.app_context():
+        code = build_world([form], codes_per_form=1)[form.name][0]
+    url = _start(client, code)
+    page = client.get(url).get_data(as_text=True)
+    assert 'value="Thôn Đông"' in page
+    url = client.post(url, data={"village": "Thôn Đông", "csrf_token": tok(page)}).headers["Location"]
+    page = client.get(url).get_data(as_text=True)
+    response = client.post(url, data={"location": "200 105", "csrf_token": tok(page)})
+    assert response.status_code == 422
+    assert "Nhập vị trí gồm vĩ độ và kinh độ." in response.get_data(as_text=True)
+    response = client.post(url, data={"location": "21.0285 105.8542 10 5", "csrf_token": tok(page)})
+    assert response.status_code == 302

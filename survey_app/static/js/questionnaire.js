@@ -89,6 +89,27 @@
     summary.focus();
   }
 
+  function locator(input) {
+    if (!navigator.geolocation) return;
+    var button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'link';
+    button.textContent = data.messages.locate;
+    button.addEventListener('click', function () {
+      button.textContent = data.messages.locating;
+      navigator.geolocation.getCurrentPosition(function (p) {
+        var c = p.coords;
+        input.value = [c.latitude, c.longitude, c.altitude || 0, c.accuracy].join(' ');
+        button.textContent = data.messages.locate;
+        refresh();
+      }, function () { button.textContent = data.messages.no_location; },
+      { enableHighAccuracy: true, timeout: 20000, maximumAge: 60000 });
+    });
+    input.parentNode.insertBefore(button, input.nextSibling);
+  }
+
+  var points = form.querySelectorAll('input[data-geopoint]');
+  for (var p = 0; p < points.length; p++) locator(points[p]);
   form.addEventListener('change', refresh);
   form.addEventListener('input', refresh);
   form.addEventListener('submit', function (event) {
