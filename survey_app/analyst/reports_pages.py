@@ -9,6 +9,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
 from survey_app import queries
@@ -21,7 +22,7 @@ from survey_app.reports.render import LANGUAGES, context, render
 from survey_app.tasks import read_state, start_job
 
 CHOOSE = lazy_gettext("Choose one of the options.")
-LANGUAGE_CHOICES = [("vi", "Tiếng Việt"), ("en", "English")]
+LANGUAGE_CHOICES = [SelectChoice("vi", "Tiếng Việt"), SelectChoice("en", "English")]
 
 
 class ReportForm(FlaskForm):
@@ -35,17 +36,19 @@ class ExportForm(FlaskForm):
     """Export the data in one format, with codes or labels, in one language."""
 
     format = SelectField(lazy_gettext("Format"), validators=[InputRequired(CHOOSE)], choices=[
-        ("xlsx", "Excel (.xlsx)"), ("csv", "CSV"), ("sav", "SPSS (.sav)"), ("dta", "Stata (.dta)"),
-        ("codebook", lazy_gettext("Codebook (CSV)")), ("results", lazy_gettext("Results tables (.xlsx)"))])
+        SelectChoice("xlsx", "Excel (.xlsx)"), SelectChoice("csv", "CSV"), SelectChoice("sav", "SPSS (.sav)"),
+        SelectChoice("dta", "Stata (.dta)"), SelectChoice("codebook", lazy_gettext("Codebook (CSV)")),
+        SelectChoice("results", lazy_gettext("Results tables (.xlsx)"))])
     labels = SelectField(lazy_gettext("Answers as"), validators=[InputRequired(CHOOSE)],
-                         choices=[("codes", lazy_gettext("codes")), ("labels", lazy_gettext("labels"))])
+                         choices=[SelectChoice("codes", lazy_gettext("codes")),
+                                  SelectChoice("labels", lazy_gettext("labels"))])
     lang = SelectField(lazy_gettext("Language"), choices=LANGUAGE_CHOICES, validators=[InputRequired(CHOOSE)])
 
 
 def _report_form(campaign, formdata=None) -> ReportForm:
     form = ReportForm(formdata=formdata, lang=str(get_locale()))
-    form.unit.choices = [("", _("All units"))] + [(cu.unit.code, cu.unit.name)
-                                                  for cu in queries.campaign_units(campaign)]
+    form.unit.choices = [SelectChoice("", _("All units"))] + [
+        SelectChoice(cu.unit.code, cu.unit.name) for cu in queries.campaign_units(campaign)]
     return form
 
 
@@ -89,7 +92,7 @@ def export_job(code: str):
     if not form.validate():
         return _bad_form(form)
     params = {"campaign": campaign.code, "lang": form.lang.data, "labels": form.labels.data == "labels"}
-    title = dict(form.format.choices)[form.format.data]
+    title = next(str(c.label) for c in form.format.choices if c.value == form.format.data)
     job_id = start_job(form.format.data, params, current_user.id, f"{title} · {campaign.code}")
     return redirect(url_for("analyst.job", job_id=job_id), code=303)
 
