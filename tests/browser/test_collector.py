@@ -82,12 +82,28 @@ class Server:
             return found
 
 
-@pytest.fixture
-def field_server(tmp_path_factory):
+def _serve(tmp_path_factory, sipas=False):
     need_chromium()
     app = make_app(database_url("sqlite", tmp_path_factory, "collector"), tmp_path_factory)
     with app.app_context():
-        world = build_world(cases_each=20)
+        world = build_world(cases_each=20, sipas=sipas)
+    return app, world
+
+
+@pytest.fixture
+def sipas_server(tmp_path_factory):
+    app, world = _serve(tmp_path_factory, sipas=True)
+    server = Server(app)
+    server.start()
+    yield server, world
+    server.stop()
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def field_server(tmp_path_factory):
+    app, world = _serve(tmp_path_factory)
     server = Server(app)
     server.start()
     yield server, world
@@ -229,3 +245,22 @@ def test_the_same_interview_from_two_tabs_and_a_forced_retry_is_stored_once(fiel
     expect(first.locator("#queue-count")).to_have_text("0", timeout=30000)
     stored = server.submissions()
     assert len(stored) == 1 and stored[0].instance_uuid == record["payload"]["instance_uuid"]
+
+
+def test_the_sipas_form_renders_its_first_pages_offline(sipas_server, profile):
+    server, world = sipas_server
+    context = profile()
+    page = sign_in_and_open(context, server.url)
+    context.set_offline(True)
+    page.click("#cases-list li:first-child button")
+    assert "PHIẾU KHẢO SÁT SỰ HÀI LÒNG" in page.text_content("#page")
+    page.click("#next")
+    assert page.locator("#page input[name=service_used]").count() >= 10
+    page.click("#next")  # required: refused on the phone, with the form's own message
+    assert "Xin Ông/Bà vui lòng trả lời câu hỏi này" in page.text_content("#page .error-message")
+    page.check("#page input[name=service_used][value=dat_dai]")
+    page.click("#next")
+    page.check("#page input[name=service_channel][value=direct]")
+    page.click("#next")
+    assert "Yếu tố 1" in page.text_content("#page h2")
+    assert page.locator("#page fieldset").count() == 4  # the Likert group on one page
