@@ -225,7 +225,7 @@ def svymean(design: SurveyDesign, variables: str | Sequence[str], by=None, level
     names = _names(variables)
     y = numeric(design, names)
     dom, labels = domains(design, by)
-    core = mean_core(design, y, dom, len(labels))
+    core = mean_core(design, y, dom, len(labels), lazy=True)  # z computed block by block in the variance pass
     return build("mean", names, [None] * len(names), labels, summarize(design, core, dom, len(labels), "wald", level, ci))
 
 
