@@ -110,6 +110,3 @@ def save_assessment(campaign_code: str, unit_code: str):
     _write_scores(ctx, form, submit)
     flash(_("The self-assessment was submitted.") if submit else _("The draft was saved."), "success")
     return redirect(url_for("units.assessment", campaign_code=campaign_code, unit_code=unit_code))
-
-
-from survey_app.units import rounds, scores  # noqa: E402,F401

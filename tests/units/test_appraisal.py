@@ -67,7 +67,7 @@ def test_two_rounds_with_decisions_replies_evidence_and_a_final_lock(world, visi
 
 def test_evidence_is_checked_stored_by_checksum_and_served_only_in_scope(world, visitor):
     editor = visitor("editor")
-    form = {f"save": "1"}
+    form = {"save": "1"}
     assert editor.post("/units/T-2024/D1", form).status_code == 302  # an empty draft creates the scores
     path = "/units/T-2024/D1/scores/1.1.1/evidence"
     for name, content, message in (("a.exe", b"MZ...", "Chỉ đính kèm được"),
