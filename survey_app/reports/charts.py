@@ -25,10 +25,6 @@ STYLE = {"svg.fonttype": "path", "svg.hashsalt": "parindex", "font.family": "Not
 LEVEL_COLOURS = ["#1f5f8b", "#d08c2a", "#4d8c57", "#8b3a62"]
 
 
-def _pct(value: float, locale: str, decimals: int = 0) -> str:
-    return format_decimal(100 * value, format="0." + "0" * decimals if decimals else "0", locale=locale)
-
-
 def _svg(fig) -> str:
     """The figure as an SVG data URI (what both <img> in HTML and WeasyPrint read)."""
     buffer = io.BytesIO()
@@ -104,24 +100,44 @@ def ranked_units(report, axis_label: str) -> str:
         return _svg(fig)
 
 
-def heat_map(report, overall_label: str) -> str:
-    """Units (rows) by factor (columns), coloured and labelled by % satisfied."""
-    columns = [("overall", overall_label)] + [(f.code, f.code) for f in report.factors]
-    units = [cu.unit for cu in report.all_units]
-    grid = [[report.estimate(u.code, c) for c, _ in columns] for u in units]
-    values = [[100 * e.estimate if e else float("nan") for e in row] for row in grid]
+def _heat(row_names: list[str], column_names: list[str], values: list[list[float]], locale: str) -> str:
+    """A grid coloured and labelled by percentages (0-100; NaN left blank)."""
     with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(6.6, 0.9 + 0.14 * len(units)))
+        fig, ax = plt.subplots(figsize=(6.6, 0.9 + 0.14 * len(row_names)))
         image = ax.imshow(values, aspect="auto", cmap="RdYlGn", vmin=40, vmax=100)
-        for i, row in enumerate(grid):
-            for j, e in enumerate(row):
-                if e:
-                    ax.text(j, i, _pct(e.estimate, report.locale), ha="center", va="center", fontsize=5)
-        ax.set_xticks(range(len(columns)), [name for _, name in columns])
-        ax.set_yticks(range(len(units)), [u.name for u in units], fontsize=5.5)
+        for i, row in enumerate(values):
+            for j, value in enumerate(row):
+                if value == value:
+                    ax.text(j, i, format_decimal(round(value), locale=locale), ha="center", va="center",
+                            fontsize=5)
+        ax.set_xticks(range(len(column_names)), column_names)
+        ax.set_yticks(range(len(row_names)), row_names, fontsize=5.5)
         ax.xaxis.tick_top()
         fig.colorbar(image, ax=ax, fraction=0.03, pad=0.02)
         return _svg(fig)
+
+
+def heat_map(report, overall_label: str) -> str:
+    """Units (rows) by SIPAS factor (columns), coloured and labelled by % satisfied."""
+    columns = ["overall"] + [f.code for f in report.factors]
+    units = [cu.unit for cu in report.all_units]
+    values = [[100 * e.estimate if e else float("nan") for e in (report.estimate(u.code, c) for c in columns)]
+              for u in units]
+    return _heat([u.name for u in units], [overall_label] + columns[1:], values, report.locale)
+
+
+def field_heat_map(report) -> str | None:
+    """Units (rows) by index field (columns): points as a percentage of the field's maximum."""
+    if report.index is None or not report.index.units:
+        return None
+    fields = report.index.units[0].fields
+    units = report.index.units
+    values = []
+    for u in units:
+        maxima = {code: maximum for code, _, maximum in u.fields}
+        values.append([100 * u.field_points.get(code, 0.0) / maxima[code] if maxima.get(code) else float("nan")
+                       for code, _, _ in fields])
+    return _heat([u.name for u in units], [code for code, _, _ in fields], values, report.locale)
 
 
 def draw_all(report, labels: dict[str, str]) -> dict[str, str]:
@@ -130,4 +146,5 @@ def draw_all(report, labels: dict[str, str]) -> dict[str, str]:
         return {}
     return {"factors": factor_bars(report, labels["pct"]),
             "ranking": ranked_units(report, labels["points"] if report.index else labels["pct"]),
-            "heat_map": heat_map(report, labels["overall"])}
+            "heat_map": heat_map(report, labels["overall"]),
+            "field_heat_map": field_heat_map(report)}

@@ -26,7 +26,7 @@ def test_page_shows_the_sections_and_escapes_free_text(analyst, hostile_unit):
         assert f">{heading}</h2>" in html or f">{heading}</h3>" in html, heading
     assert "&lt;script&gt;alert(&#39;góp ý&#39;)&lt;/script&gt;&lt;b&gt;" in html
     assert "<script>alert" not in html and "<b>Cán bộ" not in html
-    assert html.count('src="data:image/svg+xml;base64,') == 3
+    assert html.count('src="data:image/svg+xml;base64,') == 4  # factors, ranking, two heat maps
 
 
 @pytest.mark.parametrize("user, status", [("enumerator", 403), ("unit_editor", 403), (None, 302)])
@@ -38,7 +38,7 @@ def test_page_is_for_analysts(demo_client, demo_auth, user, status):
 
 
 def test_pdf_job_runs_and_downloads(analyst, hostile_unit):
-    token = TOKEN.search(analyst.get(REPORT).get_data(as_text=True)).group(1)
+    token = TOKEN.search(analyst.get("/analyst/").get_data(as_text=True)).group(1)
     started = analyst.post(REPORT + "/pdf", data={"csrf_token": token, "lang": "vi", "unit": hostile_unit})
     assert started.status_code == 303
     job = analyst.get(started.headers["Location"])
@@ -53,7 +53,7 @@ def test_pdf_job_runs_and_downloads(analyst, hostile_unit):
     ({"lang": "vi", "unit": "no-such-unit"}, 400),
 ])
 def test_pdf_form_refuses_bad_choices_in_vietnamese(analyst, data, status):
-    token = TOKEN.search(analyst.get(REPORT).get_data(as_text=True)).group(1)
+    token = TOKEN.search(analyst.get("/analyst/").get_data(as_text=True)).group(1)
     answer = analyst.post(REPORT + "/pdf", data={"csrf_token": token, **data})
     assert answer.status_code == status
     assert "Chọn một trong các phương án." in answer.get_data(as_text=True)
