@@ -38,12 +38,19 @@ SUPERVISOR_ROUTES = {"field.supervisor": "/field/supervision",
                      "field.devices": "/field/supervision/devices",
                      "field.revoke_device": "/field/supervision/devices/{dev1}/revoke",
                      "field.new_enumerator": "/field/supervision/enumerators/new",
-                     "field.sample_size": "/field/supervision/sample-size"}
-POSTS = {"field.log_visit", "field.register_device", "field.revoke_device"}
+                     "field.sample_size": "/field/supervision/sample-size",
+                     "field.samples": "/field/supervision/samples",
+                     "field.sample": "/field/supervision/samples/{sample}",
+                     "field.assign_cases": "/field/supervision/samples/{sample}/assign",
+                     "field.replace_case": "/field/supervision/cases/{case1}/replace",
+                     "field.import_samples": "/field/supervision/samples/import",
+                     "field.draw_samples": "/field/supervision/samples/draw"}
+POSTS = {"field.log_visit", "field.register_device", "field.revoke_device", "field.assign_cases",
+         "field.replace_case"}
 
 
 def _url(template, world, sent):
-    return template.format(case1=world["cases1"][0], **sent)
+    return template.format(case1=world["cases1"][0], sample=world["sample_id"], **sent)
 
 
 @pytest.mark.parametrize("endpoint", sorted({**ENUMERATOR_ROUTES, **SUPERVISOR_ROUTES}))
