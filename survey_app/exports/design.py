@@ -1,11 +1,13 @@
-"""Design variables and weights of every submission, as the analysis uses them.
+"""Weights of every submission, as the analysis computes them, for the exports.
 
 The same exclusion rules and the same raking as ``flask --app wsgi analyse``
 (:mod:`survey_app.survey_analysis.table`, :mod:`survey_app.survey_analysis.weights`), but read
-from a narrow query (ids, design columns, sex and age group) so that a large campaign's weights
-do not need every answer in memory.
+from a narrow query (design columns, sex and age group) and kept as arrays in submission-id
+order, so a large campaign's weights cost a few bytes per row and never its answers.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -16,6 +18,17 @@ from survey_app.models import AdminUnit, Campaign, Questionnaire, ReviewState, S
 from survey_app.survey_analysis.table import SEX_NAMES
 from survey_app.survey_analysis.weights import weighted_design
 
+DESIGN_COLUMNS = ["unit_code", "stratum", "psu", "selection_probability", "sex", "age_group"]
+
+
+@dataclass
+class DesignWeights:
+    """Per submission, in ``Submission.id`` order: base weight, final weight, analysed (1/0)."""
+
+    base_weight: np.ndarray
+    weight: np.ndarray
+    analysed: np.ndarray
+
 
 def questionnaire_for(form_id: str) -> Questionnaire:
     found = db.session.scalar(select(Questionnaire).where(Questionnaire.form_id == form_id))
@@ -24,15 +37,12 @@ def questionnaire_for(form_id: str) -> Questionnaire:
     return found
 
 
-def _design_rows(campaign: Campaign, questionnaire: Questionnaire):
-    sex, age = Submission.answers["sex"].as_string(), Submission.answers["age_group"].as_string()
-    return db.session.execute(
-        select(Submission.instance_uuid, AdminUnit.code, Submission.review_state, SampleCase.stratum,
-               SampleCase.cluster, SampleCase.selection_probability, sex, age)
-        .join(AdminUnit, AdminUnit.id == Submission.unit_id)
-        .outerjoin(SampleCase, SampleCase.id == Submission.case_id)
-        .where(Submission.campaign_id == campaign.id, Submission.questionnaire_id == questionnaire.id)
-        .execution_options(yield_per=5000))
+def submissions_query(campaign: Campaign, questionnaire: Questionnaire, *columns):
+    """``columns`` of the campaign's submissions of one form with their unit and case, by id."""
+    return (select(*columns).join(AdminUnit, AdminUnit.id == Submission.unit_id)
+            .outerjoin(SampleCase, SampleCase.id == Submission.case_id)
+            .where(Submission.campaign_id == campaign.id, Submission.questionnaire_id == questionnaire.id)
+            .order_by(Submission.id).execution_options(yield_per=5000))
 
 
 def _kept(state, probability, sex, age) -> bool:
@@ -40,24 +50,26 @@ def _kept(state, probability, sex, age) -> bool:
     return state is not ReviewState.REJECTED and bool(probability) and sex in SEX_NAMES and bool(age)
 
 
-def design_weights(campaign: Campaign, form_id: str) -> dict[str, dict]:
-    """``{instance_uuid: {stratum, psu, selection_probability, base_weight, weight, analysed}}``.
-
-    Excluded submissions keep their design variables, with no weight and ``analysed = 0``.
-    """
-    questionnaire = questionnaire_for(form_id)
-    out, kept = {}, []
-    for uuid, unit, state, stratum, cluster, probability, sex, age in _design_rows(campaign, questionnaire):
-        out[uuid] = {"stratum": stratum, "psu": cluster or (uuid if stratum else None),
-                     "selection_probability": probability, "base_weight": None, "weight": None,
-                     "analysed": 0}
+def design_weights(campaign: Campaign, form_id: str) -> DesignWeights:
+    """Raked weights of the analysed submissions; NaN for the excluded ones."""
+    query = submissions_query(
+        campaign, questionnaire_for(form_id), Submission.instance_uuid, AdminUnit.code,
+        Submission.review_state, SampleCase.stratum, SampleCase.cluster, SampleCase.selection_probability,
+        Submission.answers["sex"].as_string(), Submission.answers["age_group"].as_string())
+    positions, kept = [], []
+    count = 0
+    for uuid, unit, state, stratum, cluster, probability, sex, age in db.session.execute(query):
         if _kept(state, probability, sex, age):
-            kept.append((uuid, unit, stratum, cluster or uuid, probability, SEX_NAMES[sex], age))
+            positions.append(count)
+            kept.append((unit, stratum, cluster or uuid, probability, SEX_NAMES[sex], age))
+        count += 1
+    out = DesignWeights(np.full(count, np.nan), np.full(count, np.nan), np.zeros(count, dtype=np.int8))
     if kept:
-        frame = pd.DataFrame(kept, columns=["instance_uuid", "unit_code", "stratum", "psu",
-                                            "selection_probability", "sex", "age_group"])
+        frame = pd.DataFrame(kept, columns=DESIGN_COLUMNS)
+        del kept
         design, _ = weighted_design(frame, campaign)
-        base = 1.0 / frame["selection_probability"].to_numpy(dtype=float)
-        for uuid, b, w in zip(frame["instance_uuid"], base, np.asarray(design.weights, dtype=float)):
-            out[uuid].update(base_weight=float(b), weight=float(w), analysed=1)
+        index = np.asarray(positions)
+        out.base_weight[index] = 1.0 / frame["selection_probability"].to_numpy(dtype=float)
+        out.weight[index] = np.asarray(design.weights, dtype=float)
+        out.analysed[index] = 1
     return out

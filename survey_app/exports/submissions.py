@@ -6,12 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
 from survey_app.exports.codebook import Variable, codebook
-from survey_app.exports.design import design_weights, questionnaire_for
+from survey_app.exports.design import design_weights, questionnaire_for, submissions_query
 from survey_app.extensions import db
-from survey_app.models import AdminUnit, Campaign, Submission
+from survey_app.models import AdminUnit, Campaign, SampleCase, Submission
 
 BATCH = 2000
 
@@ -51,20 +49,24 @@ def _cell(variable: Variable, value, labels: bool):
     return value
 
 
+def _value(value) -> float | None:
+    return None if value != value else float(value)
+
+
 def rows(spec: ExportSpec, columns: list[Variable] | None = None):
     """Yield one list of cells per submission, in the order of ``columns`` (default: codebook)."""
     columns = columns or variables(spec)
-    design = design_weights(spec.campaign, spec.form_id)
-    questionnaire = questionnaire_for(spec.form_id)
-    result = db.session.execute(
-        select(Submission.instance_uuid, AdminUnit.code, Submission.review_state, Submission.answers)
-        .join(AdminUnit, AdminUnit.id == Submission.unit_id)
-        .where(Submission.campaign_id == spec.campaign.id, Submission.questionnaire_id == questionnaire.id)
-        .order_by(Submission.id).execution_options(yield_per=BATCH))
-    for uuid, unit_code, state, answers in result:
-        known = {**answers, **design.get(uuid, {}), "instance_uuid": uuid, "unit_code": unit_code,
-                 "review_state": state.value}
-        yield [known.get(v.name) if v.kind == "design" else _cell(v, answers.get(v.name), spec.labels)
+    weights = design_weights(spec.campaign, spec.form_id)
+    result = db.session.execute(submissions_query(
+        spec.campaign, questionnaire_for(spec.form_id), Submission.instance_uuid, AdminUnit.code,
+        Submission.review_state, SampleCase.stratum, SampleCase.cluster, SampleCase.selection_probability,
+        Submission.answers))
+    for i, (uuid, unit_code, state, stratum, cluster, probability, answers) in enumerate(result):
+        design = {"instance_uuid": uuid, "unit_code": unit_code, "review_state": state.value,
+                  "stratum": stratum, "psu": cluster or (uuid if stratum else None),
+                  "selection_probability": probability, "base_weight": _value(weights.base_weight[i]),
+                  "weight": _value(weights.weight[i]), "analysed": int(weights.analysed[i])}
+        yield [design.get(v.name) if v.kind == "design" else _cell(v, answers.get(v.name), spec.labels)
                for v in columns]
 
 

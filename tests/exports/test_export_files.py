@@ -62,8 +62,10 @@ def test_weights_are_the_analysis_weights(ctx):
     table = build_table(ctx, FORM)
     design, _ = weighted_design(table.data, ctx)
     expected = dict(zip(table.data["instance_uuid"], np.asarray(design.weights, dtype=float)))
+    order = db.session.scalars(select(Submission.instance_uuid).where(Submission.campaign_id == ctx.id)
+                               .order_by(Submission.id))
     exported = design_weights(ctx, FORM)
-    kept = {u: row["weight"] for u, row in exported.items() if row["analysed"]}
+    kept = {u: w for u, w, a in zip(order, exported.weight, exported.analysed) if a}
     assert kept.keys() == expected.keys()
     assert np.allclose([kept[u] for u in expected], list(expected.values()))
 
