@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from importlib.metadata import PackageNotFoundError, version
 
+import pandas as pd
 from sqlalchemy import func, select
 
 from analysis import satisfaction_scores
@@ -54,6 +55,23 @@ def with_domain_intervals(frame, dfs: dict[str, float]):
     return frame
 
 
+def framework_items(campaign: Campaign, questionnaire: str, criteria: set[str]) -> list[str]:
+    """Single questions the framework scores (``item:``) beyond the SIPAS criteria, e.g. ``sat_overall``."""
+    items = {(node.survey or {}).get("item") for node in campaign.framework.nodes
+             if node.survey and node.survey.get("questionnaire") == questionnaire}
+    return sorted(i for i in items if i and i not in criteria)
+
+
+def item_scores(design, items: list[str], missing_codes, data):
+    """% satisfied and mean score of single 5-point items, by unit, on the same design."""
+    present = [i for i in items if i in data.columns]
+    if not present:
+        return None
+    results = satisfaction_scores(design, {"factors": {"items": present}, "aggregation": "mean_of_criteria"},
+                                  by="unit_code", missing_codes=missing_codes).to_frame()
+    return results[results["variable"].isin(present)]
+
+
 def _estimates(frame) -> list[AnalysisEstimate]:
     return [AnalysisEstimate(unit_code=None if row.domain is None else str(row.domain),
                              statistic=row.statistic, variable=row.variable,
@@ -75,6 +93,10 @@ def analyse(campaign: Campaign, step=lambda label: None) -> AnalysisRun:
     step("estimates")
     results = satisfaction_scores(design, {"factors": rule["factors"], "aggregation": rule["aggregation"]},
                                   by="unit_code", missing_codes=rule["missing_codes"])
+    criteria = {c for members in rule["factors"].values() for c in members}
+    extra = item_scores(design, framework_items(campaign, rule["questionnaire"], criteria),
+                        rule["missing_codes"], table.data)
+    frame = results.to_frame() if extra is None else pd.concat([results.to_frame(), extra], ignore_index=True)
     step("store")
     parameters = {"scoring": rule, "by": "unit_code", "level": 0.95,
                   "ci": "t on each unit's df; logit for shares, Wald for mean scores"}
@@ -84,7 +106,7 @@ def analyse(campaign: Campaign, step=lambda label: None) -> AnalysisRun:
                       software_version=software_version(),
                       input_fingerprint=_fingerprint(table, parameters),
                       respondents=len(table.data), exclusions=table.exclusions, weighting=weighting)
-    run.estimates = _estimates(with_domain_intervals(results.to_frame(), domain_df(table.data)))
+    run.estimates = _estimates(with_domain_intervals(frame, domain_df(table.data)))
     db.session.add(run)
     db.session.commit()
     return run
