@@ -18,7 +18,6 @@ import http.client
 import json
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -143,18 +142,42 @@ def prepare(url: str, folder: Path, form: Path, cases: int) -> tuple[list[tuple[
         return work, version.id
 
 
+WORKERS = 2
+#: A gunicorn config file: each worker leaves a file once it has imported the app.
+READY_HOOK = """import pathlib
+def post_worker_init(worker):
+    pathlib.Path({folder!r}, "ready-%d" % worker.pid).touch()
+"""
+
+
+def _answers_health(port: int) -> bool:
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+        connection.request("GET", "/api/health")
+        ok = connection.getresponse().status == 200
+        connection.close()
+        return ok
+    except OSError:
+        return False
+
+
 def serve(url: str, folder: Path, port: int) -> subprocess.Popen:
+    """Start gunicorn and return once every worker has imported the app and /api/health
+    answers 200, so that worker boot time (pandas, scipy, …) is not counted."""
     env = dict(os.environ, DATABASE_URL=url, SECRET_KEY="bench", PARINDEX_INSTANCE=str(folder),
                PARINDEX_ENV="production")
+    ready = folder / "ready"
+    ready.mkdir()
+    hook = folder / "gunicorn_ready.py"
+    hook.write_text(READY_HOOK.format(folder=str(ready)))
     process = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "-w", "2", "--threads", "4", "-b", f"127.0.0.1:{port}",
-         "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env)
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", str(hook), "-w", str(WORKERS), "--threads", "4",
+         "-b", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env)
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline and process.poll() is None:
+        if len(list(ready.iterdir())) >= WORKERS and all(_answers_health(port) for _ in range(2 * WORKERS)):
             return process
-        except OSError:
-            time.sleep(0.1)
+        time.sleep(0.2)
     process.kill()
     raise SystemExit("gunicorn did not start")
 

@@ -2,17 +2,19 @@
 
 Authenticated by the enumerator's device token (``Authorization: Bearer …``), not by a
 session: these two views alone are exempt from CSRF (a page's CSRF token expires and is
-tied to a session; a token in a header cannot be sent by another site's form).
+tied to a session; a token in a header cannot be sent by another site's form). Sends are
+limited per device, not per address: many enumerators share one carrier address.
 """
 from __future__ import annotations
 
 from flask import g, jsonify, request
+from flask_limiter.util import get_remote_address
 
 from survey_app.api import bp
 from survey_app.extensions import csrf, db, limiter
 from survey_app.field.bundle import bundle
 from survey_app.field.intake import Refused, receive
-from survey_app.field.tokens import device_required
+from survey_app.field.tokens import device_key, device_required
 from survey_app.models.base import utcnow
 
 
@@ -29,7 +31,7 @@ def field_bundle():
 
 @bp.route("/field/submissions", methods=["POST"])
 @csrf.exempt
-@limiter.limit("600 per minute")
+@limiter.limit("600 per minute", key_func=lambda: device_key() or get_remote_address())
 @device_required
 def field_submission():
     """Store one interview (or its correction) once; repeats get the same acknowledgement."""

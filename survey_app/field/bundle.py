@@ -2,7 +2,7 @@
 interviews sent back for correction — everything needed to work for hours without signal."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import case as sql_case, select
 
 from survey_app.extensions import db
 from survey_app.models import (Assignment, CampaignQuestionnaire, QuestionnaireVersion, ReviewState,
@@ -12,17 +12,22 @@ from survey_app.models import (Assignment, CampaignQuestionnaire, QuestionnaireV
 DEFINITION_KEYS = ("form_id", "version", "title", "default_language", "languages", "questions", "pages")
 
 
+def campaign_questionnaire_id(campaign_id):
+    """The campaign's default form as a scalar SQL expression: its citizens' questionnaire,
+    else its first (``campaign_id`` may be a column, to correlate with an outer query)."""
+    citizens_first = sql_case((CampaignQuestionnaire.audience == "citizens", 0), else_=1)
+    return (select(CampaignQuestionnaire.questionnaire_version_id)
+            .where(CampaignQuestionnaire.campaign_id == campaign_id)
+            .order_by(citizens_first, CampaignQuestionnaire.id).limit(1).scalar_subquery())
+
+
 def case_questionnaire(case: SampleCase) -> QuestionnaireVersion | None:
     """The form a case is interviewed with: the sample's own choice, else the campaign's
     citizens' questionnaire, else its first."""
     chosen = (case.sample_list.parameters or {}).get("questionnaire_version_id")
-    if chosen:
-        return db.session.get(QuestionnaireVersion, chosen)
-    links = list(db.session.scalars(select(CampaignQuestionnaire).where(
-        CampaignQuestionnaire.campaign_id == case.sample_list.campaign_id)
-        .order_by(CampaignQuestionnaire.id)))
-    preferred = [link for link in links if link.audience == "citizens"] or links
-    return preferred[0].questionnaire_version if preferred else None
+    if not chosen:
+        chosen = db.session.scalar(select(campaign_questionnaire_id(case.sample_list.campaign_id)))
+    return db.session.get(QuestionnaireVersion, chosen) if chosen else None
 
 
 def _case_json(case: SampleCase, version: QuestionnaireVersion | None) -> dict:

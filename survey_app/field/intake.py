@@ -15,16 +15,17 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from survey_app.extensions import db
-from survey_app.field.bundle import case_questionnaire
+from survey_app.field.bundle import campaign_questionnaire_id
 from survey_app.i18n import _
-from survey_app.models import (CaseStatus, Channel, DeviceToken, QuestionnaireVersion, ReviewState,
-                               SampleCase, Submission, SubmissionEdit, SyncReceipt, VisitAttempt)
+from survey_app.models import (Assignment, CaseStatus, Channel, DeviceToken, QuestionnaireVersion,
+                               ReviewState, SampleCase, SampleList, Submission, SubmissionEdit,
+                               SyncReceipt, VersionStatus, VisitAttempt)
 from survey_app.models.base import utcnow
-from survey_app.questionnaire.engine import FormEngine
+from survey_app.questionnaire.engine import FormEngine, cached_engine
 
 MAX_PARADATA = 256 * 1024
 
@@ -46,9 +47,9 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def acknowledgement(receipt: SyncReceipt) -> dict:
-    """The same JSON for the first send and every repeat of it."""
-    submission = db.session.get(Submission, receipt.submission_id)
+def acknowledgement(receipt: SyncReceipt, submission: Submission) -> dict:
+    """The same JSON for the first send and every repeat of it (built before the commit,
+    from the rows in hand: nothing is read back)."""
     return {"status": "stored", "client_uuid": receipt.client_uuid,
             "instance_uuid": submission.instance_uuid, "receipt": submission.receipt,
             "edit": receipt.submission_edit_id is not None, "received_at": _iso(receipt.received_at)}
@@ -96,20 +97,58 @@ def _parse(payload) -> dict:
             "language": payload.get("language") if isinstance(payload.get("language"), str) else None}
 
 
-def _case_and_version(data: dict, device: DeviceToken) -> tuple[SampleCase, QuestionnaireVersion]:
-    """The case must be assigned to this enumerator, and the form must be the case's."""
-    case = db.session.get(SampleCase, data["case_id"])
-    if case is None or case.assignment is None or case.assignment.enumerator_id != device.user_id:
+@dataclass
+class _Case:
+    """A case as intake needs it, read in one query (see :func:`_case`)."""
+
+    case: SampleCase
+    campaign_id: int
+    attempts: int
+    engine: FormEngine
+    version_id: int
+    questionnaire_id: int
+
+
+def _engine(version_id: int, language: str | None) -> tuple[FormEngine, int] | None:
+    """The version's form engine and questionnaire id. A published (or retired) version never
+    changes, so its engine is built once per process and its definition not even loaded."""
+    row = db.session.execute(select(
+        QuestionnaireVersion.questionnaire_id, QuestionnaireVersion.status,
+        QuestionnaireVersion.source_checksum).where(QuestionnaireVersion.id == version_id)).one_or_none()
+    if row is None:
+        return None
+
+    def definition() -> dict:
+        return db.session.scalar(select(QuestionnaireVersion.definition)
+                                 .where(QuestionnaireVersion.id == version_id))
+    if row.status is VersionStatus.DRAFT:
+        return FormEngine(definition(), language), row.questionnaire_id
+    return cached_engine((version_id, row.source_checksum), definition, language), row.questionnaire_id
+
+
+def _case(data: dict, device: DeviceToken) -> _Case:
+    """The case must be assigned to this enumerator, and the form must be the case's
+    (the sample's own choice, else the campaign's: see ``bundle.case_questionnaire``)."""
+    attempts = (select(func.count(VisitAttempt.id)).where(VisitAttempt.case_id == SampleCase.id)
+                .scalar_subquery())
+    row = db.session.execute(
+        select(SampleCase, Assignment.enumerator_id, SampleList.campaign_id, SampleList.parameters,
+               campaign_questionnaire_id(SampleList.campaign_id), attempts)
+        .join(SampleList, SampleList.id == SampleCase.sample_list_id)
+        .outerjoin(Assignment, Assignment.case_id == SampleCase.id)
+        .where(SampleCase.id == data["case_id"])).one_or_none()
+    if row is None or row[1] != device.user_id:
         raise Refused(403, _("This case is not assigned to you."))
-    version = case_questionnaire(case)
-    if version is None or version.id != data["version_id"]:
+    case, _assigned, campaign_id, parameters, default_version, visits = row
+    version_id = (parameters or {}).get("questionnaire_version_id") or default_version
+    found = _engine(version_id, data["language"]) if version_id == data["version_id"] else None
+    if found is None:
         raise Refused(409, _("This questionnaire is not the one of this case. Refresh your cases."))
-    return case, version
+    return _Case(case, campaign_id, visits, found[0], version_id, found[1])
 
 
-def _checked_answers(version: QuestionnaireVersion, data: dict) -> dict:
+def _checked_answers(engine: FormEngine, data: dict) -> dict:
     """The answers after the authoritative server check; a refusal carries every problem."""
-    engine = FormEngine(version.definition, data["language"])
     problems = engine.problems(data["answers"])
     if problems:
         raise Refused(422, _("Some answers are not accepted."),
@@ -126,18 +165,17 @@ def _paradata(data: dict, device: DeviceToken) -> dict:
     return paradata
 
 
-def _new_submission(data, case, version, answers, device) -> Submission:
-    campaign = case.sample_list.campaign_id
+def _new_submission(data, found: _Case, answers, device) -> Submission:
+    case = found.case
     submission = Submission(
-        instance_uuid=data["instance_uuid"], questionnaire_id=version.questionnaire_id,
-        questionnaire_version_id=version.id, campaign_id=campaign, unit_id=case.unit_id,
+        instance_uuid=data["instance_uuid"], questionnaire_id=found.questionnaire_id,
+        questionnaire_version_id=found.version_id, campaign_id=found.campaign_id, unit_id=case.unit_id,
         channel=Channel.ENUMERATOR, enumerator_id=device.user_id, case=case, answers=answers,
         paradata=_paradata(data, device), started_at=data["started_at"],
         submitted_at=data["submitted_at"], receipt=f"F{secrets.token_hex(6).upper()}")
-    attempts = len(case.attempts)
     case.status = CaseStatus.COMPLETED
-    db.session.add(VisitAttempt(case=case, enumerator_id=device.user_id, outcome=CaseStatus.COMPLETED,
-                                at=data["submitted_at"] or utcnow(), attempt_number=attempts + 1))
+    db.session.add(VisitAttempt(case_id=case.id, enumerator_id=device.user_id, outcome=CaseStatus.COMPLETED,
+                                at=data["submitted_at"] or utcnow(), attempt_number=found.attempts + 1))
     db.session.add(submission)
     return submission
 
@@ -150,7 +188,8 @@ def _correction(data, device) -> tuple[Submission, SubmissionEdit]:
         raise Refused(404, _("The interview to correct was not found."))
     if submission.review_state is not ReviewState.REJECTED:
         raise Refused(409, _("This interview is not waiting for a correction."))
-    answers = _checked_answers(submission.questionnaire_version, data)
+    engine, _questionnaire = _engine(submission.questionnaire_version_id, data["language"])
+    answers = _checked_answers(engine, data)
     edit = SubmissionEdit(submission=submission, editor_id=device.user_id, before=submission.answers,
                           after=answers, reason=_("Correction by the enumerator after rejection"))
     submission.answers = answers
@@ -159,23 +198,24 @@ def _correction(data, device) -> tuple[Submission, SubmissionEdit]:
     return submission, edit
 
 
-def _store(data: dict, device: DeviceToken) -> SyncReceipt:
+def _store(data: dict, device: DeviceToken) -> tuple[SyncReceipt, Submission]:
     key = data["edit_uuid"] or data["instance_uuid"]
     if data["edit_uuid"]:
         submission, edit = _correction(data, device)
     else:
-        case, version = _case_and_version(data, device)
-        answers = _checked_answers(version, data)
-        submission, edit = _new_submission(data, case, version, answers, device), None
-    receipt = SyncReceipt(client_uuid=key, device_token_id=device.id)
+        found = _case(data, device)
+        answers = _checked_answers(found.engine, data)
+        submission, edit = _new_submission(data, found, answers, device), None
+    receipt = SyncReceipt(client_uuid=key, device_token_id=device.id, received_at=utcnow())
     db.session.flush()
     receipt.submission_id, receipt.submission_edit_id = submission.id, edit.id if edit else None
     db.session.add(receipt)
     if edit is None:
         from survey_app.quality import on_intake
-        on_intake(submission)
+        with db.session.no_autoflush:  # its reads concern other submissions: one flush at commit
+            on_intake(submission, found.engine.definition)
     device.last_sync_at = utcnow()
-    return receipt
+    return receipt, submission
 
 
 def receive(payload, device: DeviceToken) -> tuple[dict, bool]:
@@ -185,9 +225,10 @@ def receive(payload, device: DeviceToken) -> tuple[dict, bool]:
     found = _receipt(key)
     if found is None:
         try:
-            receipt = _store(data, device)
+            receipt, submission = _store(data, device)
+            ack = acknowledgement(receipt, submission)
             db.session.commit()
-            return acknowledgement(receipt), True
+            return ack, True
         except IntegrityError:  # the same UUID won a race in another request
             db.session.rollback()
             found = _receipt(key)
@@ -199,6 +240,7 @@ def receive(payload, device: DeviceToken) -> tuple[dict, bool]:
     submission = db.session.get(Submission, found.submission_id)
     if submission.enumerator_id != device.user_id:
         raise Refused(409, _("This interview was already received from another enumerator."))
+    ack = acknowledgement(found, submission)
     device.last_sync_at = utcnow()
     db.session.commit()
-    return acknowledgement(found), False
+    return ack, False

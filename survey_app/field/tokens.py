@@ -12,6 +12,7 @@ from functools import wraps
 
 from flask import abort, g, request
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from survey_app.extensions import db
 from survey_app.models import DeviceToken, Role, User
@@ -41,12 +42,24 @@ def _bearer() -> str | None:
     return value.strip() if scheme.lower() == "bearer" and value.strip() else None
 
 
+def device_key() -> str | None:
+    """A rate-limit key for the request's device: its token's hash (never the token)."""
+    plain = _bearer()
+    return "device:" + digest(plain) if plain else None
+
+
 def authenticate() -> DeviceToken | None:
-    """The live device token of the request's ``Authorization: Bearer`` header, if any."""
+    """The live device token of the request's ``Authorization: Bearer`` header, if any.
+
+    One query: the token, its user and the user's roles (with their units) come together,
+    since every send is authenticated this way.
+    """
     plain = _bearer()
     if not plain:
         return None
-    row = db.session.scalar(select(DeviceToken).where(DeviceToken.token_hash == digest(plain)))
+    row = db.session.scalars(
+        select(DeviceToken).where(DeviceToken.token_hash == digest(plain))
+        .options(joinedload(DeviceToken.user).joinedload(User.roles))).unique().one_or_none()
     if row is None or row.revoked_at is not None:
         return None
     user = row.user

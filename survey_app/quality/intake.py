@@ -12,7 +12,7 @@ import unicodedata
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from survey_app.extensions import db
 from survey_app.models import (IdentityKey, QualityFlag, QualitySettings, Role, Submission,
@@ -78,8 +78,12 @@ def _point(submission: Submission) -> tuple[float, float] | None:
 def _places(submission: Submission, point, settings: QualitySettings) -> tuple[int, list]:
     """Store the position; count the enumerator's others nearby and the cluster's positions."""
     cluster = submission.case.cluster if submission.case else None
-    rows = list(db.session.scalars(select(SubmissionPlace).where(
-        SubmissionPlace.campaign_id == submission.campaign_id)))
+    mine = (SubmissionPlace.enumerator_id.is_(None) if submission.enumerator_id is None
+            else SubmissionPlace.enumerator_id == submission.enumerator_id)
+    rows = db.session.execute(select(
+        SubmissionPlace.enumerator_id, SubmissionPlace.cluster, SubmissionPlace.lat, SubmissionPlace.lon)
+        .where(SubmissionPlace.campaign_id == submission.campaign_id,
+               or_(mine, SubmissionPlace.cluster == cluster) if cluster else mine)).all()
     db.session.add(SubmissionPlace(submission_id=submission.id, campaign_id=submission.campaign_id,
                                    enumerator_id=submission.enumerator_id, cluster=cluster,
                                    lat=point[0], lon=point[1],
@@ -102,10 +106,26 @@ def _local_hour(submission: Submission) -> int | None:
     return submission.started_at.astimezone(zone).hour
 
 
-def _answered(submission: Submission) -> int:
-    definition = submission.questionnaire_version.definition
-    shown = {q["name"] for q in definition["questions"] if q["type"] not in rules_no_page()}
+def _answered(submission: Submission, definition: dict) -> int:
+    shown = _form_facts(definition)[0]
     return sum(1 for k, v in submission.answers.items() if k in shown and v not in ("", None))
+
+
+#: (definition, shown question names, Likert grids) of the last definitions seen, by id(): a
+#: cached questionnaire definition is the same object on every intake.
+_FACTS: dict[int, tuple[dict, frozenset, list]] = {}
+
+
+def _form_facts(definition: dict) -> tuple[frozenset, list]:
+    """The names of questions shown on a page and the Likert grids, computed once per definition."""
+    found = _FACTS.get(id(definition))
+    if found is None or found[0] is not definition:
+        shown = frozenset(q["name"] for q in definition["questions"] if q["type"] not in rules_no_page())
+        found = (definition, shown, rules.likert_grids(definition))
+        if len(_FACTS) >= 64:
+            _FACTS.clear()
+        _FACTS[id(definition)] = found
+    return found[1], found[2]
 
 
 def rules_no_page() -> tuple[str, ...]:
@@ -113,13 +133,17 @@ def rules_no_page() -> tuple[str, ...]:
             "group", "repeat", "simserial", "subscriberid", "phonenumber")
 
 
-def evaluate(submission: Submission) -> dict[str, str]:
-    """Reasons by rule for one submission (stores its fingerprints and position)."""
+def evaluate(submission: Submission, definition: dict | None = None) -> dict[str, str]:
+    """Reasons by rule for one submission (stores its fingerprints and position).
+
+    ``definition``: the submission's questionnaire definition when the caller has it already.
+    """
     settings = settings_for(submission.questionnaire_id)
-    definition = submission.questionnaire_version.definition
+    if definition is None:
+        definition = submission.questionnaire_version.definition
     found = {"too_fast": rules.too_fast((submission.paradata or {}).get("duration_s"),
-                                        _answered(submission), settings.min_seconds_per_question),
-             "straight_lining": rules.straight_lining(submission.answers, rules.likert_grids(definition),
+                                        _answered(submission, definition), settings.min_seconds_per_question),
+             "straight_lining": rules.straight_lining(submission.answers, _form_facts(definition)[1],
                                                       settings.straightline_share),
              "unusual_hour": rules.unusual_hour(_local_hour(submission), settings.earliest_hour,
                                                 settings.latest_hour)}
@@ -135,9 +159,9 @@ def evaluate(submission: Submission) -> dict[str, str]:
     return {rule: reason for rule, reason in found.items() if reason}
 
 
-def on_intake(submission: Submission) -> list[QualityFlag]:
+def on_intake(submission: Submission, definition: dict | None = None) -> list[QualityFlag]:
     """Flag a new submission (already flushed, so it has an id); never changes its data."""
     flags = [QualityFlag(submission_id=submission.id, rule=rule, reason=reason)
-             for rule, reason in evaluate(submission).items()]
+             for rule, reason in evaluate(submission, definition).items()]
     db.session.add_all(flags)
     return flags

@@ -6,7 +6,10 @@ Every submission is re-validated here whatever the browser did; the browser's Ja
 """
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Callable
 
 from survey_app.i18n import _
 from survey_app.questionnaire.answers import answer_keys, check_type, repeat_of
@@ -197,3 +200,33 @@ class FormEngine:
             if key in answers and self.relevant(question, answers):
                 kept[key] = answers[key]
         return kept
+
+
+#: Engines of immutable (published or retired) versions, by (version id, source checksum,
+#: language); the checksum keeps two databases (tests, several apps) from sharing an entry.
+_ENGINES: OrderedDict[tuple, FormEngine] = OrderedDict()
+_ENGINES_LOCK = threading.Lock()
+ENGINE_CACHE_SIZE = 64
+
+
+def cached_engine(key: tuple, definition: Callable[[], dict], language: str | None = None) -> FormEngine:
+    """The :class:`FormEngine` of an immutable questionnaire version, built once per process.
+
+    ``key`` identifies the version's content (version id and source checksum); ``definition``
+    loads the definition only when the engine is not cached yet. Building an engine indexes
+    every question, and loading a definition decodes a large JSON document: both cost more
+    than validating a submission, so the intake of the offline collector reuses them. The
+    engine is read-only after construction, so threads may share it.
+    """
+    full_key = (*key, language)
+    with _ENGINES_LOCK:
+        found = _ENGINES.get(full_key)
+        if found is not None:
+            _ENGINES.move_to_end(full_key)
+            return found
+    engine = FormEngine(definition(), language)
+    with _ENGINES_LOCK:
+        _ENGINES[full_key] = engine
+        while len(_ENGINES) > ENGINE_CACHE_SIZE:
+            _ENGINES.popitem(last=False)
+    return engine
