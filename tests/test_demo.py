@@ -23,7 +23,9 @@ def test_demo_holds_a_province_campaign_and_submissions(demo_app):
         assert {q.audience for q in campaign.questionnaires} == {"citizens", "staff"}
         completed = db.session.scalar(select(func.count()).select_from(SampleCase)
                                       .where(SampleCase.status == CaseStatus.COMPLETED))
-        assert _count(Submission) == completed > 1000
+        door_to_door = db.session.scalar(select(func.count()).select_from(Submission)
+                                         .where(Submission.case_id.is_not(None)))
+        assert door_to_door == completed > 1000
         assert _count(SampleCase) > completed  # refusals and no contact are kept
 
 
@@ -64,6 +66,16 @@ def test_submissions_have_design_variables_and_valid_answers(demo_app):
         assert submission.answers["age_group"] in model.AGE_GROUPS
 
 
+def test_staff_answer_their_own_questionnaire(demo_app):
+    with demo_app.app_context():
+        staff = list(db.session.scalars(select(Submission).join(QuestionnaireVersion)
+                                        .where(Submission.case_id.is_(None))))
+        assert len(staff) >= 8 * 50
+        forms = {s.questionnaire_version.questionnaire.form_id for s in staff}
+        assert forms == {"cbcc_staff"}
+        assert all(s.answers["unit_code"] == s.unit.code for s in staff)
+
+
 def test_questionnaires_are_published(demo_app):
     with demo_app.app_context():
         versions = list(db.session.scalars(select(QuestionnaireVersion)))
@@ -94,7 +106,8 @@ def test_true_satisfaction_is_between_the_groups_extremes():
 
 def test_sample_over_represents_older_women_so_weights_matter(demo_app):
     with demo_app.app_context():
-        answers = [s.answers for s in db.session.scalars(select(Submission))]
+        answers = [s.answers for s in db.session.scalars(select(Submission)
+                                                          .where(Submission.case_id.is_not(None)))]
     share_old_women = sum(a["sex"] == "2" and a["age_group"] == "60_plus" for a in answers) / len(answers)
     assert share_old_women > 0.15  # about 12.5% of adults, more among respondents
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import func, select
 
-from survey_app.demo import collection, model, province, scores
+from survey_app.demo import collection, model, province, scores, staff
 from survey_app.extensions import db
 from survey_app.frameworks import load_framework
 from survey_app.models import (AdminUnit, Campaign, CampaignQuestionnaire, CampaignStatus,
@@ -181,6 +181,7 @@ def load_demo(seed: int = 2024, progress=None) -> list[tuple[str, str, str]]:
         for cu in campaign.units:
             db.session.add(scores.self_assess(rng, framework, cu, truth[cu.unit.code] / 100))
         db.session.add_all(invitations(rng, campaign, versions["citizens"], units))
+        db.session.add_all(staff.staff_submissions(rng, campaign, versions["staff"], units, truth))
         db.session.commit()
     finally:
         db.session.info.pop("skip_audit", None)

@@ -69,10 +69,11 @@ def _field_code(node: FrameworkNode, nodes: dict[int, FrameworkNode]) -> str:
 def survey_leaf(leaf: LeafInput, unit_code: str, run: AnalysisRun | None, found: dict) -> LeafInput:
     """Convert a survey sub-criterion's indicator, or mark it ``no_survey_result`` with why."""
     survey = leaf.survey or {}
-    analysed = (run.parameters.get("scoring", {}).get("questionnaire") if run else None)
+    analysed = set(run.parameters.get("questionnaires")
+                   or [run.parameters.get("scoring", {}).get("questionnaire")]) if run else set()
     if run is None:
         leaf.source, leaf.reason = "no_survey_result", "no_run"
-    elif survey.get("questionnaire") != analysed:
+    elif survey.get("questionnaire") not in analysed:
         leaf.source, leaf.reason = "no_survey_result", "questionnaire_not_analysed"
     else:
         indicator = found.get((unit_code, survey.get("indicator"), variable_name(survey)))

@@ -11,6 +11,8 @@ from analysis import satisfaction_scores
 from analysis.intervals import interval
 from survey_app.extensions import db
 from survey_app.models import AnalysisEstimate, AnalysisRun, Campaign
+from survey_app.survey_analysis.staff import DESIGN as STAFF_DESIGN
+from survey_app.survey_analysis.staff import staff_design, staff_table
 from survey_app.survey_analysis.table import build_table
 from survey_app.survey_analysis.weights import weighted_design
 
@@ -72,6 +74,23 @@ def item_scores(design, items: list[str], missing_codes, data):
     return results[results["variable"].isin(present)]
 
 
+def other_questionnaires(campaign: Campaign, rule: dict) -> tuple[list, dict[str, int]]:
+    """Item scores of the other questionnaires the framework uses (the staff survey), by unit."""
+    names = sorted({(node.survey or {}).get("questionnaire") for node in campaign.framework.nodes
+                    if node.survey} - {None, rule["questionnaire"]})
+    found, exclusions = [], {}
+    for name in names:
+        data, excluded = staff_table(campaign, name)
+        exclusions.update(excluded)
+        items = framework_items(campaign, name, set())
+        if data.empty or not items:
+            continue
+        scored = item_scores(staff_design(data), items, rule["missing_codes"], data)
+        if scored is not None:
+            found.append((name, scored))
+    return found, exclusions
+
+
 def _estimates(frame) -> list[AnalysisEstimate]:
     return [AnalysisEstimate(unit_code=None if row.domain is None else str(row.domain),
                              statistic=row.statistic, variable=row.variable,
@@ -96,16 +115,23 @@ def analyse(campaign: Campaign, step=lambda label: None) -> AnalysisRun:
     criteria = {c for members in rule["factors"].values() for c in members}
     extra = item_scores(design, framework_items(campaign, rule["questionnaire"], criteria),
                         rule["missing_codes"], table.data)
-    frame = results.to_frame() if extra is None else pd.concat([results.to_frame(), extra], ignore_index=True)
+    frames = [results.to_frame()] + ([extra] if extra is not None else [])
+    others, other_exclusions = other_questionnaires(campaign, rule)
+    frames += [f for _, f in others]
+    frame = pd.concat(frames, ignore_index=True)
     step("store")
     parameters = {"scoring": rule, "by": "unit_code", "level": 0.95,
+                  "questionnaires": [rule["questionnaire"]] + [name for name, _ in others],
+                  "designs": {rule["questionnaire"]: weighting["design"],
+                              **{name: STAFF_DESIGN for name, _ in others}},
                   "ci": "t on each unit's df; logit for shares, Wald for mean scores"}
     number = (db.session.scalar(select(func.max(AnalysisRun.number))
                                 .where(AnalysisRun.campaign_id == campaign.id)) or 0) + 1
     run = AnalysisRun(campaign_id=campaign.id, number=number, parameters=parameters,
                       software_version=software_version(),
                       input_fingerprint=_fingerprint(table, parameters),
-                      respondents=len(table.data), exclusions=table.exclusions, weighting=weighting)
+                      respondents=len(table.data), exclusions={**table.exclusions, **other_exclusions},
+                      weighting=weighting)
     run.estimates = _estimates(with_domain_intervals(frame, domain_df(table.data)))
     db.session.add(run)
     db.session.commit()
