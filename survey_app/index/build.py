@@ -3,9 +3,9 @@
 Points of a self-assessed, bonus or penalty sub-criterion are the appraised points, or the
 self-assessed points (``source="self"``) while appraisal has not decided. Survey sub-criteria take
 their indicator from the campaign's latest stored analysis run (``flask --app wsgi analyse``).
-Only the questionnaire named in the run's scoring rule (``sipas_citizen``) is analysed today, so a
-sub-criterion on ``cbcc_staff`` (or an item the run does not store, such as ``sat_overall``) gets
-``no_survey_result``: no points, listed as pending, never a silent zero.
+A run lists the questionnaires it analysed (``parameters["questionnaires"]``: the SIPAS form and
+the staff form); a sub-criterion on a questionnaire the run did not analyse, or on a unit without
+an estimate, gets ``no_survey_result``: no points, listed as pending, never a silent zero.
 """
 from __future__ import annotations
 
