@@ -3,4 +3,4 @@ from flask import Blueprint
 bp = Blueprint("field", __name__)
 
 from survey_app.field import collector, routes, samples, supervision  # noqa: E402,F401
-from survey_app.field import sample_pages, sample_upload  # noqa: E402,F401
+from survey_app.field import backchecks, quality_pages, sample_pages, sample_upload  # noqa: E402,F401

@@ -3,7 +3,9 @@
 Response rate = completed / (completed + refused + no contact): the cases that were
 eligible and resolved (AAPOR's RR1 without the unknown-eligibility pending cases; ineligible
 and replaced cases leave the denominator). Median duration from each interview's start and
-end (the device's clock), else from its paradata ``duration_s``.
+end (the device's clock), else from its paradata ``duration_s``. Back-check agreement: the
+mean over an enumerator's checked back-checks, with its standard error
+(:func:`survey_app.quality.backcheck.summary`).
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from sqlalchemy import func, select
 from survey_app.extensions import db
 from survey_app.models import (AdminUnit, Assignment, BackCheck, CaseStatus, DeviceToken,
                                QualityFlag, SampleCase, Submission, User)
+from survey_app.quality.backcheck import summary as backcheck_summary
 
 
 def response_rate(counts: dict[str, int]) -> float | None:
@@ -82,7 +85,7 @@ def _fill_quality(rows: dict, enumerator_ids: list[int]) -> None:
 def _finish(row: dict) -> dict:
     row["response_rate"] = response_rate(row)
     row["median_duration_min"] = median(row["durations"]) / 60 if row["durations"] else None
-    row["agreement"] = 100 * sum(row["checks"]) / len(row["checks"]) if row["checks"] else None
+    row["agreement"], row["agreement_se"] = backcheck_summary(row["checks"])
     return row
 
 

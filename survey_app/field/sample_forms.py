@@ -1,7 +1,7 @@
 """Forms of the sample pages: import, draw, assignment. Every message in the reader's language."""
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import IntegerField, SelectField, StringField
+from wtforms import FloatField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
@@ -31,6 +31,20 @@ class WholeNumberField(IntegerField):
                 self.data = int(str(valuelist[0]).strip())
             except ValueError:
                 raise ValueError(_l("Enter a whole number.")) from None
+
+
+class NumberField(FloatField):
+    """A decimal field read the English or the Vietnamese way ("2.5", "2,5"), its parse error
+    translated."""
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        text = str(valuelist[0]).strip() if valuelist else ""
+        if text:
+            try:
+                self.data = float(text.replace(",", ".") if "." not in text else text)
+            except ValueError:
+                raise ValueError(_l("Enter a number.")) from None
 
 
 def _number_message():

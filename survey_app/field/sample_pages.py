@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
+from wtforms.fields.choices import SelectChoice
 
 from survey_app.access import roles_required
 from survey_app.extensions import db
@@ -64,7 +65,8 @@ def _page(sample: SampleList, form: AssignForm, errors: list[str] | None = None,
 
 def _assign_form() -> AssignForm:
     form = AssignForm()
-    form.enumerator.choices = [(u.id, f"{u.full_name} ({u.username})") for u in supervised_enumerators()]
+    form.enumerator.choices = [SelectChoice(u.id, f"{u.full_name} ({u.username})")
+                               for u in supervised_enumerators()]
     return form
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from survey_app.extensions import db
-from survey_app.models import Campaign, Questionnaire, ReviewState, Submission
+from survey_app.models import Campaign, QualityFlag, Questionnaire, ReviewState, Submission
 
 SEX_NAMES = {"1": "male", "2": "female"}
 DESIGN_COLUMNS = ["instance_uuid", "unit_code", "stratum", "psu", "selection_probability", "sex",
@@ -30,10 +30,29 @@ class AnalysisTable:
         return hashlib.sha256(ordered.to_csv(index=False).encode("utf-8")).hexdigest()
 
 
-def _exclusion(submission: Submission) -> str | None:
-    """The first rule that keeps a submission out of the analysis, or ``None``."""
+def _excluded_flags(campaign: Campaign) -> dict[int, str]:
+    """Submission id → the first quality flag a supervisor left excluded (by rule name)."""
+    rows = db.session.execute(
+        select(QualityFlag.submission_id, QualityFlag.rule).join(
+            Submission, Submission.id == QualityFlag.submission_id)
+        .where(Submission.campaign_id == campaign.id, QualityFlag.excluded.is_(True))
+        .order_by(QualityFlag.submission_id, QualityFlag.rule))
+    flagged: dict[int, str] = {}
+    for submission_id, rule in rows:
+        flagged.setdefault(submission_id, rule)
+    return flagged
+
+
+def _exclusion(submission: Submission, flagged: dict[int, str] | None = None) -> str | None:
+    """The first rule that keeps a submission out of the analysis, or ``None``.
+
+    A quality flag (too fast, straight-lining, ...) left excluded by the supervisors counts as
+    ``quality_flag_<kind>``: flags never delete data, they only keep it out of the estimates.
+    """
     if submission.review_state is ReviewState.REJECTED:
         return "rejected_in_review"
+    if flagged and submission.id in flagged:
+        return f"quality_flag_{flagged[submission.id]}"
     case = submission.case
     if case is None or not case.selection_probability:
         return "outside_sample_design"
@@ -65,9 +84,9 @@ def build_table(campaign: Campaign, form_id: str) -> AnalysisTable:
         select(Submission).where(Submission.campaign_id == campaign.id,
                                  Submission.questionnaire_id == questionnaire.id)
         .options(selectinload(Submission.case), selectinload(Submission.unit)))
-    rows, exclusions = [], {}
+    rows, exclusions, flagged = [], {}, _excluded_flags(campaign)
     for submission in submissions:
-        rule = _exclusion(submission)
+        rule = _exclusion(submission, flagged)
         if rule:
             exclusions[rule] = exclusions.get(rule, 0) + 1
         else:

@@ -44,9 +44,15 @@ SUPERVISOR_ROUTES = {"field.supervisor": "/field/supervision",
                      "field.assign_cases": "/field/supervision/samples/{sample}/assign",
                      "field.replace_case": "/field/supervision/cases/{case1}/replace",
                      "field.import_samples": "/field/supervision/samples/import",
-                     "field.draw_samples": "/field/supervision/samples/draw"}
+                     "field.draw_samples": "/field/supervision/samples/draw",
+                     "field.backchecks": "/field/supervision/backchecks",
+                     "field.draw_backchecks": "/field/supervision/backchecks/draw",
+                     "field.backcheck_entry": "/field/supervision/backchecks/999",
+                     "field.quality_settings_list": "/field/supervision/quality",
+                     "field.quality_settings": "/field/supervision/quality/999",
+                     "field.flag_exclusion": "/field/supervision/flags/999/exclusion"}
 POSTS = {"field.log_visit", "field.register_device", "field.revoke_device", "field.assign_cases",
-         "field.replace_case"}
+         "field.replace_case", "field.draw_backchecks", "field.flag_exclusion"}
 
 
 def _url(template, world, sent):
