@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -71,6 +70,15 @@ def prepare(folder: Path, rows: int) -> None:
         print(f"database: {total:,} submissions ({time.perf_counter() - started:.0f} s to copy)", flush=True)
 
 
+def peak_rss_mb() -> float:
+    """This process's peak resident set (VmHWM). Unlike ``ru_maxrss``, which Linux carries across
+    ``execve`` from the parent, VmHWM starts afresh in the new process image."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def measure(folder: Path, fmt: str) -> None:
     """In a fresh process: export once, print rows, seconds and peak RSS."""
     _environment(folder)
@@ -78,13 +86,13 @@ def measure(folder: Path, fmt: str) -> None:
     from survey_app.exports.submissions import ExportSpec
     from survey_app.queries import campaign_by_code
     with _app().app_context():
-        baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        baseline = peak_rss_mb()
         target = folder / f"export.{fmt}"
         spec = ExportSpec(campaign_by_code("HNM-2024"), "sipas_citizen", "vi", labels=True)
         started = time.perf_counter()
         (writers.write_csv if fmt == "csv" else writers.write_xlsx)(spec, target)
         seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_rss_mb()
     print(f"  {fmt:<4} {seconds:7.1f} s  peak RSS {peak:6.0f} MB (after start-up {baseline:4.0f} MB)  "
           f"file {target.stat().st_size / 1e6:6.1f} MB", flush=True)
 
@@ -94,16 +102,20 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=200_000)
     parser.add_argument("--keep", help="folder for the database and files (default: a temporary one)")
     parser.add_argument("--measure", choices=["csv", "xlsx"], help=argparse.SUPPRESS)
+    parser.add_argument("--prepare", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
         return measure(Path(args.keep), args.measure)
-    folder = Path(args.keep or tempfile.mkdtemp(prefix="parindex-bench-"))
-    folder.mkdir(parents=True, exist_ok=True)
+    if args.prepare:
+        return prepare(Path(args.keep), args.prepare)
+    base = Path(args.keep or tempfile.mkdtemp(prefix="parindex-bench-"))
     for rows in (args.rows // 10, args.rows):
-        prepare(folder, rows)
+        folder = base / str(rows)
+        folder.mkdir(parents=True, exist_ok=True)
+        subprocess.run([sys.executable, __file__, "--prepare", str(rows), "--keep", str(folder)], check=True)
         for fmt in ("csv", "xlsx"):
             subprocess.run([sys.executable, __file__, "--measure", fmt, "--keep", str(folder)], check=True)
-    print(f"files in {folder}")
+    print(f"files in {base}")
 
 
 if __name__ == "__main__":

@@ -31,5 +31,55 @@ def report_command(campaign_code, unit_code, locale, output):
     click.echo(f"{path}: {path.stat().st_size:,} bytes in {time.perf_counter() - started:.1f} s")
 
 
+def _campaign_and_unit(campaign_code: str, unit_code: str | None):
+    from survey_app.queries import campaign_by_code, unit_by_code
+    campaign = campaign_by_code(campaign_code)
+    if campaign is None:
+        raise click.ClickException(f"no campaign has the code {campaign_code}")
+    unit = unit_by_code(unit_code, campaign.year) if unit_code else None
+    if unit_code and unit is None:
+        raise click.ClickException(f"no unit has the code {unit_code}")
+    return campaign, unit
+
+
+def _write(output: str, make) -> None:
+    try:
+        content = make()
+    except (LookupError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    with open(output, "wb") as handle:
+        handle.write(content)
+    click.echo(f"{output}: {len(content):,} bytes")
+
+
+@click.command("letters")
+@click.argument("campaign_code")
+@click.option("--base-url", required=True, help="The public site's address printed on the letters.")
+@click.option("--unit", "unit_code", help="Only this unit's invitations.")
+@click.option("--lang", "locale", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True))
+@with_appcontext
+def letters_command(campaign_code, base_url, unit_code, locale, output):
+    """Write one invitation letter per unused invitation code of CAMPAIGN (PDF)."""
+    from survey_app.reports.documents import letters_pdf
+    campaign, unit = _campaign_and_unit(campaign_code, unit_code)
+    _write(output, lambda: letters_pdf(campaign, base_url, locale, unit))
+
+
+@click.command("sheets")
+@click.argument("campaign_code")
+@click.option("--unit", "unit_code", help="Only this unit's cases.")
+@click.option("--lang", "locale", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True))
+@with_appcontext
+def sheets_command(campaign_code, unit_code, locale, output):
+    """Write each enumerator's sheet of assigned cases for CAMPAIGN (PDF)."""
+    from survey_app.reports.documents import sheets_pdf
+    campaign, unit = _campaign_and_unit(campaign_code, unit_code)
+    _write(output, lambda: sheets_pdf(campaign, locale, unit))
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(report_command)
+    app.cli.add_command(letters_command)
+    app.cli.add_command(sheets_command)
