@@ -99,11 +99,12 @@ def xtw_groupings(model: CalibrationModel, dom: np.ndarray, n_dom: int):
     groupings, keys = [], []
     for _, codes, _ in model.factors:
         c, u = pair_codes(codes, dom, n_dom)
-        groupings.append(Grouping(c, len(u) + 1, w0))
+        groupings.append(Grouping(c, len(u) + 1, w0, domain=np.append(u % n_dom, -1)))
         keys.append(u)
     g = np.where(dom >= 0, dom, n_dom)
     cont = model.continuous if model.continuous is not None else np.empty((len(dom), 0))
-    groupings += [Grouping(g, n_dom + 1, w0 * cont[:, k]) for k in range(cont.shape[1])]
+    whole = np.append(np.arange(n_dom), -1)
+    groupings += [Grouping(g, n_dom + 1, w0 * cont[:, k], domain=whole) for k in range(cont.shape[1])]
 
     def assemble(sums: list[np.ndarray], n_var: int) -> sp.csr_matrix:
         rows, cols, vals, offset = [], [], [], 0

@@ -175,7 +175,8 @@ def _core(design: SurveyDesign, y, x, dom: np.ndarray, n_dom: int,
 def srs_groupings(design: SurveyDesign, dom: np.ndarray, n_dom: int) -> list[Grouping]:
     """Group sums ``sum_d w z`` and ``sum_d w z^2`` behind :func:`srs_variance`."""
     g = np.where(dom >= 0, dom, n_dom)
-    return [Grouping(g, n_dom + 1, design.weights, 1), Grouping(g, n_dom + 1, design.weights, 2)]
+    whole = np.append(np.arange(n_dom), -1)
+    return [Grouping(g, n_dom + 1, design.weights, 1, whole), Grouping(g, n_dom + 1, design.weights, 2, whole)]
 
 
 def srs_from_sums(core: dict, s1: np.ndarray, s2: np.ndarray) -> np.ndarray:

@@ -90,6 +90,7 @@ class Grouping:
     n_groups: int
     weights: np.ndarray
     power: int = 1
+    domain: np.ndarray | None = None  # domain of each group (-1: rows in no domain), when known
 
 
 def rows_of(z, rows: slice) -> np.ndarray:
@@ -221,7 +222,8 @@ def _pairs_var(stage: Stage, p: Pairs, n_dom: int) -> np.ndarray:
     return var
 
 
-def var_by_domain(design: SurveyDesign, z, dom: np.ndarray, n_dom: int, extra: list[Grouping] | None = None):
+def var_by_domain(design: SurveyDesign, z, dom: np.ndarray, n_dom: int, extra: list[Grouping] | None = None,
+                  totals=None):
     """Variances of the weighted totals of J variables in each domain.
 
     Parameters
@@ -236,6 +238,11 @@ def var_by_domain(design: SurveyDesign, z, dom: np.ndarray, n_dom: int, extra: l
     n_dom : int
     extra : list of Grouping, optional
         Further group sums of ``z`` to compute in the same pass (returned too).
+    totals : function, optional
+        ``totals(groupings)`` returning the group sums of ``z`` for each
+        :class:`Grouping` (each with its ``domain`` map); replaces the pass
+        over the rows of ``z`` (e.g. sums built from answer-code histograms,
+        :mod:`analysis.satisfaction`).  ``z`` is then unused.
 
     Returns
     -------
@@ -247,18 +254,19 @@ def var_by_domain(design: SurveyDesign, z, dom: np.ndarray, n_dom: int, extra: l
     from .calvar import domain_correction, xtw_groupings
 
     n = design.n
-    if not callable(z):
+    if totals is None and not callable(z):
         z = np.asarray(z, dtype=float).reshape(n, -1)
     dom = np.asarray(dom, dtype=np.int64)
     keys, groupings = [], []
     for stage in design.stages:
         codes, k = pair_codes(stage.unit, dom, n_dom)
         keys.append(k)
-        groupings.append(Grouping(codes, len(k) + 1, design.weights))
+        groupings.append(Grouping(codes, len(k) + 1, design.weights, domain=np.append(k % n_dom, -1)))
     cal_groupings, assemble = ([], None) if design.calibration is None else \
         xtw_groupings(design.calibration, dom, n_dom)
     extra = list(extra or [])
-    sums = grouped_totals(z, n, groupings + cal_groupings + extra)
+    everything = groupings + cal_groupings + extra
+    sums = totals(everything) if totals is not None else grouped_totals(z, n, everything)
     pairs = [_pairs(stage, k, t[: len(k)], n_dom) for stage, k, t in zip(design.stages, keys, sums)]
     n_var = sums[0].shape[1]
     var = np.zeros((n_dom, n_var))

@@ -35,7 +35,7 @@ import pandas as pd
 from .design import SurveyDesign
 from .errors import EstimationError, check_choice
 from .estimators import column, domains, finish, mean_core, srs_from_sums, srs_groupings, summarize
-from .linearize import group_sum, row_blocks, var_by_domain
+from .linearize import Grouping, group_sum, indicator, row_blocks, var_by_domain
 from .regression import RegressionResult, svyglm
 from .results import Results, build
 
@@ -56,7 +56,8 @@ class ItemCodes:
 
     def __init__(self, design: SurveyDesign, items: Sequence[str], missing_codes: Sequence[float] = (8, 9)) -> None:
         missing = np.asarray(missing_codes, dtype=float)
-        self.codes = np.empty((design.n, len(items)), dtype=np.uint8)
+        self.codes = np.empty((design.n, len(items)), dtype=np.uint8, order="F")  # one contiguous column per item
+        self._any: dict = {}
         for j, item in enumerate(items):
             a = _answers(design, item)
             miss = np.zeros(len(a), dtype=bool)
@@ -75,6 +76,31 @@ class ItemCodes:
     def block(self, rows: slice, table: np.ndarray) -> np.ndarray:
         """Rows ``rows`` as floats through ``table`` (indexed by code)."""
         return table[self.codes[rows]]
+
+    def any_observed(self, used: np.ndarray) -> np.ndarray:
+        """n x K mask: row has at least one of the items ``used[:, k]`` observed (kept for reuse)."""
+        key = used.tobytes() + bytes(used.shape)
+        if key not in self._any:
+            obs = self.codes < 5
+            self._any[key] = np.column_stack([obs[:, used[:, k]].any(axis=1) for k in range(used.shape[1])])
+        return self._any[key]
+
+
+def item_codes(design: SurveyDesign, items: Sequence[str], missing_codes: Sequence[float] = (8, 9)) -> ItemCodes:
+    """:class:`ItemCodes` of ``items``, kept on the design and reused while its data frame is the same object.
+
+    Designs derived by reweighting (``rake``, ``trim``, ``with_weights``) share
+    their data frame, so the province and commune calls of a pipeline build the
+    codes once.  ``with_columns`` makes a new frame and thus new codes.
+    """
+    cache = design.__dict__.setdefault("_item_codes", {})
+    key = (tuple(items), tuple(float(c) for c in missing_codes))
+    hit = cache.get(key)
+    if hit is not None and hit[0] is design.data:
+        return hit[1]
+    codes = ItemCodes(design, items, missing_codes)
+    cache[key] = (design.data, codes)
+    return codes
 
 
 SCORES = np.array([1.0, 2.0, 3.0, 4.0, 5.0, np.nan])
@@ -185,7 +211,7 @@ def satisfaction_scores(design: SurveyDesign, framework: Mapping, by=None, missi
     overall = check_choice("overall", framework.get("overall", "mean_of_factors" if rule == "mean_of_criteria"
                                                      else "pooled"), OVERALL)
     items = [c for cols in factors.values() for c in cols]
-    answers = ItemCodes(design, items, missing_codes)
+    answers = item_codes(design, items, missing_codes)
     dom, labels = domains(design, by)
     n_dom, g = len(labels), np.where(dom >= 0, dom, len(labels))
     cols_f = [[items.index(c) for c in cols] for cols in factors.values()]
@@ -194,8 +220,11 @@ def satisfaction_scores(design: SurveyDesign, framework: Mapping, by=None, missi
     for f, c in enumerate(cols_f):
         m[c, f] = 1 / len(c)
     v = np.full((k, 1), 1 / k)
-    fac_counts, ovr_counts = _combined_counts(answers, [m, m @ v], design, g, n_dom)
     names = [items, list(factors), ["overall"]]
+    if rule == "mean_of_criteria" and overall == "mean_of_factors":
+        stats, var, s1, s2 = _linear_scores(design, answers, m, v, cols_f, dom, n_dom)
+        return _assemble(design, stats, var, s1, s2, names, labels, level, ci)
+    fac_counts, ovr_counts = _combined_counts(answers, [m, m @ v], design, g, n_dom)
     stats = []
     for table, transform in ((SATISFIED_TABLE, _sat), (SCORES, lambda x: x)):
         scores = lambda rows, t=table: answers.block(rows, t)  # noqa: E731
@@ -221,6 +250,12 @@ def satisfaction_scores(design: SurveyDesign, framework: Mapping, by=None, missi
         stats.append({"z": z_rows, **{key: np.hstack([c[key] for c in (crit, fac, ovr)]) for key in ("estimate", "n", "N")}})
     both = lambda rows: np.hstack([st["z"](rows) for st in stats])  # noqa: E731
     var, (s1, s2) = var_by_domain(design, both, dom, n_dom, extra=srs_groupings(design, dom, n_dom))
+    return _assemble(design, stats, var, s1, s2, names, labels, level, ci)
+
+
+def _assemble(design: SurveyDesign, stats: list[dict], var: np.ndarray, s1: np.ndarray, s2: np.ndarray,
+              names: list[list[str]], labels: list, level: float, ci: str) -> Results:
+    """Results of both statistics from their stacked variances and SRS sums."""
     out = Results([])
     width = sum(len(x) for x in names)
     for i, (stat, method) in enumerate((("pct_satisfied", "logit"), ("mean_score", "wald"))):
@@ -229,6 +264,146 @@ def satisfaction_scores(design: SurveyDesign, framework: Mapping, by=None, missi
                         method, level, ci)
         for piece, labs in zip(_split(arrays, [len(x) for x in names]), names):
             out = out + build(stat, labs, [None] * len(labs), labels, piece)
+    return out
+
+
+N_CODES = 6  # answer codes 0-4 (scores 1-5) and 5 (missing)
+
+
+def _code_histogram(answers: ItemCodes, codes: np.ndarray, n_groups: int, weights: np.ndarray | None) -> np.ndarray:
+    """``H[g, j, c] = sum_{i: codes_i = g, answer_ij = c} weights_i`` (G x J x 6), one bincount per item."""
+    n_items = answers.codes.shape[1]
+    out = np.empty((n_groups, n_items, N_CODES))
+    key = codes.astype(np.intp) * N_CODES
+    for j in range(n_items):
+        out[:, j] = np.bincount(key + answers.codes[:, j], weights=weights,
+                                minlength=n_groups * N_CODES).reshape(n_groups, N_CODES)
+    return out
+
+
+def _linear_scores(design: SurveyDesign, answers: ItemCodes, m: np.ndarray, v: np.ndarray,
+                   cols_f: list[list[int]], dom: np.ndarray, n_dom: int):
+    """Both statistics of the ``mean_of_criteria`` / ``mean_of_factors`` rules from answer-code histograms.
+
+    An item's influence value depends on the row only through its domain d and
+    answer code c: ``z = (y_c - ybar_dj) / N_dj`` (0 when missing), tabulated as
+    ``T[d, j, c]``.  Every group sum the variance engine asks for (pairs of
+    unit and domain, calibration cells, domain sums) is therefore
+    ``sum_c H[g, j, c] T[d_g, j, c]`` with ``H`` the weighted histogram of the
+    codes in the group: 22 bincounts per grouping instead of building the n x 56
+    influence matrix.  Factors and overall are linear combinations (sums of
+    ``z``, and so of group sums), except the sums of squares ``sum w z^2`` of the
+    design effect, which are taken row by row from the table.  Same values as
+    the generic block path up to rounding (the influence values are the same
+    floating-point numbers).
+    """
+    w = design.weights
+    g = np.where(dom >= 0, dom, n_dom)
+    hw_full = _code_histogram(answers, g, n_dom + 1, w)
+    hw = hw_full[:n_dom]
+    h1 = _code_histogram(answers, g, n_dom + 1, None)[:n_dom]
+    n_obs, big_n = h1[:, :, :5].sum(axis=2), hw[:, :, :5].sum(axis=2)
+    used = np.hstack([m, m @ v]) != 0
+    any_obs = answers.any_observed(used).astype(float)
+    comb_n = np.column_stack([np.bincount(g, any_obs[:, k], minlength=n_dom + 1)[:n_dom] for k in range(used.shape[1])])
+    comb_big = np.column_stack([np.bincount(g, w * any_obs[:, k], minlength=n_dom + 1)[:n_dom]
+                                for k in range(used.shape[1])])
+    stats, tables = [], []
+    for table in (SATISFIED_TABLE, SCORES):
+        y = table[:5]
+        total_y = (hw[:, :, :5] * y).sum(axis=2)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = np.where(big_n != 0, total_y / big_n, np.nan)
+            t = np.zeros((n_dom + 1, hw.shape[1], N_CODES))
+            t[:n_dom, :, :5] = (y - r[:, :, None]) / big_n[:, :, None]
+        t[:n_dom][n_obs == 0] = 0.0  # no observed row: every z is 0
+        tables.append(t)
+        fac = r @ m
+        stats.append({"estimate": np.hstack([r, fac, fac @ v]), "n": np.hstack([n_obs, comb_n]),
+                      "N": np.hstack([big_n, comb_big])})
+
+    def totals(groupings: list[Grouping]) -> list[np.ndarray]:
+        hists = _grouping_histograms(answers, groupings, (g, w, hw_full))
+        out = []
+        for gr, h in zip(groupings, hists):
+            gd = np.where(gr.domain >= 0, gr.domain, n_dom)
+            items = [np.einsum("gjc,gjc->gj", h, t[gd] if gr.power == 1 else t[gd] ** 2) for t in tables]
+            if gr.power == 1:
+                combined = [_lincomb(ti, m) for ti in items]
+                rest = [np.hstack([tf, _lincomb(tf, v)]) for tf in combined]
+            else:
+                rest = _row_squares(answers, tables, gd[gr.codes], gr, m, v, cols_f)
+            out.append(np.hstack([part for ti, tr in zip(items, rest) for part in (ti, tr)]))
+        return out
+
+    var, (s1, s2) = var_by_domain(design, None, dom, n_dom, extra=srs_groupings(design, dom, n_dom), totals=totals)
+    return stats, var, s1, s2
+
+
+def _row_squares(answers: ItemCodes, tables: list[np.ndarray], row_dom: np.ndarray, gr: Grouping, m: np.ndarray,
+                 v: np.ndarray, cols_f: list[list[int]]) -> list[np.ndarray]:
+    """``sum_{i in g} weight_i z_i^power`` of the factor and overall columns of each table, whose
+    influence values (sums over items) are formed row by row from the tables."""
+    key = row_dom.astype(np.intp) * N_CODES
+    n_tab = len(tables)
+    both = np.stack(tables, axis=-1)  # (D+1) x J x 6 x S
+    z = np.empty((len(cols_f) + 1, len(key), n_tab))
+    for f, cols in enumerate(cols_f):
+        acc = z[f]
+        for i, j in enumerate(cols):
+            zj = np.ascontiguousarray(both[:, j]).reshape(-1, n_tab).take(key + answers.codes[:, j], axis=0)
+            zj *= m[j, f]
+            if i == 0:
+                acc[:] = zj
+            else:
+                acc += zj
+    acc = z[-1]
+    for f in range(len(cols_f)):
+        if f == 0:
+            np.multiply(z[f], v[f, 0], out=acc)
+        else:
+            acc += z[f] * v[f, 0]
+    weighted = z**gr.power
+    weighted *= gr.weights[:, None]
+    return [np.column_stack([np.bincount(gr.codes, weighted[k, :, s], minlength=gr.n_groups) for k in range(len(z))])
+            for s in range(n_tab)]
+
+
+def _grouping_histograms(answers: ItemCodes, groupings: list[Grouping], known) -> list[np.ndarray]:
+    """:func:`_code_histogram` of each grouping, sharing the work between groupings.
+
+    ``known = (codes, weights, histogram)`` is reused for groupings with the
+    same codes and weights (the domain sums).  Groupings with the same weights
+    array are histogrammed once on the cells of their joint codes and each is
+    then summed from those cells (a few thousand cells instead of n rows).
+    """
+    codes0, weights0, hist0 = known
+    out: list[np.ndarray | None] = [None] * len(groupings)
+    by_weights: dict[int, list[int]] = {}
+    for i, gr in enumerate(groupings):
+        if gr.weights is weights0 and gr.n_groups == hist0.shape[0] and np.array_equal(gr.codes, codes0):
+            out[i] = hist0
+        else:
+            by_weights.setdefault(id(gr.weights), []).append(i)
+    for idx in by_weights.values():
+        first = groupings[idx[0]]
+        sizes = [groupings[i].n_groups for i in idx]
+        if len(idx) == 1 or np.prod(np.array(sizes, dtype=float)) >= 2.0**62:
+            for i in idx:
+                out[i] = _code_histogram(answers, groupings[i].codes, groupings[i].n_groups, groupings[i].weights)
+            continue
+        joint = np.zeros(len(first.codes), dtype=np.int64)
+        for i in idx:
+            joint *= groupings[i].n_groups
+            joint += groupings[i].codes
+        cell, keys = pd.factorize(joint)
+        fine = _code_histogram(answers, cell, len(keys), first.weights).reshape(len(keys), -1)
+        for i in reversed(idx):
+            size = groupings[i].n_groups
+            of_cell = keys % size
+            keys = keys // size
+            agg = indicator(of_cell, size) @ fine
+            out[i] = np.asarray(agg).reshape(size, -1, N_CODES)
     return out
 
 
