@@ -72,6 +72,14 @@ def report_page(code: str):
                   **context(report))
 
 
+@bp.route("/reports/screen.css")
+@roles_required(Role.ANALYST, Role.ADMIN)
+def report_css():
+    """The report page's own small stylesheet (kept with the report's templates)."""
+    from survey_app.reports import REPORTS_DIR
+    return send_file(REPORTS_DIR / "styles" / "screen.css", mimetype="text/css", max_age=3600)
+
+
 @bp.route("/campaigns/<code>/report/pdf", methods=["POST"])
 @roles_required(Role.ANALYST, Role.ADMIN)
 def report_pdf(code: str):
