@@ -7,7 +7,8 @@ sync endpoint (device-token auth, full server-side validation, idempotent storag
 For each database and form it builds a fresh database (a throwaway PostgreSQL database beside
 ``BENCH_DATABASE_URL``, default ``postgresql://postgres@127.0.0.1/postgres``, or a SQLite file),
 migrates it, creates one campaign, enumerators with device tokens and one assigned case per
-submission, starts ``gunicorn -w 2 --threads 4``, and lets the clients send for ``--seconds``.
+submission, starts ``gunicorn -w 2 --threads 4``, waits until both workers have imported the app
+and ``/api/health`` answers (worker boot is not timed), and lets the clients send for ``--seconds``.
 It prints submissions per second, p50 and p99 latency, and whether the number of rows stored
 equals the number of acknowledgements. ``wide`` is a generated 250-question form.
 """
