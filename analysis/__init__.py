@@ -14,7 +14,7 @@ from .linearize import var_by_domain, vcov
 from .quantiles import svyquantile
 from .regression import RegressionResult, svyglm
 from .results import Estimate, Results
-from .satisfaction import cronbach_alpha, key_drivers, recode, satisfaction_scores, score_gap
+from .satisfaction import cronbach_alpha, key_drivers, recode, satisfaction_scores, satisfaction_scores_by, score_gap
 from .tests_stats import ChiSquare, Difference, domain_difference, domain_vcov, svychisq, svyttest
 from .trimming import diagnostics, margin_check, trim, trim_weights, weight_summary
 from .weighting import base_weights, calibrate, nonresponse_adjust, poststratify, rake
@@ -29,5 +29,5 @@ __all__ = [
     "svyglm", "RegressionResult",
     "base_weights", "nonresponse_adjust", "poststratify", "rake", "calibrate",
     "trim", "trim_weights", "weight_summary", "margin_check", "diagnostics",
-    "recode", "satisfaction_scores", "score_gap", "cronbach_alpha", "key_drivers",
+    "recode", "satisfaction_scores", "satisfaction_scores_by", "score_gap", "cronbach_alpha", "key_drivers",
 ]

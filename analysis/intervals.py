@@ -31,7 +31,9 @@ def critical(df: np.ndarray | float, level: float = 0.95, dist: str = "t") -> np
     q = 0.5 + level / 2
     if dist == "normal":
         return np.full(np.shape(df), stats.norm.ppf(q))
-    return stats.t.ppf(q, np.asarray(df, dtype=float))
+    df = np.asarray(df, dtype=float)
+    uniq, where = np.unique(df, return_inverse=True)  # usually a single df for the whole table
+    return stats.t.ppf(q, uniq)[where].reshape(df.shape)
 
 
 def wald(est, se, df, level: float = 0.95, dist: str = "t", **_) -> tuple[np.ndarray, np.ndarray]:

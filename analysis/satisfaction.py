@@ -85,6 +85,17 @@ class ItemCodes:
             self._any[key] = np.column_stack([obs[:, used[:, k]].any(axis=1) for k in range(used.shape[1])])
         return self._any[key]
 
+    def observed_bits(self, used: np.ndarray) -> np.ndarray:
+        """Per row, the bit pattern ``sum_k 2^k any_observed(used)[:, k]`` (kept for reuse)."""
+        key = ("bits", used.tobytes(), used.shape)
+        if key not in self._any:
+            obs = self.any_observed(used)
+            bits = np.zeros(obs.shape[0], dtype=np.intp)
+            for k in range(obs.shape[1]):
+                bits[obs[:, k]] += 1 << k
+            self._any[key] = bits
+        return self._any[key]
+
 
 def item_codes(design: SurveyDesign, items: Sequence[str], missing_codes: Sequence[float] = (8, 9)) -> ItemCodes:
     """:class:`ItemCodes` of ``items``, kept on the design and reused while its data frame is the same object.
@@ -192,6 +203,25 @@ def _combined_counts(answers: ItemCodes, combos: list[np.ndarray], design: Surve
     return [{"n": n[:, lo:hi], "N": big_n[:, lo:hi]} for lo, hi in zip(edges[:-1], edges[1:])]
 
 
+def _combined_counts_bits(answers: ItemCodes, used: np.ndarray, design: SurveyDesign, g: np.ndarray,
+                         n_dom: int) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` and ``N`` (D x K) of the combined columns ``used[:, k]`` (a row counts when any
+    of the column's items is observed), from the histogram of each row's K-bit pattern of
+    observed combinations (two bincounts instead of two per column)."""
+    k = used.shape[1]
+    if k > 12:
+        counts = _combined_counts(answers, [used.astype(float)], design, g, n_dom)[0]
+        return counts["n"], counts["N"]
+    bits = answers.observed_bits(used)
+    key = g.astype(np.intp) << k
+    key += bits
+    size = (n_dom + 1) << k
+    by_pattern = [np.bincount(key, weights=wt, minlength=size).reshape(n_dom + 1, 1 << k)[:n_dom]
+                  for wt in (None, design.weights)]
+    has = (np.arange(1 << k)[:, None] >> np.arange(k)) & 1  # pattern x column
+    return tuple(p @ has for p in by_pattern)
+
+
 def satisfaction_scores(design: SurveyDesign, framework: Mapping, by=None, missing_codes=(8, 9),
                         level: float = 0.95, ci: str = "t") -> Results:
     """% satisfied (``pct_satisfied``) and ``mean_score`` per criterion, factor and overall.
@@ -202,28 +232,60 @@ def satisfaction_scores(design: SurveyDesign, framework: Mapping, by=None, missi
         ``{"factors": {"F1": ["c1", "c2"], ...}, "aggregation": "mean_of_criteria" | "pooled",
         "overall": "mean_of_factors" | "pooled"}`` (``overall`` optional).
 
-    The influence values of all criteria, factors and overall of both
-    statistics are produced a block of rows at a time from the stored answers
-    and consumed by a single variance pass (never stored as n x J arrays).
+    With the linear rules (``mean_of_criteria``, ``mean_of_factors``) every
+    group sum behind the estimates and SEs comes from weighted histograms of
+    the answer codes (:func:`_linear_scores`); with a ``pooled`` rule the
+    influence values are produced a block of rows at a time from the stored
+    answers and consumed by a single variance pass.  Several groupings at
+    once: :func:`satisfaction_scores_by`.
     """
-    factors = dict(framework["factors"])
-    rule = check_choice("aggregation", framework.get("aggregation", "mean_of_criteria"), AGGREGATIONS)
-    overall = check_choice("overall", framework.get("overall", "mean_of_factors" if rule == "mean_of_criteria"
-                                                     else "pooled"), OVERALL)
-    items = [c for cols in factors.values() for c in cols]
-    answers = item_codes(design, items, missing_codes)
-    dom, labels = domains(design, by)
+    return satisfaction_scores_by(design, framework, [by], missing_codes, level, ci)[0]
+
+
+def satisfaction_scores_by(design: SurveyDesign, framework: Mapping, groupings: Sequence, missing_codes=(8, 9),
+                           level: float = 0.95, ci: str = "t") -> list[Results]:
+    """:func:`satisfaction_scores` for each ``by`` of ``groupings`` (e.g. ``["province", "commune"]``),
+    one :class:`Results` each, identical to separate calls.
+
+    The answer codes, and with the linear rules the weighted code histograms
+    (on the joint cells of units, calibration levels and all the groupings'
+    domains), are built once and shared by all groupings.
+    """
+    setup = _Setup(design, framework, missing_codes)
+    doms = [domains(design, by) for by in groupings]
+    if setup.linear:
+        hists = _prepared_histograms(design, setup.answers, [(dom, len(labels)) for dom, labels in doms])
+        return [_assemble(design, *_linear_scores(design, setup.answers, setup.m, setup.v, setup.cols_f, dom,
+                                                  len(labels), hists), setup.names, labels, level, ci)
+                for dom, labels in doms]
+    return [_generic_scores(design, setup, dom, labels, level, ci) for dom, labels in doms]
+
+
+class _Setup:
+    """Framework parsed once: rules, items, answer codes, factor (``m``) and overall (``v``) weights."""
+
+    def __init__(self, design: SurveyDesign, framework: Mapping, missing_codes) -> None:
+        factors = dict(framework["factors"])
+        self.rule = check_choice("aggregation", framework.get("aggregation", "mean_of_criteria"), AGGREGATIONS)
+        self.overall = check_choice("overall", framework.get(
+            "overall", "mean_of_factors" if self.rule == "mean_of_criteria" else "pooled"), OVERALL)
+        self.linear = self.rule == "mean_of_criteria" and self.overall == "mean_of_factors"
+        items = [c for cols in factors.values() for c in cols]
+        self.answers = item_codes(design, items, missing_codes)
+        self.cols_f = [[items.index(c) for c in cols] for cols in factors.values()]
+        k = len(factors)
+        self.m = np.zeros((len(items), k))
+        for f, c in enumerate(self.cols_f):
+            self.m[c, f] = 1 / len(c)
+        self.v = np.full((k, 1), 1 / k)
+        self.names = [items, list(factors), ["overall"]]
+
+
+def _generic_scores(design: SurveyDesign, setup: _Setup, dom: np.ndarray, labels: list, level: float,
+                    ci: str) -> Results:
+    """Any rule: influence values a block of rows at a time, one variance pass."""
+    rule, overall, answers, cols_f, m, v = setup.rule, setup.overall, setup.answers, setup.cols_f, setup.m, setup.v
     n_dom, g = len(labels), np.where(dom >= 0, dom, len(labels))
-    cols_f = [[items.index(c) for c in cols] for cols in factors.values()]
-    k = len(factors)
-    m = np.zeros((len(items), k))
-    for f, c in enumerate(cols_f):
-        m[c, f] = 1 / len(c)
-    v = np.full((k, 1), 1 / k)
-    names = [items, list(factors), ["overall"]]
-    if rule == "mean_of_criteria" and overall == "mean_of_factors":
-        stats, var, s1, s2 = _linear_scores(design, answers, m, v, cols_f, dom, n_dom)
-        return _assemble(design, stats, var, s1, s2, names, labels, level, ci)
     fac_counts, ovr_counts = _combined_counts(answers, [m, m @ v], design, g, n_dom)
     stats = []
     for table, transform in ((SATISFIED_TABLE, _sat), (SCORES, lambda x: x)):
@@ -250,7 +312,7 @@ def satisfaction_scores(design: SurveyDesign, framework: Mapping, by=None, missi
         stats.append({"z": z_rows, **{key: np.hstack([c[key] for c in (crit, fac, ovr)]) for key in ("estimate", "n", "N")}})
     both = lambda rows: np.hstack([st["z"](rows) for st in stats])  # noqa: E731
     var, (s1, s2) = var_by_domain(design, both, dom, n_dom, extra=srs_groupings(design, dom, n_dom))
-    return _assemble(design, stats, var, s1, s2, names, labels, level, ci)
+    return _assemble(design, stats, var, s1, s2, setup.names, labels, level, ci)
 
 
 def _assemble(design: SurveyDesign, stats: list[dict], var: np.ndarray, s1: np.ndarray, s2: np.ndarray,
@@ -275,14 +337,15 @@ def _code_histogram(answers: ItemCodes, codes: np.ndarray, n_groups: int, weight
     n_items = answers.codes.shape[1]
     out = np.empty((n_groups, n_items, N_CODES))
     key = codes.astype(np.intp) * N_CODES
+    cell = np.empty_like(key)  # one buffer for all items (no fresh n-row array per bincount)
     for j in range(n_items):
-        out[:, j] = np.bincount(key + answers.codes[:, j], weights=weights,
-                                minlength=n_groups * N_CODES).reshape(n_groups, N_CODES)
+        np.add(key, answers.codes[:, j], out=cell)
+        out[:, j] = np.bincount(cell, weights=weights, minlength=n_groups * N_CODES).reshape(n_groups, N_CODES)
     return out
 
 
 def _linear_scores(design: SurveyDesign, answers: ItemCodes, m: np.ndarray, v: np.ndarray,
-                   cols_f: list[list[int]], dom: np.ndarray, n_dom: int):
+                   cols_f: list[list[int]], dom: np.ndarray, n_dom: int, hists: "_Histograms"):
     """Both statistics of the ``mean_of_criteria`` / ``mean_of_factors`` rules from answer-code histograms.
 
     An item's influence value depends on the row only through its domain d and
@@ -299,15 +362,10 @@ def _linear_scores(design: SurveyDesign, answers: ItemCodes, m: np.ndarray, v: n
     """
     w = design.weights
     g = np.where(dom >= 0, dom, n_dom)
-    hw_full = _code_histogram(answers, g, n_dom + 1, w)
-    hw = hw_full[:n_dom]
-    h1 = _code_histogram(answers, g, n_dom + 1, None)[:n_dom]
+    hw = hists.get(g, n_dom + 1, w)[:n_dom]
+    h1 = hists.get(g, n_dom + 1, None)[:n_dom]
     n_obs, big_n = h1[:, :, :5].sum(axis=2), hw[:, :, :5].sum(axis=2)
-    used = np.hstack([m, m @ v]) != 0
-    any_obs = answers.any_observed(used).astype(float)
-    comb_n = np.column_stack([np.bincount(g, any_obs[:, k], minlength=n_dom + 1)[:n_dom] for k in range(used.shape[1])])
-    comb_big = np.column_stack([np.bincount(g, w * any_obs[:, k], minlength=n_dom + 1)[:n_dom]
-                                for k in range(used.shape[1])])
+    comb_n, comb_big = _combined_counts_bits(answers, np.hstack([m, m @ v]) != 0, design, g, n_dom)
     stats, tables = [], []
     for table in (SATISFIED_TABLE, SCORES):
         y = table[:5]
@@ -323,9 +381,9 @@ def _linear_scores(design: SurveyDesign, answers: ItemCodes, m: np.ndarray, v: n
                       "N": np.hstack([big_n, comb_big])})
 
     def totals(groupings: list[Grouping]) -> list[np.ndarray]:
-        hists = _grouping_histograms(answers, groupings, (g, w, hw_full))
         out = []
-        for gr, h in zip(groupings, hists):
+        for gr in groupings:
+            h = hists.get(gr.codes, gr.n_groups, gr.weights)
             gd = np.where(gr.domain >= 0, gr.domain, n_dom)
             items = [np.einsum("gjc,gjc->gj", h, t[gd] if gr.power == 1 else t[gd] ** 2) for t in tables]
             if gr.power == 1:
@@ -340,71 +398,96 @@ def _linear_scores(design: SurveyDesign, answers: ItemCodes, m: np.ndarray, v: n
     return stats, var, s1, s2
 
 
+SQUARE_ROWS = 1 << 16
+
+
 def _row_squares(answers: ItemCodes, tables: list[np.ndarray], row_dom: np.ndarray, gr: Grouping, m: np.ndarray,
                  v: np.ndarray, cols_f: list[list[int]]) -> list[np.ndarray]:
     """``sum_{i in g} weight_i z_i^power`` of the factor and overall columns of each table, whose
-    influence values (sums over items) are formed row by row from the tables."""
-    key = row_dom.astype(np.intp) * N_CODES
-    n_tab = len(tables)
+    influence values (sums over items) are formed row by row from the tables, a block of rows
+    at a time (temporaries of a few MB, reused)."""
+    n_tab, n_fac = len(tables), len(cols_f)
     both = np.stack(tables, axis=-1)  # (D+1) x J x 6 x S
-    z = np.empty((len(cols_f) + 1, len(key), n_tab))
-    for f, cols in enumerate(cols_f):
-        acc = z[f]
-        for i, j in enumerate(cols):
-            zj = np.ascontiguousarray(both[:, j]).reshape(-1, n_tab).take(key + answers.codes[:, j], axis=0)
-            zj *= m[j, f]
-            if i == 0:
-                acc[:] = zj
+    flat = [np.ascontiguousarray(both[:, j]).reshape(-1, n_tab) for j in range(both.shape[1])]
+    sums = np.zeros((n_fac + 1, n_tab, gr.n_groups))
+    for rows in row_blocks(len(row_dom), SQUARE_ROWS):
+        key = row_dom[rows].astype(np.intp) * N_CODES
+        cell = np.empty_like(key)
+        z = np.empty((n_fac + 1, len(key), n_tab))
+        for f, cols in enumerate(cols_f):
+            acc = z[f]
+            for i, j in enumerate(cols):
+                np.add(key, answers.codes[rows, j], out=cell)
+                zj = flat[j].take(cell, axis=0)
+                zj *= m[j, f]
+                if i == 0:
+                    acc[:] = zj
+                else:
+                    acc += zj
+        acc = z[-1]
+        for f in range(n_fac):
+            if f == 0:
+                np.multiply(z[f], v[f, 0], out=acc)
             else:
-                acc += zj
-    acc = z[-1]
-    for f in range(len(cols_f)):
-        if f == 0:
-            np.multiply(z[f], v[f, 0], out=acc)
-        else:
-            acc += z[f] * v[f, 0]
-    weighted = z**gr.power
-    weighted *= gr.weights[:, None]
-    return [np.column_stack([np.bincount(gr.codes, weighted[k, :, s], minlength=gr.n_groups) for k in range(len(z))])
-            for s in range(n_tab)]
+                acc += z[f] * v[f, 0]
+        weighted = z**gr.power
+        weighted *= gr.weights[rows, None]
+        codes = gr.codes[rows]
+        for k in range(n_fac + 1):
+            for s in range(n_tab):
+                sums[k, s] += np.bincount(codes, weighted[k, :, s], minlength=gr.n_groups)
+    return [sums[:, s].T for s in range(n_tab)]
 
 
-def _grouping_histograms(answers: ItemCodes, groupings: list[Grouping], known) -> list[np.ndarray]:
-    """:func:`_code_histogram` of each grouping, sharing the work between groupings.
+class _Histograms:
+    """Weighted answer-code histograms (:func:`_code_histogram`) of row partitions, with reuse.
 
-    ``known = (codes, weights, histogram)`` is reused for groupings with the
-    same codes and weights (the domain sums).  Groupings with the same weights
-    array are histogrammed once on the cells of their joint codes and each is
-    then summed from those cells (a few thousand cells instead of n rows).
+    A histogram is summed from a known one of the same weights whenever the
+    requested groups are a function of the known cells (a coarser partition:
+    checked, not assumed); else it is computed from the rows and kept.
+    :meth:`seed` computes the histogram of the joint cells of several code
+    arrays (unit x domain x ...), from which the pair, calibration-cell and
+    domain histograms of one or several ``by`` groupings are then all summed.
     """
-    codes0, weights0, hist0 = known
-    out: list[np.ndarray | None] = [None] * len(groupings)
-    by_weights: dict[int, list[int]] = {}
-    for i, gr in enumerate(groupings):
-        if gr.weights is weights0 and gr.n_groups == hist0.shape[0] and np.array_equal(gr.codes, codes0):
-            out[i] = hist0
-        else:
-            by_weights.setdefault(id(gr.weights), []).append(i)
-    for idx in by_weights.values():
-        first = groupings[idx[0]]
-        sizes = [groupings[i].n_groups for i in idx]
-        if len(idx) == 1 or np.prod(np.array(sizes, dtype=float)) >= 2.0**62:
-            for i in idx:
-                out[i] = _code_histogram(answers, groupings[i].codes, groupings[i].n_groups, groupings[i].weights)
-            continue
-        joint = np.zeros(len(first.codes), dtype=np.int64)
-        for i in idx:
-            joint *= groupings[i].n_groups
-            joint += groupings[i].codes
-        cell, keys = pd.factorize(joint)
-        fine = _code_histogram(answers, cell, len(keys), first.weights).reshape(len(keys), -1)
-        for i in reversed(idx):
-            size = groupings[i].n_groups
-            of_cell = keys % size
-            keys = keys // size
-            agg = indicator(of_cell, size) @ fine
-            out[i] = np.asarray(agg).reshape(size, -1, N_CODES)
-    return out
+
+    def __init__(self, answers: ItemCodes) -> None:
+        self.answers = answers
+        self.known: list[tuple] = []  # (weights, codes, n_groups, histogram)
+
+    def seed(self, codes: list[np.ndarray], weights: np.ndarray | None, max_share: float = 0.5) -> None:
+        """Histogram of the joint cells of ``codes`` (skipped when the cells are more than ``max_share`` of the rows)."""
+        cells = np.zeros(self.answers.codes.shape[0], dtype=np.int64)
+        for c in codes:
+            cells, uniq = pd.factorize(cells * (int(c.max(initial=0)) + 1) + c)
+        if len(uniq) <= max_share * len(cells):
+            self.known.append((weights, cells, len(uniq), _code_histogram(self.answers, cells, len(uniq), weights)))
+
+    def get(self, codes: np.ndarray, n_groups: int, weights: np.ndarray | None) -> np.ndarray:
+        """Histogram ``H[g, j, c]`` of ``codes`` (G x J x 6) with ``weights`` (None: counts)."""
+        for known_w, cells, n_cells, hist in self.known:
+            if known_w is not weights or len(cells) != len(codes):
+                continue
+            group_of = np.zeros(n_cells, dtype=np.int64)
+            group_of[cells] = codes
+            if np.array_equal(group_of[cells], codes):
+                summed = indicator(group_of, n_groups) @ hist.reshape(n_cells, -1)
+                return np.asarray(summed).reshape(n_groups, -1, N_CODES)
+        hist = _code_histogram(self.answers, codes, n_groups, weights)
+        self.known.append((weights, codes, n_groups, hist))
+        return hist
+
+
+def _prepared_histograms(design: SurveyDesign, answers: ItemCodes, doms: list[tuple[np.ndarray, int]]) -> _Histograms:
+    """A :class:`_Histograms` seeded for the ``by`` groupings ``doms`` ((codes, n_dom) each):
+    weights on the cells of stage units x domains, pre-calibration weights on the cells of
+    calibration levels x domains, counts on the cells of the domains."""
+    hists = _Histograms(answers)
+    gs = [np.where(dom >= 0, dom, n_dom) for dom, n_dom in doms]
+    hists.seed([s.unit for s in design.stages] + gs, design.weights)
+    if design.calibration is not None and design.calibration.factors:
+        hists.seed([c for _, c, _ in design.calibration.factors] + gs, design.calibration.base_weights)
+    hists.seed(gs, None)
+    return hists
 
 
 def _factor_index(y: np.ndarray, cols_f: list[list[int]]) -> np.ndarray:

@@ -11,7 +11,11 @@ province % satisfied estimates through ``svy`` (same weights, taken as fixed on
 both sides, since svy does not linearise the raking) with the largest
 differences.
 
-Run: ``.venv/bin/python bench/analysis.py [--n 1000000] [--no-svy]``.
+A regression check then compares the pipeline's histogram path with the block
+path of the previous implementation on a smaller sample (``--check-n``,
+default 200,000; differences must stay below 1e-12 relative).
+
+Run: ``.venv/bin/python bench/analysis.py [--n 1000000] [--no-svy] [--check-n 200000]``.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from analysis import SurveyDesign, rake, satisfaction_scores, svymean, trim  # noqa: E402
+from analysis import SurveyDesign, rake, satisfaction_scores, satisfaction_scores_by, svymean, trim  # noqa: E402
 
 N_PROV, N_COMMUNE, VILLAGES, N_ITEMS = 34, 3000, 10, 22
 FACTORS = {f"F{k + 1}": [f"q{j + 1}" for j in range(start, stop)]
@@ -70,13 +74,12 @@ def pipeline(frame: pd.DataFrame) -> tuple[SurveyDesign, pd.DataFrame, pd.DataFr
     design = SurveyDesign(frame, weights="w0", strata="commune", clusters="village")
     raked = rake(design, margins(frame))
     final = trim(raked, 0.3, 3.0, by="province", relative=True)
-    by_province = satisfaction_scores(final, FRAMEWORK, by="province").to_frame()
-    by_commune = satisfaction_scores(final, FRAMEWORK, by="commune").to_frame()
+    by_province, by_commune = (r.to_frame() for r in satisfaction_scores_by(final, FRAMEWORK, ["province", "commune"]))
     return final, by_province, by_commune
 
 
-def svy_province(frame: pd.DataFrame, weights: np.ndarray) -> tuple[float, pd.DataFrame]:
-    """Province % satisfied per item through svy (weights as fixed); returns time and table."""
+def svy_province(frame: pd.DataFrame, weights: np.ndarray) -> tuple[tuple[float, float], pd.DataFrame]:
+    """Province % satisfied per item through svy (weights as fixed); returns (wall, CPU) time and table."""
     import polars as pl
     import svy
 
@@ -87,11 +90,11 @@ def svy_province(frame: pd.DataFrame, weights: np.ndarray) -> tuple[float, pd.Da
                          "village": frame["village"].to_numpy(), "w": weights,
                          **{k: pl.Series(v).fill_nan(None) for k, v in sat.items()}})
     sample = svy.Sample(data, svy.Design(stratum="commune", psu="village", wgt="w"))
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     res = sample.estimation.mean(list(sat), by="province", drop_nulls=True)
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     rows = [r.to_polars().to_pandas().assign(variable=f"q{k + 1}") for k, r in enumerate(res)]
-    return elapsed, pd.concat(rows)
+    return (elapsed, cpu), pd.concat(rows)
 
 
 def compare(frame: pd.DataFrame, final: SurveyDesign) -> None:
@@ -99,24 +102,58 @@ def compare(frame: pd.DataFrame, final: SurveyDesign) -> None:
     fixed = final.ignoring_calibration().with_columns(
         {f"s{j + 1}": np.where(frame[f"q{j + 1}"] >= 8, np.nan, (frame[f"q{j + 1}"] >= 4) * 1.0)
          for j in range(N_ITEMS)})
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     ours = svymean(fixed, [f"s{j + 1}" for j in range(N_ITEMS)], by="province").to_frame()
-    t_ours = time.perf_counter() - start
-    t_svy, theirs = svy_province(frame, final.weights)
+    t_ours, c_ours = time.perf_counter() - start, time.process_time() - cpu
+    (t_svy, c_svy), theirs = svy_province(frame, final.weights)
     ours["variable"] = ours["variable"].str.replace("s", "q")
     theirs["domain"] = theirs["province"].astype(str)
     m = ours.merge(theirs, on=["variable", "domain"])
     d_est = np.max(np.abs(m["estimate"] - m["est"]) / np.abs(m["est"]))
     d_se = np.max(np.abs(m["se_x"] - m["se_y"]) / m["se_y"])
-    print(f"province item estimates, weights fixed: ours {t_ours:.3f} s, svy {t_svy:.3f} s "
-          f"({t_svy / t_ours:.0f}x); {len(m)} estimates matched; max relative difference "
+    print(f"province item estimates, weights fixed: ours {t_ours:.3f} s wall / {c_ours:.3f} s CPU, svy "
+          f"{t_svy:.3f} s wall / {c_svy:.3f} s CPU ({t_svy / t_ours:.0f}x wall, {c_svy / c_ours:.0f}x CPU; "
+          f"load average {os.getloadavg()[0]:.1f}); {len(m)} estimates matched; max relative difference "
           f"estimate {d_est:.2e}, SE {d_se:.2e}")
+
+
+def regression_check(n: int) -> None:
+    """Histogram path (the pipeline's) against the block path of the previous implementation
+    (``_generic_scores``: influence values row by row, one variance pass) on ``n`` respondents."""
+    from analysis.estimators import domains
+    from analysis.satisfaction import _generic_scores, _Setup
+
+    frame = synthetic(n, seed=2)
+    design = SurveyDesign(frame, weights="w0", strata="commune", clusters="village", lonely_psu="adjust")
+    final = trim(rake(design, margins(frame)), 0.3, 3.0, by="province", relative=True)
+    start = time.process_time()
+    fast = satisfaction_scores_by(final, FRAMEWORK, ["province", "commune"])
+    t_fast, start = time.process_time() - start, time.process_time()
+    setup = _Setup(final, FRAMEWORK, (8, 9))
+    slow = [_generic_scores(final, setup, *domains(final, by), 0.95, "t") for by in ("province", "commune")]
+    t_slow = time.process_time() - start
+    worst = {}
+    for a, b in zip(fast, slow):
+        a, b = a.to_frame(), b.to_frame()
+        assert a[["statistic", "variable", "domain"]].equals(b[["statistic", "variable", "domain"]])
+        for col in ("estimate", "se", "ci_low", "ci_high", "deff", "n", "cv"):
+            x, y = a[col].to_numpy(float), b[col].to_numpy(float)
+            assert (np.isnan(x) == np.isnan(y)).all(), col
+            ok = ~np.isnan(y) & (y != 0)
+            rel = np.abs(x[ok] - y[ok]) / np.abs(y[ok])
+            worst[col] = max(worst.get(col, 0.0), float(rel.max(initial=0.0)))
+    print(f"regression check, n={n:,}: histogram path {t_fast:.2f} s CPU, block path {t_slow:.2f} s CPU; "
+          "max relative difference " + ", ".join(f"{k} {v:.1e}" for k, v in worst.items()))
+    if max(worst.values()) > 1e-12:
+        raise SystemExit("regression check failed: differences above 1e-12 relative")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=1_000_000)
     ap.add_argument("--no-svy", action="store_true")
+    ap.add_argument("--check-n", type=int, default=200_000,
+                    help="sample size of the regression check against the block path (0: skip)")
     args = ap.parse_args()
     frame = synthetic(args.n)
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -131,6 +168,8 @@ def main() -> None:
     print(prov[prov.variable.isin(["F1", "overall"]) & (prov.domain == "0")].to_string(index=False))
     if not args.no_svy:
         compare(frame, final)
+    if args.check_n:
+        regression_check(args.check_n)
 
 
 if __name__ == "__main__":
