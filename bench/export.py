@@ -35,21 +35,20 @@ def _app():
 
 
 def _copy_submissions(target: int) -> int:
-    """Insert copies of the existing submissions until there are ``target`` rows."""
+    """Insert copies of the demo's citizen submissions until there are ``target`` of them."""
     from sqlalchemy import func, insert, select
 
+    from survey_app.exports.design import questionnaire_for
     from survey_app.extensions import db
     from survey_app.models import Submission
     table = Submission.__table__
-    originals = [dict(r._mapping) for r in db.session.execute(select(table))]
-    count = db.session.scalar(select(func.count()).select_from(table))
+    form = questionnaire_for("sipas_citizen").id
+    originals = [dict(r._mapping) for r in db.session.execute(select(table).where(table.c.questionnaire_id == form))]
+    count = db.session.scalar(select(func.count()).select_from(table).where(table.c.questionnaire_id == form))
     while count < target:
-        batch = []
-        for row in originals[: min(BATCH, target - count)]:
-            batch.append({**{k: v for k, v in row.items() if k != "id"},
-                          "instance_uuid": str(uuid.uuid4()), "receipt": None})
-        for start in range(0, len(batch), len(originals)):
-            db.session.execute(insert(table), batch[start:start + len(originals)])
+        batch = [{**{k: v for k, v in row.items() if k != "id"}, "instance_uuid": str(uuid.uuid4()),
+                  "receipt": None} for row in originals[: min(BATCH, target - count)]]
+        db.session.execute(insert(table), batch)
         count += len(batch)
         db.session.commit()
     return count
@@ -67,7 +66,7 @@ def prepare(folder: Path, rows: int) -> None:
             (folder / "loaded").touch()
         started = time.perf_counter()
         total = _copy_submissions(rows)
-        print(f"database: {total:,} submissions ({time.perf_counter() - started:.0f} s to copy)", flush=True)
+        print(f"database: {total:,} citizen submissions ({time.perf_counter() - started:.0f} s to copy)", flush=True)
 
 
 def peak_rss_mb() -> float:

@@ -17,7 +17,7 @@ from survey_app.exports.design import design_weights
 from survey_app.exports.results import write_results_xlsx
 from survey_app.exports.submissions import ExportSpec, variables
 from survey_app.extensions import db
-from survey_app.models import AnalysisEstimate, Submission
+from survey_app.models import AnalysisEstimate, Questionnaire, Submission
 from survey_app.queries import campaign_by_code
 from survey_app.survey_analysis.run import analyse
 from survey_app.survey_analysis.table import build_table
@@ -32,9 +32,14 @@ def ctx(demo_app):
         yield campaign_by_code("HNM-2024")
 
 
+def _citizens(query, campaign):
+    """``query`` restricted to the campaign's SIPAS citizen submissions (the demo has staff ones too)."""
+    return query.join(Questionnaire, Questionnaire.id == Submission.questionnaire_id).where(
+        Submission.campaign_id == campaign.id, Questionnaire.form_id == FORM)
+
+
 def _answers(campaign) -> dict[str, dict]:
-    rows = db.session.execute(select(Submission.instance_uuid, Submission.answers)
-                              .where(Submission.campaign_id == campaign.id))
+    rows = db.session.execute(_citizens(select(Submission.instance_uuid, Submission.answers), campaign))
     return {uuid: answers for uuid, answers in rows}
 
 
@@ -62,8 +67,7 @@ def test_weights_are_the_analysis_weights(ctx):
     table = build_table(ctx, FORM)
     design, _ = weighted_design(table.data, ctx)
     expected = dict(zip(table.data["instance_uuid"], np.asarray(design.weights, dtype=float)))
-    order = db.session.scalars(select(Submission.instance_uuid).where(Submission.campaign_id == ctx.id)
-                               .order_by(Submission.id))
+    order = db.session.scalars(_citizens(select(Submission.instance_uuid), ctx).order_by(Submission.id))
     exported = design_weights(ctx, FORM)
     kept = {u: w for u, w, a in zip(order, exported.weight, exported.analysed) if a}
     assert kept.keys() == expected.keys()
@@ -91,7 +95,7 @@ def test_xlsx_opens_with_data_and_codebook(ctx, tmp_path):
     assert book.sheetnames == ["data", "codebook"]
     rows = list(book["data"].iter_rows(values_only=True))
     assert list(rows[0]) == [v.name for v in variables(spec)]
-    assert len(rows) - 1 == db.session.scalar(select(func.count()).select_from(Submission))
+    assert len(rows) - 1 == db.session.scalar(_citizens(select(func.count()).select_from(Submission), ctx))
     codebook = list(book["codebook"].iter_rows(values_only=True))
     assert ("sat_c01", "Seating in the waiting area", "select_one", "Seating in the waiting area", "4",
             "Satisfied") in codebook
