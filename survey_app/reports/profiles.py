@@ -8,7 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from survey_app.extensions import db
-from survey_app.models import Campaign, CampaignUnit, Score, ScoringMethod, SelfAssessment, Submission
+from survey_app.models import (Campaign, CampaignUnit, Questionnaire, Score, ScoringMethod, SelfAssessment,
+                               Submission)
 
 SUGGESTIONS_SHOWN = 5
 LOSSES_SHOWN = 5
@@ -72,11 +73,14 @@ def _losses(report, cu: CampaignUnit) -> list[dict]:
 
 
 def suggestions(campaign: Campaign, unit_id: int) -> list[str]:
-    """The unit's latest non-empty ``suggestion`` answers, as the respondents wrote them."""
+    """The unit's latest non-empty ``suggestion`` answers to the satisfaction questionnaire,
+    as the respondents wrote them."""
+    form = campaign.framework.settings["satisfaction"]["questionnaire"]
     text = Submission.answers["suggestion"].as_string()
-    rows = db.session.scalars(select(text).where(
-        Submission.campaign_id == campaign.id, Submission.unit_id == unit_id, text.is_not(None),
-        text != "").order_by(Submission.id.desc()).limit(SUGGESTIONS_SHOWN))
+    rows = db.session.scalars(
+        select(text).join(Questionnaire, Questionnaire.id == Submission.questionnaire_id).where(
+            Submission.campaign_id == campaign.id, Submission.unit_id == unit_id, Questionnaire.form_id == form,
+            text.is_not(None), text != "").order_by(Submission.id.desc()).limit(SUGGESTIONS_SHOWN))
     return [r for r in rows if r.strip()]
 
 
