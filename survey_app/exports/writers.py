@@ -10,7 +10,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from survey_app.exports.codebook import Variable, codebook_rows
+from survey_app.exports.codebook import codebook_rows
 from survey_app.exports.submissions import ExportSpec, header, rows, variables
 
 CHUNK_ROWS = 500

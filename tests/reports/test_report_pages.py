@@ -5,7 +5,6 @@ import re
 
 import pytest
 
-from tests.reports.conftest import HOSTILE
 
 REPORT = "/analyst/campaigns/HNM-2024/report"
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
