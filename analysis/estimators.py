@@ -45,8 +45,8 @@ def column(design: SurveyDesign, name: str) -> pd.Series:
     return design.data[name]
 
 
-def numeric(design: SurveyDesign, names: Sequence[str]) -> np.ndarray:
-    """n x J float matrix of numeric columns, NaN for missing."""
+def numeric_columns(design: SurveyDesign, names: Sequence[str]) -> list[np.ndarray]:
+    """Float columns (NaN for missing) of numeric data columns; float64 columns are not copied."""
     cols = []
     for name in names:
         s = column(design, name)
@@ -54,7 +54,31 @@ def numeric(design: SurveyDesign, names: Sequence[str]) -> np.ndarray:
         if (v.isna() & s.notna()).any():
             raise EstimationError(f"column {name!r} is not numeric")
         cols.append(v.to_numpy(dtype=float))
-    return np.column_stack(cols) if cols else np.empty((design.n, 0))
+    return cols
+
+
+def numeric(design: SurveyDesign, names: Sequence[str]) -> np.ndarray:
+    """n x J float matrix of numeric columns, NaN for missing."""
+    cols = numeric_columns(design, names)
+    out = np.empty((design.n, len(cols)))
+    for rows in row_blocks(design.n):  # a block of rows at a time: writes stay within a few MB
+        for j, c in enumerate(cols):
+            out[rows, j] = c[rows]
+    return out
+
+
+def numeric_blocks(design: SurveyDesign, names: Sequence[str]):
+    """Block function (see :func:`analysis.linearize.rows_of`) giving the rows of :func:`numeric`
+    without building the n x J matrix (whose first-touch page faults cost more than its use)."""
+    cols = numeric_columns(design, names)
+
+    def block(rows: slice) -> np.ndarray:
+        out = np.empty((len(range(*rows.indices(design.n))), len(cols)))
+        for j, c in enumerate(cols):
+            out[:, j] = c[rows]
+        return out
+
+    return block
 
 
 def factorize_labels(series: pd.Series, dtype="string") -> tuple[np.ndarray, list[str]]:
@@ -224,7 +248,7 @@ def svymean(design: SurveyDesign, variables: str | Sequence[str], by=None, level
             ci: str = "t") -> Results:
     """Weighted means ``sum w y / sum w`` per domain (R ``svymean``/``svyby``)."""
     names = _names(variables)
-    y = numeric(design, names)
+    y = numeric_blocks(design, names)
     dom, labels = domains(design, by)
     core = mean_core(design, y, dom, len(labels), lazy=True)  # z computed block by block in the variance pass
     return build("mean", names, [None] * len(names), labels, summarize(design, core, dom, len(labels), "wald", level, ci))

@@ -456,9 +456,15 @@ class _Histograms:
 
     def seed(self, codes: list[np.ndarray], weights: np.ndarray | None, max_share: float = 0.5) -> None:
         """Histogram of the joint cells of ``codes`` (skipped when the cells are more than ``max_share`` of the rows)."""
-        cells = np.zeros(self.answers.codes.shape[0], dtype=np.int64)
-        for c in codes:
-            cells, uniq = pd.factorize(cells * (int(c.max(initial=0)) + 1) + c)
+        cells, size = np.zeros(self.answers.codes.shape[0], dtype=np.int64), 1
+        for c in codes:  # mixed-radix key, factorised once (or whenever it would overflow)
+            radix = int(c.max(initial=0)) + 1
+            if size * radix >= 2**62:
+                cells, uniq = pd.factorize(cells)
+                size = len(uniq)
+            cells = cells * radix + c
+            size *= radix
+        cells, uniq = pd.factorize(cells)
         if len(uniq) <= max_share * len(cells):
             self.known.append((weights, cells, len(uniq), _code_histogram(self.answers, cells, len(uniq), weights)))
 
