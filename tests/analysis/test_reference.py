@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 
@@ -19,11 +20,30 @@ def digits(value: float, printed: float) -> bool:
 
     R prints 5 significant digits (integers in full): the value must lie within
     half a unit of the last digit, widened by 5% of that half unit for values on
-    a rounding boundary (the post-stratified SE of api00 is 23.920486 here, R
-    prints 23.921: 1.4e-5 below the boundary 23.9205).
+    a rounding boundary: the post-stratified SE of api00 is 23.920486 here and
+    in R, which prints 23.921 because ``printCoefmat`` rounds the SE twice
+    (to 4 decimals, 23.9205, then to 5 significant digits); see :func:`r_printed`
+    and :func:`test_r_printout_reproduced_exactly`.
     """
     decimals = max(0, 4 - len(str(int(abs(printed)))) + 1) if abs(printed) < 1e5 else 0
     return abs(value - printed) <= 0.525 * 10.0**-decimals
+
+
+def r_printed(value: float, column: str) -> str:
+    """A figure as R's ``print.svystat`` shows it.
+
+    ``print.svystat`` calls ``printCoefmat(cbind(estimate, SE))`` with
+    ``digits = 5``: the estimate is the coefficient column, rounded to
+    ``max(1, digits - digits before the point)`` decimals, and the SE, being the
+    last column, is the test-statistic column, rounded to ``dig.tst = 4``
+    decimals; each is then formatted to 5 significant digits (integers in
+    full).  The SE is thus rounded twice.
+    """
+    if column == "estimate":
+        value = round(value, max(1, 5 - (1 + math.floor(math.log10(abs(value))))))
+    else:
+        value = round(value, 4)
+    return f"{value:.0f}" if abs(value) >= 1e5 else f"{value:.5g}"
 
 
 # (design fixture, statistic, variable, estimate, se)
@@ -68,6 +88,14 @@ def calibrated(dclus1):
 def test_calibrated_figures(calibrated, kind, stat, var, est, se):
     e = ESTIMATORS[stat](calibrated[kind], var)[0]
     assert digits(e.estimate, est) and digits(e.se, se), (e.estimate, e.se)
+
+
+@pytest.mark.parametrize("fixture, stat, var, est, se", TABLE + CALIBRATED)
+def test_r_printout_reproduced_exactly(request, calibrated, fixture, stat, var, est, se):
+    """Every README figure is R's printout of our value (23.920486 -> 23.9205 -> "23.921")."""
+    design = calibrated[fixture] if fixture in calibrated else request.getfixturevalue(fixture)
+    e = ESTIMATORS[stat](design, var)[0]
+    assert (r_printed(e.estimate, "estimate"), r_printed(e.se, "se")) == (str(est), str(se)), (e.estimate, e.se)
 
 
 def test_design_degrees_of_freedom(dstrat, dclus1, dclus2):
