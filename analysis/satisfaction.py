@@ -209,7 +209,7 @@ def _combined_counts_bits(answers: ItemCodes, used: np.ndarray, design: SurveyDe
     of the column's items is observed), from the histogram of each row's K-bit pattern of
     observed combinations (two bincounts instead of two per column)."""
     k = used.shape[1]
-    if k > 12:
+    if k > 12 or ((n_dom + 1) << k) > max(4 * len(g), 1 << 20):  # too many patterns: column by column
         counts = _combined_counts(answers, [used.astype(float)], design, g, n_dom)[0]
         return counts["n"], counts["N"]
     bits = answers.observed_bits(used)

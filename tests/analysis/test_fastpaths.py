@@ -105,3 +105,16 @@ def test_cached_answer_codes_follow_the_data(raked):
     changed = raked.with_columns({"q1": np.full(raked.n, 5, dtype=np.int8)})
     assert satisfaction_scores(changed, FW).get(statistic="pct_satisfied", variable="q1").estimate == 1.0
     assert satisfaction_scores(raked, FW).get(statistic="pct_satisfied", variable="q1").estimate == before
+
+
+def test_bit_pattern_counts_equal_column_counts(raked):
+    from analysis import satisfaction as sat
+
+    setup = _Setup(raked, FW, (8, 9))
+    used = np.hstack([setup.m, setup.m @ setup.v]) != 0
+    dom, labels = domains(raked, "commune")
+    g = np.where(dom >= 0, dom, len(labels))
+    n, big_n = sat._combined_counts_bits(setup.answers, used, raked, g, len(labels))
+    ref = sat._combined_counts(setup.answers, [used.astype(float)], raked, g, len(labels))[0]
+    np.testing.assert_array_equal(n, ref["n"])
+    np.testing.assert_allclose(big_n, ref["N"], rtol=1e-13)
