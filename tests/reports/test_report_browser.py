@@ -11,7 +11,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 def test_report_page_on_a_phone(page, live_server, demo_run, tmp_path):  # noqa: F811
     problems = []
-    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    page.on("response", lambda r: problems.append(f"{r.status} {r.url}")
+            if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
+    page.on("console", lambda m: problems.append(m.text)
+            if m.type == "error" and not m.text.startswith("Failed to load resource") else None)
     page.goto(live_server + "/login")
     page.get_by_label("Tên đăng nhập").fill("analyst")
     page.get_by_label("Mật khẩu").fill("demo-2024")
