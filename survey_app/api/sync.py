@@ -14,7 +14,7 @@ from survey_app.api import bp
 from survey_app.extensions import csrf, db, limiter
 from survey_app.field.bundle import bundle
 from survey_app.field.intake import Refused, receive
-from survey_app.field.tokens import device_key, device_required
+from survey_app.field.tokens import device_key, device_required, device_sending
 from survey_app.models.base import utcnow
 
 
@@ -32,7 +32,7 @@ def field_bundle():
 @bp.route("/field/submissions", methods=["POST"])
 @csrf.exempt
 @limiter.limit("600 per minute", key_func=lambda: device_key() or get_remote_address())
-@device_required
+@device_sending
 def field_submission():
     """Store one interview (or its correction) once; repeats get the same acknowledgement."""
     try:

@@ -12,19 +12,24 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from survey_app.extensions import db
 from survey_app.field.bundle import campaign_questionnaire_id
+from survey_app.field.tokens import SendingDevice
 from survey_app.i18n import _
-from survey_app.models import (Assignment, CaseStatus, Channel, DeviceToken, QuestionnaireVersion,
-                               ReviewState, SampleCase, SampleList, Submission, SubmissionEdit,
+from survey_app.models import (AdminUnit, Assignment, CaseStatus, Channel, DeviceToken, IdentityKey,
+                               QualityFlag, QualitySettings, QuestionnaireVersion, ReviewState,
+                               SampleCase, SampleList, Submission, SubmissionEdit, SubmissionPlace,
                                SyncReceipt, VersionStatus, VisitAttempt)
+from survey_app.models.audit import write_entries
 from survey_app.models.base import utcnow
+from survey_app.quality.intake import THRESHOLDS, NewSubmission, check, thresholds
 from survey_app.questionnaire.engine import FormEngine, cached_engine
 
 MAX_PARADATA = 256 * 1024
@@ -45,18 +50,6 @@ def _iso(moment: datetime | None) -> str | None:
     if moment.tzinfo is None:  # SQLite gives back naive UTC
         moment = moment.replace(tzinfo=timezone.utc)
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def acknowledgement(receipt: SyncReceipt, submission: Submission) -> dict:
-    """The same JSON for the first send and every repeat of it (built before the commit,
-    from the rows in hand: nothing is read back)."""
-    return {"status": "stored", "client_uuid": receipt.client_uuid,
-            "instance_uuid": submission.instance_uuid, "receipt": submission.receipt,
-            "edit": receipt.submission_edit_id is not None, "received_at": _iso(receipt.received_at)}
-
-
-def _receipt(client_uuid: str) -> SyncReceipt | None:
-    return db.session.scalar(select(SyncReceipt).where(SyncReceipt.client_uuid == client_uuid))
 
 
 def _text(payload: dict, key: str, required: bool = True, limit: int = 64) -> str | None:
@@ -97,54 +90,16 @@ def _parse(payload) -> dict:
             "language": payload.get("language") if isinstance(payload.get("language"), str) else None}
 
 
-@dataclass
-class _Case:
-    """A case as intake needs it, read in one query (see :func:`_case`)."""
-
-    case: SampleCase
-    campaign_id: int
-    attempts: int
-    engine: FormEngine
-    version_id: int
-    questionnaire_id: int
-
-
-def _engine(version_id: int, language: str | None) -> tuple[FormEngine, int] | None:
-    """The version's form engine and questionnaire id. A published (or retired) version never
-    changes, so its engine is built once per process and its definition not even loaded."""
-    row = db.session.execute(select(
-        QuestionnaireVersion.questionnaire_id, QuestionnaireVersion.status,
-        QuestionnaireVersion.source_checksum).where(QuestionnaireVersion.id == version_id)).one_or_none()
-    if row is None:
-        return None
-
+def _engine(version_id: int, status: VersionStatus, checksum: str | None,
+            language: str | None) -> FormEngine:
+    """The version's form engine. A published (or retired) version never changes, so its
+    engine is built once per process and its definition not even loaded."""
     def definition() -> dict:
-        return db.session.scalar(select(QuestionnaireVersion.definition)
-                                 .where(QuestionnaireVersion.id == version_id))
-    if row.status is VersionStatus.DRAFT:
-        return FormEngine(definition(), language), row.questionnaire_id
-    return cached_engine((version_id, row.source_checksum), definition, language), row.questionnaire_id
-
-
-def _case(data: dict, device: DeviceToken) -> _Case:
-    """The case must be assigned to this enumerator, and the form must be the case's
-    (the sample's own choice, else the campaign's: see ``bundle.case_questionnaire``)."""
-    attempts = (select(func.count(VisitAttempt.id)).where(VisitAttempt.case_id == SampleCase.id)
-                .scalar_subquery())
-    row = db.session.execute(
-        select(SampleCase, Assignment.enumerator_id, SampleList.campaign_id, SampleList.parameters,
-               campaign_questionnaire_id(SampleList.campaign_id), attempts)
-        .join(SampleList, SampleList.id == SampleCase.sample_list_id)
-        .outerjoin(Assignment, Assignment.case_id == SampleCase.id)
-        .where(SampleCase.id == data["case_id"])).one_or_none()
-    if row is None or row[1] != device.user_id:
-        raise Refused(403, _("This case is not assigned to you."))
-    case, _assigned, campaign_id, parameters, default_version, visits = row
-    version_id = (parameters or {}).get("questionnaire_version_id") or default_version
-    found = _engine(version_id, data["language"]) if version_id == data["version_id"] else None
-    if found is None:
-        raise Refused(409, _("This questionnaire is not the one of this case. Refresh your cases."))
-    return _Case(case, campaign_id, visits, found[0], version_id, found[1])
+        return db.session.connection().scalar(select(QuestionnaireVersion.definition)
+                                              .where(QuestionnaireVersion.id == version_id))
+    if status is VersionStatus.DRAFT:
+        return FormEngine(definition(), language)
+    return cached_engine((version_id, checksum), definition, language)
 
 
 def _checked_answers(engine: FormEngine, data: dict) -> dict:
@@ -156,7 +111,7 @@ def _checked_answers(engine: FormEngine, data: dict) -> dict:
     return engine.calculate(engine.clean(data["answers"]))
 
 
-def _paradata(data: dict, device: DeviceToken) -> dict:
+def _paradata(data: dict, device: SendingDevice) -> dict:
     paradata = dict(data["paradata"])
     start, end = data["started_at"], data["submitted_at"]
     if start and end and "duration_s" not in paradata:
@@ -165,82 +120,201 @@ def _paradata(data: dict, device: DeviceToken) -> dict:
     return paradata
 
 
-def _new_submission(data, found: _Case, answers, device) -> Submission:
-    case = found.case
-    submission = Submission(
-        instance_uuid=data["instance_uuid"], questionnaire_id=found.questionnaire_id,
-        questionnaire_version_id=found.version_id, campaign_id=found.campaign_id, unit_id=case.unit_id,
-        channel=Channel.ENUMERATOR, enumerator_id=device.user_id, case=case, answers=answers,
-        paradata=_paradata(data, device), started_at=data["started_at"],
-        submitted_at=data["submitted_at"], receipt=f"F{secrets.token_hex(6).upper()}")
-    case.status = CaseStatus.COMPLETED
-    db.session.add(VisitAttempt(case_id=case.id, enumerator_id=device.user_id, outcome=CaseStatus.COMPLETED,
-                                at=data["submitted_at"] or utcnow(), attempt_number=found.attempts + 1))
-    db.session.add(submission)
-    return submission
+# The statements of a new interview, built once (Core: no unit of work, no ORM objects; the
+# audit entries the flush hook would have written are written by hand, see _new_interview).
+_SUBMISSION, _CASE, _VISIT = Submission.__table__, SampleCase.__table__, VisitAttempt.__table__
+_RECEIPT, _DEVICE, _QS = SyncReceipt.__table__, DeviceToken.__table__, QualitySettings.__table__
+_INSERT_SUBMISSION = _SUBMISSION.insert().returning(_SUBMISSION.c.id)
+_INSERT_RECEIPT = _RECEIPT.insert()
+_INSERT_VISIT = _VISIT.insert()
+_COMPLETE_CASE = _CASE.update().where(_CASE.c.id == bindparam("case_id")).values(status=bindparam("status"))
+_TOUCH_DEVICE = _DEVICE.update().where(_DEVICE.c.id == bindparam("device_id")).values(
+    last_sync_at=bindparam("moment"))
+_INSERT_FLAGS = QualityFlag.__table__.insert().returning(QualityFlag.__table__.c.id, sort_by_parameter_order=True)
+_INSERT_KEYS = IdentityKey.__table__.insert()
+_INSERT_PLACE = SubmissionPlace.__table__.insert()
+_QV = QuestionnaireVersion.__table__
 
 
-def _correction(data, device) -> tuple[Submission, SubmissionEdit]:
-    """A rejected interview corrected by its enumerator: an edit of the original, never a copy."""
+def _load_statement():
+    """The case, its assignment, its form (the sample's choice, else the campaign's), the
+    claimed version, the case's visits so far, the quality thresholds, and whether the client
+    UUID has a receipt already: one query."""
+    attempts = (select(func.count(_VISIT.c.id)).where(_VISIT.c.case_id == _CASE.c.id).scalar_subquery())
+    receipt = (select(_RECEIPT.c.id).where(_RECEIPT.c.client_uuid == bindparam("client_uuid"))
+               .scalar_subquery())
+    return (select(_CASE.c.unit_id, _CASE.c.cluster, _CASE.c.status, Assignment.enumerator_id,
+                   SampleList.campaign_id, SampleList.parameters,
+                   campaign_questionnaire_id(SampleList.campaign_id).label("default_version"),
+                   attempts.label("visits"), receipt.label("receipt_id"),
+                   _QV.c.id.label("version_id"), _QV.c.questionnaire_id, _QV.c.status.label("version_status"),
+                   _QV.c.source_checksum, *(_QS.c[name] for name in THRESHOLDS),
+                   _QS.c.id.label("settings_id"))
+            .select_from(_CASE)
+            .join(SampleList, SampleList.id == _CASE.c.sample_list_id)
+            .outerjoin(Assignment, Assignment.case_id == _CASE.c.id)
+            .outerjoin(_QV, _QV.c.id == bindparam("version_id"))
+            .outerjoin(_QS, _QS.c.questionnaire_id == _QV.c.questionnaire_id)
+            .where(_CASE.c.id == bindparam("case_id")))
+
+
+_LOAD = _load_statement()
+_RECEIPT_OF = (select(_RECEIPT.c.client_uuid, _RECEIPT.c.submission_edit_id, _RECEIPT.c.received_at,
+                      _SUBMISSION.c.instance_uuid, _SUBMISSION.c.receipt, _SUBMISSION.c.enumerator_id)
+               .join(_SUBMISSION, _SUBMISSION.c.id == _RECEIPT.c.submission_id)
+               .where(_RECEIPT.c.client_uuid == bindparam("client_uuid")))
+
+
+def _ack(client_uuid, instance_uuid, receipt, edit: bool, received_at) -> dict:
+    """The same JSON for the first send and every repeat of it (built before the commit,
+    from the values in hand: nothing is read back)."""
+    return {"status": "stored", "client_uuid": client_uuid, "instance_uuid": instance_uuid,
+            "receipt": receipt, "edit": edit, "received_at": _iso(received_at)}
+
+
+def _scope_check(connection, device: SendingDevice, unit_id: int) -> Callable[[], str | None]:
+    """The case's unit name when the enumerator holds no role for it or an ancestor, else None
+    (``User.can_reach``); the unit chain is read only when no scope matches at once."""
+    def outside() -> str | None:
+        scopes = set(device.scopes)
+        if None in scopes or unit_id in scopes:
+            return None
+        node, name = unit_id, None
+        while node is not None:
+            row = connection.execute(select(AdminUnit.parent_id, AdminUnit.name)
+                                     .where(AdminUnit.id == node)).one()
+            name = row.name if name is None else name
+            node = row.parent_id
+            if node in scopes:
+                return None
+        return name
+    return outside
+
+
+def _new_interview(data: dict, device: SendingDevice) -> dict | None:
+    """Store a new interview with Core statements in the session's transaction; the
+    acknowledgement, or ``None`` when the client UUID has a receipt already."""
+    connection = db.session.connection()
+    key = data["instance_uuid"]
+    row = connection.execute(_LOAD, {"case_id": data["case_id"], "version_id": data["version_id"],
+                                     "client_uuid": key}).one_or_none()
+    if row is not None and row.receipt_id is not None:
+        return None
+    if row is None and connection.scalar(select(_RECEIPT.c.id).where(_RECEIPT.c.client_uuid == key)) is not None:
+        return None  # a repeat: the case is not even needed
+    if row is None or row.enumerator_id != device.user_id:
+        raise Refused(403, _("This case is not assigned to you."))
+    version_id = (row.parameters or {}).get("questionnaire_version_id") or row.default_version
+    if version_id != data["version_id"] or row.version_id is None:
+        raise Refused(409, _("This questionnaire is not the one of this case. Refresh your cases."))
+    engine = _engine(version_id, row.version_status, row.source_checksum, data["language"])
+    answers = _checked_answers(engine, data)
+    now = utcnow()
+    paradata = _paradata(data, device)
+    receipt = f"F{secrets.token_hex(6).upper()}"
+    submission_id = connection.execute(_INSERT_SUBMISSION, {
+        "instance_uuid": key, "questionnaire_id": row.questionnaire_id,
+        "questionnaire_version_id": version_id, "campaign_id": row.campaign_id, "unit_id": row.unit_id,
+        "channel": Channel.ENUMERATOR, "enumerator_id": device.user_id, "invitation_id": None,
+        "case_id": data["case_id"], "answers": answers, "paradata": paradata,
+        "started_at": data["started_at"], "submitted_at": data["submitted_at"], "received_at": now,
+        "review_state": ReviewState.RECEIVED, "receipt": receipt}).scalar_one()
+    connection.execute(_INSERT_RECEIPT, {"client_uuid": key, "submission_id": submission_id,
+                                         "submission_edit_id": None, "device_token_id": device.id,
+                                         "received_at": now})
+    # the rows the ORM's flush hook wrote for this send, in its order: the case's status
+    # change (when it changes), the submission, then its quality flags
+    audit = []
+    if row.status is not CaseStatus.COMPLETED:
+        connection.execute(_COMPLETE_CASE, {"case_id": data["case_id"], "status": CaseStatus.COMPLETED})
+        audit.append(("update", "sample_case", data["case_id"], {"status": row.status.value},
+                      {"status": CaseStatus.COMPLETED.value}))
+    connection.execute(_INSERT_VISIT, {"case_id": data["case_id"], "enumerator_id": device.user_id,
+                                       "at": data["submitted_at"] or now, "outcome": CaseStatus.COMPLETED,
+                                       "note": None, "attempt_number": row.visits + 1})
+    audit.append(("insert", "submission", submission_id, None,
+                  {"review_state": ReviewState.RECEIVED.value, "answers": answers}))
+    new = NewSubmission(submission_id, row.campaign_id, row.questionnaire_id, device.user_id, row.unit_id,
+                        row.cluster, answers, paradata, data["started_at"])
+    settings = thresholds(None if row.settings_id is None else [getattr(row, name) for name in THRESHOLDS])
+    findings = check(connection, new, engine.definition, settings,
+                     _scope_check(connection, device, row.unit_id))
+    if findings.identity_keys:
+        connection.execute(_INSERT_KEYS, findings.identity_keys)
+    if findings.place is not None:
+        connection.execute(_INSERT_PLACE, findings.place)
+    if findings.reasons:
+        flags = [{"submission_id": submission_id, "rule": rule, "reason": reason, "details": {},
+                  "excluded": True, "created_at": utcnow()} for rule, reason in findings.reasons.items()]
+        ids = connection.execute(_INSERT_FLAGS, flags).scalars().all()
+        audit.extend(("insert", "quality_flag", flag_id, None, {"rule": flag["rule"], "excluded": True})
+                     for flag_id, flag in zip(ids, flags))
+    write_entries(connection, audit)
+    connection.execute(_TOUCH_DEVICE, {"device_id": device.id, "moment": utcnow()})
+    return _ack(key, key, receipt, False, now)
+
+
+def _correction(data, device: SendingDevice) -> dict:
+    """A rejected interview corrected by its enumerator: an edit of the original, never a copy
+    (through the ORM: its flush hook audits the change of the answers)."""
     submission = db.session.scalar(select(Submission).where(
         Submission.instance_uuid == data["instance_uuid"], Submission.enumerator_id == device.user_id))
     if submission is None:
         raise Refused(404, _("The interview to correct was not found."))
     if submission.review_state is not ReviewState.REJECTED:
         raise Refused(409, _("This interview is not waiting for a correction."))
-    engine, _questionnaire = _engine(submission.questionnaire_version_id, data["language"])
+    version = db.session.execute(select(_QV.c.status, _QV.c.source_checksum)
+                                 .where(_QV.c.id == submission.questionnaire_version_id)).one()
+    engine = _engine(submission.questionnaire_version_id, version.status, version.source_checksum,
+                     data["language"])
     answers = _checked_answers(engine, data)
     edit = SubmissionEdit(submission=submission, editor_id=device.user_id, before=submission.answers,
                           after=answers, reason=_("Correction by the enumerator after rejection"))
     submission.answers = answers
     submission.review_state = ReviewState.EDITED
     db.session.add(edit)
-    return submission, edit
-
-
-def _store(data: dict, device: DeviceToken) -> tuple[SyncReceipt, Submission]:
-    key = data["edit_uuid"] or data["instance_uuid"]
-    if data["edit_uuid"]:
-        submission, edit = _correction(data, device)
-    else:
-        found = _case(data, device)
-        answers = _checked_answers(found.engine, data)
-        submission, edit = _new_submission(data, found, answers, device), None
-    receipt = SyncReceipt(client_uuid=key, device_token_id=device.id, received_at=utcnow())
+    receipt = SyncReceipt(client_uuid=data["edit_uuid"], device_token_id=device.id, received_at=utcnow())
     db.session.flush()
-    receipt.submission_id, receipt.submission_edit_id = submission.id, edit.id if edit else None
+    receipt.submission_id, receipt.submission_edit_id = submission.id, edit.id
     db.session.add(receipt)
-    if edit is None:
-        from survey_app.quality import on_intake
-        with db.session.no_autoflush:  # its reads concern other submissions: one flush at commit
-            on_intake(submission, found.engine.definition)
-    device.last_sync_at = utcnow()
-    return receipt, submission
+    db.session.flush()
+    db.session.connection().execute(_TOUCH_DEVICE, {"device_id": device.id, "moment": utcnow()})
+    return _ack(receipt.client_uuid, submission.instance_uuid, submission.receipt, True, receipt.received_at)
 
 
-def receive(payload, device: DeviceToken) -> tuple[dict, bool]:
+def _repeat(key: str, device: SendingDevice) -> dict | None:
+    """The acknowledgement of an accepted send, again; ``None`` when there is no receipt."""
+    connection = db.session.connection()
+    found = connection.execute(_RECEIPT_OF, {"client_uuid": key}).one_or_none()
+    if found is None:
+        return None
+    if found.enumerator_id != device.user_id:
+        raise Refused(409, _("This interview was already received from another enumerator."))
+    connection.execute(_TOUCH_DEVICE, {"device_id": device.id, "moment": utcnow()})
+    return _ack(found.client_uuid, found.instance_uuid, found.receipt, found.submission_edit_id is not None,
+                found.received_at)
+
+
+def receive(payload, device: SendingDevice) -> tuple[dict, bool]:
     """Store one send; returns (acknowledgement, created). Raises :class:`Refused`."""
     data = _parse(payload)
     key = data["edit_uuid"] or data["instance_uuid"]
-    found = _receipt(key)
-    if found is None:
-        try:
-            receipt, submission = _store(data, device)
-            ack = acknowledgement(receipt, submission)
+    try:
+        if data["edit_uuid"]:
+            stored = None if _repeat(key, device) else _correction(data, device)
+        else:
+            stored = _new_interview(data, device)
+        if stored is not None:
             db.session.commit()
-            return ack, True
-        except IntegrityError:  # the same UUID won a race in another request
-            db.session.rollback()
-            found = _receipt(key)
-            if found is None:
-                raise Refused(409, _("This interview was already received from another enumerator."))
-        except Refused:
-            db.session.rollback()
-            raise
-    submission = db.session.get(Submission, found.submission_id)
-    if submission.enumerator_id != device.user_id:
+            return stored, True
+    except IntegrityError:  # the same UUID won a race in another request
+        db.session.rollback()
+    except Refused:
+        db.session.rollback()
+        raise
+    ack = _repeat(key, device)
+    if ack is None:
+        db.session.rollback()
         raise Refused(409, _("This interview was already received from another enumerator."))
-    ack = acknowledgement(found, submission)
-    device.last_sync_at = utcnow()
     db.session.commit()
     return ack, False

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from functools import wraps
 
 from flask import abort, g, request
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import joinedload
 
 from survey_app.extensions import db
-from survey_app.models import DeviceToken, Role, User
+from survey_app.models import DeviceToken, Role, User, UserRole
 from survey_app.models.base import utcnow
 
 
@@ -76,5 +77,50 @@ def device_required(view):
         if row is None:
             abort(401)
         g.device, g.enumerator = row, row.user
+        return view(*args, **kwargs)
+    return wrapped
+
+
+@dataclass(frozen=True)
+class SendingDevice:
+    """A live device token as the intake needs it: plain values, read in one Core query."""
+
+    id: int
+    user_id: int
+    #: The units the enumerator holds the role for (``None``: everywhere).
+    scopes: tuple[int | None, ...]
+
+
+_SENDING = (select(DeviceToken.id, DeviceToken.user_id, DeviceToken.revoked_at, User.active, UserRole.unit_id,
+                   UserRole.id.label("role_id"))
+            .join(User, User.id == DeviceToken.user_id)
+            .outerjoin(UserRole, and_(UserRole.user_id == User.id, UserRole.role == Role.ENUMERATOR)))
+
+
+def authenticate_sending() -> SendingDevice | None:
+    """Like :func:`authenticate` (same refusals: no token, unknown, revoked, inactive user, no
+    enumerator role), without loading ORM objects: the token, its user and the user's
+    enumerator roles in one query."""
+    plain = _bearer()
+    if not plain:
+        return None
+    rows = db.session.connection().execute(_SENDING.where(DeviceToken.token_hash == digest(plain))).all()
+    if not rows:
+        return None
+    first = rows[0]
+    if first.revoked_at is not None or not first.active or first.role_id is None:
+        return None
+    return SendingDevice(first.id, first.user_id, tuple(r.unit_id for r in rows))
+
+
+def device_sending(view):
+    """:func:`device_required` for the intake of interviews: ``g.device`` is a
+    :class:`SendingDevice` (no ORM objects; ``g.enumerator`` is not set)."""
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        row = authenticate_sending()
+        if row is None:
+            abort(401)
+        g.device = row
         return view(*args, **kwargs)
     return wrapped

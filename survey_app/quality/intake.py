@@ -9,6 +9,10 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -37,6 +41,22 @@ def settings_for(questionnaire_id: int) -> QualitySettings:
     return found
 
 
+#: The thresholds the intake checks read (the columns of :class:`QualitySettings`).
+THRESHOLDS = ("min_seconds_per_question", "straightline_share", "earliest_hour", "latest_hour",
+              "location_radius_m", "max_at_location", "off_area_km")
+
+
+def thresholds(values) -> SimpleNamespace:
+    """The intake thresholds from stored values (a sequence in :data:`THRESHOLDS` order, or
+    ``None`` when the questionnaire has no settings row): a missing value is the column default."""
+    columns = QualitySettings.__table__.columns
+    found = {}
+    for index, name in enumerate(THRESHOLDS):
+        value = values[index] if values is not None else None
+        found[name] = columns[name].default.arg if value is None else value
+    return SimpleNamespace(**found)
+
+
 def normalise(kind: str, value: str) -> str:
     text = unicodedata.normalize("NFC", str(value)).casefold()
     if kind == "phone":
@@ -45,29 +65,53 @@ def normalise(kind: str, value: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", text).split())
 
 
-def _identity(submission: Submission) -> list[str]:
-    """Store the fingerprints; return the receipts of earlier submissions sharing one."""
+@dataclass
+class NewSubmission:
+    """What the intake checks read of a new submission: plain values, no ORM object (the
+    intake of the offline collector writes with Core statements)."""
+
+    id: int
+    campaign_id: int
+    questionnaire_id: int
+    enumerator_id: int | None
+    unit_id: int
+    cluster: str | None
+    answers: dict
+    paradata: dict
+    started_at: datetime | None
+
+
+@dataclass
+class Findings:
+    """The reasons by rule, and the rows to store beside the submission."""
+
+    reasons: dict[str, str]
+    identity_keys: list[dict] = field(default_factory=list)
+    place: dict | None = None
+
+
+def _identity(connection, new: NewSubmission, keys: list[dict]) -> list:
+    """Collect the fingerprints; return the kinds and receipts of earlier submissions sharing one."""
     kinds, others = [], []
-    for kind, keys in IDENTITY_KEYS.items():
-        value = next((submission.answers[k] for k in keys if submission.answers.get(k)), None)
+    for kind, names in IDENTITY_KEYS.items():
+        value = next((new.answers[k] for k in names if new.answers.get(k)), None)
         normal = normalise(kind, value) if value else ""
         if len(normal) < 4:
             continue
         digest = hashlib.sha256(f"{kind}:{normal}".encode()).hexdigest()
-        matches = list(db.session.scalars(select(Submission.receipt).join(
+        matches = list(connection.scalars(select(Submission.receipt).join(
             IdentityKey, IdentityKey.submission_id == Submission.id).where(
-            IdentityKey.campaign_id == submission.campaign_id, IdentityKey.kind == kind,
-            IdentityKey.digest == digest, Submission.id != submission.id)))
-        db.session.add(IdentityKey(submission_id=submission.id, campaign_id=submission.campaign_id,
-                                   kind=kind, digest=digest))
+            IdentityKey.campaign_id == new.campaign_id, IdentityKey.kind == kind,
+            IdentityKey.digest == digest, Submission.id != new.id)))
+        keys.append({"submission_id": new.id, "campaign_id": new.campaign_id, "kind": kind, "digest": digest})
         if matches:
             kinds.append(kind)
             others.extend(m for m in matches if m not in others)
     return [kinds, others] if kinds else []
 
 
-def _point(submission: Submission) -> tuple[float, float] | None:
-    geo = (submission.paradata or {}).get("geolocation") or {}
+def _point(paradata: dict | None) -> tuple[float, float] | None:
+    geo = (paradata or {}).get("geolocation") or {}
     try:
         lat, lon = float(geo["lat"]), float(geo["lon"])
     except (KeyError, TypeError, ValueError):
@@ -75,40 +119,42 @@ def _point(submission: Submission) -> tuple[float, float] | None:
     return (lat, lon) if -90 <= lat <= 90 and -180 <= lon <= 180 else None
 
 
-def _places(submission: Submission, point, settings: QualitySettings) -> tuple[int, list]:
-    """Store the position; count the enumerator's others nearby and the cluster's positions."""
-    cluster = submission.case.cluster if submission.case else None
-    mine = (SubmissionPlace.enumerator_id.is_(None) if submission.enumerator_id is None
-            else SubmissionPlace.enumerator_id == submission.enumerator_id)
-    rows = db.session.execute(select(
+def _places(connection, new: NewSubmission, point, settings) -> tuple[int, list, dict]:
+    """The position to store; the enumerator's others nearby and the cluster's positions."""
+    cluster = new.cluster
+    mine = (SubmissionPlace.enumerator_id.is_(None) if new.enumerator_id is None
+            else SubmissionPlace.enumerator_id == new.enumerator_id)
+    rows = connection.execute(select(
         SubmissionPlace.enumerator_id, SubmissionPlace.cluster, SubmissionPlace.lat, SubmissionPlace.lon)
-        .where(SubmissionPlace.campaign_id == submission.campaign_id,
+        .where(SubmissionPlace.campaign_id == new.campaign_id,
                or_(mine, SubmissionPlace.cluster == cluster) if cluster else mine)).all()
-    db.session.add(SubmissionPlace(submission_id=submission.id, campaign_id=submission.campaign_id,
-                                   enumerator_id=submission.enumerator_id, cluster=cluster,
-                                   lat=point[0], lon=point[1],
-                                   accuracy_m=(submission.paradata.get("geolocation") or {}).get("accuracy_m")))
-    near = sum(1 for r in rows if r.enumerator_id == submission.enumerator_id
+    place = {"submission_id": new.id, "campaign_id": new.campaign_id, "enumerator_id": new.enumerator_id,
+             "cluster": cluster, "lat": point[0], "lon": point[1],
+             "accuracy_m": (new.paradata.get("geolocation") or {}).get("accuracy_m")}
+    near = sum(1 for r in rows if r.enumerator_id == new.enumerator_id
                and rules.distance_m(point, (r.lat, r.lon)) <= settings.location_radius_m)
     village = [(r.lat, r.lon) for r in rows if cluster and r.cluster == cluster]
-    return near, village
+    return near, village, place
 
 
-def _outside_scope(submission: Submission) -> bool:
+def _outside_scope(submission: Submission) -> str | None:
+    """The unit's name when the enumerator does not hold the role for the submission's unit."""
     user = db.session.get(User, submission.enumerator_id) if submission.enumerator_id else None
-    return user is not None and not user.can_reach(Role.ENUMERATOR, submission.unit)
+    if user is not None and not user.can_reach(Role.ENUMERATOR, submission.unit):
+        return submission.unit.name
+    return None
 
 
-def _local_hour(submission: Submission) -> int | None:
-    if submission.started_at is None:
+def _local_hour(started_at: datetime | None) -> int | None:
+    if started_at is None:
         return None
     zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Ho_Chi_Minh"))
-    return submission.started_at.astimezone(zone).hour
+    return started_at.astimezone(zone).hour
 
 
-def _answered(submission: Submission, definition: dict) -> int:
+def _answered(answers: dict, definition: dict) -> int:
     shown = _form_facts(definition)[0]
-    return sum(1 for k, v in submission.answers.items() if k in shown and v not in ("", None))
+    return sum(1 for k, v in answers.items() if k in shown and v not in ("", None))
 
 
 #: (definition, shown question names, Likert grids) of the last definitions seen, by id(): a
@@ -133,30 +179,54 @@ def rules_no_page() -> tuple[str, ...]:
             "group", "repeat", "simserial", "subscriberid", "phonenumber")
 
 
+def check(connection, new: NewSubmission, definition: dict, settings,
+          outside_scope: Callable[[], str | None]) -> Findings:
+    """Reasons by rule for one new submission, and its fingerprints and position to store.
+
+    Reads other submissions' keys and places through ``connection``; writes nothing.
+    ``settings``: the questionnaire's thresholds (a :class:`QualitySettings` or any object with
+    its attributes); ``outside_scope``: the case's unit name when the enumerator does not hold
+    the role for it, else ``None`` (called once).
+    """
+    found = {"too_fast": rules.too_fast((new.paradata or {}).get("duration_s"),
+                                        _answered(new.answers, definition), settings.min_seconds_per_question),
+             "straight_lining": rules.straight_lining(new.answers, _form_facts(definition)[1],
+                                                      settings.straightline_share),
+             "unusual_hour": rules.unusual_hour(_local_hour(new.started_at), settings.earliest_hour,
+                                                settings.latest_hour)}
+    findings = Findings({})
+    same = _identity(connection, new, findings.identity_keys)
+    found["duplicate"] = rules.duplicate(*same) if same else None
+    point = _point(new.paradata)
+    if point is not None:
+        near, village, findings.place = _places(connection, new, point, settings)
+        found["same_location"] = rules.same_location(near, settings.location_radius_m, settings.max_at_location)
+        found["off_area"] = rules.off_area(point, village, settings.off_area_km)
+    unit_name = outside_scope()
+    if unit_name is not None:
+        found["off_area"] = rules.outside_unit(unit_name)
+    findings.reasons = {rule: reason for rule, reason in found.items() if reason}
+    return findings
+
+
 def evaluate(submission: Submission, definition: dict | None = None) -> dict[str, str]:
-    """Reasons by rule for one submission (stores its fingerprints and position).
+    """Reasons by rule for one flushed ORM submission (adds its fingerprints and position to
+    the session).
 
     ``definition``: the submission's questionnaire definition when the caller has it already.
     """
-    settings = settings_for(submission.questionnaire_id)
     if definition is None:
         definition = submission.questionnaire_version.definition
-    found = {"too_fast": rules.too_fast((submission.paradata or {}).get("duration_s"),
-                                        _answered(submission, definition), settings.min_seconds_per_question),
-             "straight_lining": rules.straight_lining(submission.answers, _form_facts(definition)[1],
-                                                      settings.straightline_share),
-             "unusual_hour": rules.unusual_hour(_local_hour(submission), settings.earliest_hour,
-                                                settings.latest_hour)}
-    same = _identity(submission)
-    found["duplicate"] = rules.duplicate(*same) if same else None
-    point = _point(submission)
-    if point is not None:
-        near, village = _places(submission, point, settings)
-        found["same_location"] = rules.same_location(near, settings.location_radius_m, settings.max_at_location)
-        found["off_area"] = rules.off_area(point, village, settings.off_area_km)
-    if _outside_scope(submission):
-        found["off_area"] = rules.outside_unit(submission.unit.name)
-    return {rule: reason for rule, reason in found.items() if reason}
+    new = NewSubmission(submission.id, submission.campaign_id, submission.questionnaire_id,
+                        submission.enumerator_id, submission.unit_id,
+                        submission.case.cluster if submission.case else None, submission.answers,
+                        submission.paradata or {}, submission.started_at)
+    findings = check(db.session.connection(), new, definition, settings_for(submission.questionnaire_id),
+                     lambda: _outside_scope(submission))
+    db.session.add_all(IdentityKey(**row) for row in findings.identity_keys)
+    if findings.place is not None:
+        db.session.add(SubmissionPlace(**findings.place))
+    return findings.reasons
 
 
 def on_intake(submission: Submission, definition: dict | None = None) -> list[QualityFlag]:
