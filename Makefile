@@ -28,7 +28,9 @@ demo: migrate
 	$(FLASK) demo --if-empty
 
 run: demo
-	@echo "parindex is at http://127.0.0.1:5000  (Ctrl-C to stop)"
+	@echo "parindex is at http://127.0.0.1:5000  (Ctrl-C to stop; reports and exports run in a background worker)"
+	@trap 'kill 0' INT TERM EXIT; \
+	PARINDEX_ENV=$${PARINDEX_ENV:-development} $(VENV)/bin/huey_consumer survey_app.tasks.huey --workers 1 --logfile instance/worker.log >/dev/null 2>&1 & \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 test: install
