@@ -2,7 +2,7 @@
 sync endpoint (device-token auth, full server-side validation, idempotent storage).
 
     .venv/bin/python bench/ingest.py [--db postgres|sqlite|both] [--form sipas|wide|both]
-                                     [--seconds 15] [--clients 24]
+                                     [--seconds 15] [--clients 24] [--in-process N]
 
 For each database and form it builds a fresh database (a throwaway PostgreSQL database beside
 ``BENCH_DATABASE_URL``, default ``postgresql://postgres@127.0.0.1/postgres``, or a SQLite file),
@@ -11,6 +11,9 @@ submission, starts ``gunicorn -w 2 --threads 4``, waits until both workers have 
 and ``/api/health`` answers (worker boot is not timed), and lets the clients send for ``--seconds``.
 It prints submissions per second, p50 and p99 latency, and whether the number of rows stored
 equals the number of acknowledgements. ``wide`` is a generated 250-question form.
+
+``--in-process N`` skips gunicorn: N sends one after another through Flask's test client in
+this process, printing the CPU time and the SQL statements per request (after 20 warm-up sends).
 """
 from __future__ import annotations
 
@@ -240,6 +243,56 @@ def run(db_kind: str, form_kind: str, seconds: float, clients: int) -> None:
             drop()
 
 
+def in_process(db_kind: str, form_kind: str, sends: int) -> None:
+    """CPU milliseconds and SQL statements per send, without HTTP or concurrency."""
+    from sqlalchemy import event
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        form = SIPAS if form_kind == "sipas" else wide_form(folder / "bench_wide.md")
+        make_answers = sipas_answers if form_kind == "sipas" else wide_answers
+        url, drop = database(db_kind, folder)
+        try:
+            work, version_id = prepare(url, folder, form, cases=sends + 20)
+            from survey_app import Config, create_app
+            from survey_app.extensions import db
+
+            class ServeConfig(Config):
+                ENV, SECRET_KEY, SQLALCHEMY_DATABASE_URI, INSTANCE = "production", "bench", url, folder
+
+            app = create_app(ServeConfig)
+            client_ = app.test_client()
+            statements = [0]
+            with app.app_context():
+                event.listen(db.engine, "before_cursor_execute",
+                             lambda *_: statements.__setitem__(0, statements[0] + 1))
+            rng = random.Random(2024)
+            bodies = [(token, json.dumps({"instance_uuid": str(uuid.uuid4()), "case_id": case_id,
+                                          "questionnaire_version_id": version_id,
+                                          "answers": make_answers(rng), "paradata": {"device_id": "bench"}}))
+                      for token, case_id in work]
+
+            def send(token, body):
+                response = client_.post("/api/field/submissions", data=body, headers={
+                    "Content-Type": "application/json", "Authorization": f"Bearer {token}"})
+                assert response.status_code == 201, response.get_json()
+            for token, body in bodies[:20]:
+                send(token, body)
+            statements[0] = 0
+            cpu, wall = time.process_time(), time.perf_counter()
+            for token, body in bodies[20:]:
+                send(token, body)
+            cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+            count = len(bodies) - 20
+            print(f"{db_kind:<9} {form_kind:<6} in process: {cpu / count * 1000:6.2f} ms CPU/request  "
+                  f"{wall / count * 1000:6.2f} ms wall  {statements[0] / count:5.1f} statements/request",
+                  flush=True)
+            with app.app_context():
+                db.engine.dispose()
+        finally:
+            drop()
+
+
 def report(db_kind, form_kind, results, elapsed, stored) -> None:
     latencies = sorted(r[0] for r in results)
     acknowledged = sum(1 for _, status in results if status in (200, 201))
@@ -257,7 +310,14 @@ def main() -> None:
     parser.add_argument("--form", choices=["sipas", "wide", "both"], default="both")
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--clients", type=int, default=24)
+    parser.add_argument("--in-process", type=int, metavar="N",
+                        help="N sends through the test client in this process: CPU and SQL per request")
     args = parser.parse_args()
+    if args.in_process:
+        for db_kind in (["postgres", "sqlite"] if args.db == "both" else [args.db]):
+            for form_kind in (["sipas", "wide"] if args.form == "both" else [args.form]):
+                in_process(db_kind, form_kind, args.in_process)
+        return
     print(f"gunicorn -w 2 --threads 4, {args.clients} clients, {args.seconds:g} s each")
     for db_kind in (["postgres", "sqlite"] if args.db == "both" else [args.db]):
         for form_kind in (["sipas", "wide"] if args.form == "both" else [args.form]):
