@@ -8,7 +8,7 @@ from werkzeug.serving import make_server
 
 from survey_app.extensions import db
 from survey_app.models import Submission
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, need_chromium
+from tests.browser.conftest import PHONE
 from tests.conftest import database_url, make_app
 from tests.public.conftest import SIPAS, build_world
 
@@ -30,14 +30,9 @@ def citizen_site(backend, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    need_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+def chromium(browser):
+    """The session's Chromium (tests/browser/conftest.py)."""
+    return browser
 
 
 def _answer_page(page):

@@ -1,7 +1,6 @@
 """The citizen's questionnaire without JavaScript, through the real forms with CSRF on."""
 import re
 
-import pytest
 from sqlalchemy import func, select
 
 from survey_app.extensions import db
@@ -18,6 +17,28 @@ def _submissions(app):
 def _start(client, code):
     page = client.get(f"/q/{code}").get_data(as_text=True)
     return client.post(f"/q/{code}/start", data={"csrf_token": tok(page)}).headers["Location"]
+
+
+def _answers_for(page: str) -> dict:
+    """The fourth option of every Likert item, else the first option, and the page's token."""
+    data = {"csrf_token": tok(page)}
+    for name in set(re.findall(r'name="([a-z_0-9]+)" value="4"', page)):
+        data[name] = "4"
+    for name, value in re.findall(r'id="([a-z_0-9]+)-1" name="\1" value="([^"]*)"', page):
+        data.setdefault(name, value)
+    return data
+
+
+def _advance_to(client, code, marker, extra=None, limit=60):
+    """Answer page after page until a page holds ``marker`` (or the check page); return its url and html."""
+    url = _start(client, code)
+    page = client.get(url).get_data(as_text=True)
+    for _ in range(limit):
+        if marker in page or "/check" in url:
+            break
+        url = client.post(url, data=dict(_answers_for(page), **(extra or {}))).headers["Location"]
+        page = client.get(url).get_data(as_text=True)
+    return url, page
 
 
 def test_sipas_answered_end_to_end_and_stored_once(app, client, sipas_codes):
@@ -54,11 +75,7 @@ def test_code_entry_accepts_printed_form_and_refuses_unknown(client, sipas_codes
 
 
 def test_missing_answer_shows_error_summary_in_vietnamese(client, sipas_codes):
-    url = _start(client, sipas_codes[0])
-    page = client.get(url).get_data(as_text=True)
-    while 'name="service_used"' not in page:  # past the introduction
-        url = client.post(url, data={"csrf_token": tok(page)}).headers["Location"]
-        page = client.get(url).get_data(as_text=True)
+    url, page = _advance_to(client, sipas_codes[0], 'name="service_used"')  # past the introduction
     response = client.post(url, data={"csrf_token": tok(page)})
     html = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -67,11 +84,7 @@ def test_missing_answer_shows_error_summary_in_vietnamese(client, sipas_codes):
 
 
 def test_expired_csrf_token_keeps_the_answers(client, sipas_codes):
-    url = _start(client, sipas_codes[0])
-    page = client.get(url).get_data(as_text=True)
-    while 'name="service_used"' not in page:
-        url = client.post(url, data={"csrf_token": tok(page)}).headers["Location"]
-        page = client.get(url).get_data(as_text=True)
+    url, page = _advance_to(client, sipas_codes[0], 'name="service_used"')
     response = client.post(url, data={"service_used": "xay_dung", "csrf_token": "expired"})
     html = response.get_data(as_text=True)
     assert response.status_code == 400
@@ -82,11 +95,7 @@ def test_expired_csrf_token_keeps_the_answers(client, sipas_codes):
 
 
 def test_relevance_skips_the_other_question_and_back_returns(client, sipas_codes):
-    url = _start(client, sipas_codes[0])
-    page = client.get(url).get_data(as_text=True)
-    while 'name="service_used"' not in page:
-        url = client.post(url, data={"csrf_token": tok(page)}).headers["Location"]
-        page = client.get(url).get_data(as_text=True)
+    url, page = _advance_to(client, sipas_codes[0], 'name="service_used"')
     service_url = url
     following = client.post(url, data={"service_used": "y_te", "csrf_token": tok(page)}).headers["Location"]
     page = client.get(following).get_data(as_text=True)
@@ -97,11 +106,7 @@ def test_relevance_skips_the_other_question_and_back_returns(client, sipas_codes
 
 
 def test_resume_with_the_same_code(client, sipas_codes):
-    url = _start(client, sipas_codes[0])
-    page = client.get(url).get_data(as_text=True)
-    while 'name="service_used"' not in page:
-        url = client.post(url, data={"csrf_token": tok(page)}).headers["Location"]
-        page = client.get(url).get_data(as_text=True)
+    url, page = _advance_to(client, sipas_codes[0], 'name="service_used"')
     client.post(url, data={"service_used": "y_te", "csrf_token": tok(page)})
     landing = client.get(f"/q/{sipas_codes[0]}").get_data(as_text=True)
     assert "Tiếp tục từ chỗ đã dừng" in landing
@@ -116,39 +121,16 @@ def test_english_labels_on_request(client, sipas_codes):
 
 
 def test_constraint_message_from_the_form(client, sipas_codes):
-    url = _start(client, sipas_codes[0])
-    page = client.get(url).get_data(as_text=True)
-    for _ in range(60):
-        if 'name="suggestion"' in page:
-            break
-        data = {"csrf_token": tok(page)}
-        for name in set(re.findall(r'name="([a-z_0-9]+)" value="4"', page)):
-            data[name] = "4"
-        for name, value in re.findall(r'id="([a-z_0-9]+)-1" name="\1" value="([^"]*)"', page):
-            data.setdefault(name, value)
-        url = client.post(url, data=data).headers["Location"]
-        page = client.get(url).get_data(as_text=True)
+    url, page = _advance_to(client, sipas_codes[0], 'name="suggestion"')
     response = client.post(url, data={"suggestion": "x" * 1001, "csrf_token": tok(page)})
     assert response.status_code == 422
     assert "Góp ý tối đa 1.000 ký tự." in response.get_data(as_text=True)
 
 
 def test_check_page_escapes_user_text(client, sipas_codes):
-    url = _start(client, sipas_codes[0])
     draft_text = "<script>alert('x')</script>"
-    page = client.get(url).get_data(as_text=True)
-    for _ in range(60):
-        if "/check" in url:
-            break
-        data = {"csrf_token": tok(page)}
-        for name in set(re.findall(r'name="([a-z_0-9]+)" value="4"', page)):
-            data[name] = "4"
-        for name in re.findall(r'id="([a-z_0-9]+)-1" name="\1" value="([^"]*)"', page):
-            data.setdefault(name[0], name[1])
-        if 'name="suggestion"' in page:
-            data["suggestion"] = draft_text
-        url = client.post(url, data=data).headers["Location"]
-        page = client.get(url).get_data(as_text=True)
+    url, page = _advance_to(client, sipas_codes[0], "/never-on-a-page/", extra={"suggestion": draft_text})
+    assert "/check" in url
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in page
     assert draft_text not in page
 
