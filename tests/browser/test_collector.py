@@ -113,27 +113,24 @@ def field_server(tmp_path_factory):
 
 
 @pytest.fixture
-def profile(tmp_path):
+def profile(tmp_path, playwright_driver):
     """Launches Chromium on one profile folder, again and again, like a phone's browser."""
-    from playwright.sync_api import sync_playwright
+    opened = []
 
-    with sync_playwright() as playwright:
-        opened = []
+    def launch():
+        context = playwright_driver.chromium.launch_persistent_context(
+            str(tmp_path / "profile"), executable_path=CHROMIUM, args=CHROMIUM_ARGS, viewport=PHONE,
+            device_scale_factor=2, is_mobile=True, has_touch=True, locale="vi-VN",
+            geolocation=PLACE, permissions=["geolocation"])
+        opened.append(context)
+        return context
 
-        def launch():
-            context = playwright.chromium.launch_persistent_context(
-                str(tmp_path / "profile"), executable_path=CHROMIUM, args=CHROMIUM_ARGS, viewport=PHONE,
-                device_scale_factor=2, is_mobile=True, has_touch=True, locale="vi-VN",
-                geolocation=PLACE, permissions=["geolocation"])
-            opened.append(context)
-            return context
-
-        yield launch
-        for context in opened:
-            try:
-                context.close()
-            except Exception:  # already closed by the test
-                pass
+    yield launch
+    for context in opened:
+        try:
+            context.close()
+        except Exception:  # already closed by the test
+            pass
 
 
 def sign_in_and_open(context, url):
