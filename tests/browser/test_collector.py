@@ -9,7 +9,7 @@ import threading
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import func, select
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from survey_app.extensions import db
