@@ -48,12 +48,27 @@ def document_pdf(template: str, locale: str, **values) -> bytes:
     return HTML(string=html, base_url=str(REPORTS_DIR) + "/", url_fetcher=local_fetcher()).write_pdf()
 
 
+def qr_data_uri(text: str) -> str:
+    """A QR code of ``text`` as an inline SVG image (no file, no network)."""
+    import segno
+    return segno.make(text, error="m").svg_data_uri(scale=4, border=2)
+
+
+def printed_code(code: str) -> str:
+    """``HNMZ8GV6J6C`` → ``HNM-Z8GV-6J6C``, as typed back at /code (dashes do not matter)."""
+    if not code.isalnum():
+        return code
+    return "-".join([code[:3]] + [code[i:i + 4] for i in range(3, len(code), 4)])
+
+
 def letters_pdf(campaign: Campaign, base_url: str, locale: str = "vi", unit: AdminUnit | None = None) -> bytes:
     found = invitations(campaign, unit)
     if not found:
         raise LookupError("no unused invitation in this campaign")
-    return document_pdf("letters.html", locale, campaign=campaign, invitations=found,
-                        base_url=base_url.rstrip("/"))
+    base = base_url.rstrip("/")
+    codes = {i.code: {"printed": printed_code(i.code), "qr": qr_data_uri(f"{base}/q/{i.code}")} for i in found}
+    return document_pdf("letters.html", locale, campaign=campaign, invitations=found, base_url=base,
+                        codes=codes)
 
 
 def sheets_pdf(campaign: Campaign, locale: str = "vi", unit: AdminUnit | None = None) -> bytes:

@@ -38,6 +38,14 @@ def test_letters_carry_each_code_and_the_address(demo_app, invitations, tmp_path
     for code in CODES:
         assert code in text and f"https://khaosat.example.vn/q/{code}" in text
     assert f"sự phục vụ hành chính của {invitations}. Hộ gia đình của Ông/Bà được chọn ngẫu nhiên." in text
+    assert "quét mã QR" in text
+
+
+def test_qr_codes_are_inline_and_codes_printed_in_groups():
+    from survey_app.reports.documents import printed_code, qr_data_uri
+    uri = qr_data_uri("https://khaosat.example.vn/q/HNMZ8GV6J6C")
+    assert uri.startswith("data:image/svg+xml") and len(uri) > 500
+    assert printed_code("HNMZ8GV6J6C") == "HNM-Z8GV-6J6C"
 
 
 def test_letters_without_invitations_are_refused(demo_app, tmp_path):
