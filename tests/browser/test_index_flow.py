@@ -148,9 +148,8 @@ def hand_totals(app, level: str) -> dict[str, float]:
     leaves = [s for f in spec["fields"] for c in f["criteria"] for s in c["sub_criteria"]]
     with app.app_context():
         run = db.session.scalar(select(AnalysisRun).order_by(AnalysisRun.number.desc()).limit(1))
-        estimates = {(e.unit_code, e.variable): e.estimate for e in db.session.scalars(
-            select(AnalysisEstimate).where(AnalysisEstimate.run_id == run.id,
-                                           AnalysisEstimate.statistic == "pct_satisfied"))}
+        estimates = {(e.unit_code, e.statistic, e.variable): e.estimate for e in db.session.scalars(
+            select(AnalysisEstimate).where(AnalysisEstimate.run_id == run.id))}
         codes = [cu.unit.code for cu in db.session.scalars(select(CampaignUnit))
                  if cu.framework_level == level]
         totals = {}
@@ -164,13 +163,15 @@ def hand_totals(app, level: str) -> dict[str, float]:
                     survey = leaf["survey"]
                     variable = survey.get("factor") or (f"sat_{survey['criterion']}" if survey.get("criterion")
                                                         else survey.get("item"))
-                    share = estimates.get((code, variable))
-                    if survey["questionnaire"] != "sipas_citizen" or share is None:
+                    value = estimates.get((code, survey["indicator"], variable))
+                    if value is None:
                         continue
+                    # a share on 0-100; a mean score on the 1-5 scale as (mean - 1) / 4 on 0-100
+                    percent = 100 * value if survey["indicator"] == "pct_satisfied" else 25 * (value - 1)
                     if survey["conversion"] == "proportional":
-                        total += maximum * share
+                        total += maximum * percent / 100
                     else:
-                        total += next(t["points"] for t in survey["thresholds"] if 100 * share >= t["min"])
+                        total += next(t["points"] for t in survey["thresholds"] if percent >= t["min"])
                     continue
                 score = scores[leaf["code"]]
                 value = float(score.appraised_points if score.appraised_points is not None else score.self_points)
