@@ -167,3 +167,48 @@ def auth(client):
 @pytest.fixture
 def demo_auth(demo_client):
     return AuthActions(demo_client)
+
+
+# --- browser fixtures (constants in tests/browser/conftest.py) ------------------------------------
+import threading  # noqa: E402
+
+from werkzeug.serving import make_server  # noqa: E402
+
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, need_chromium  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def live_server(demo_app):
+    """The demo app on 127.0.0.1 and a free port, in a thread, for the session."""
+    server = make_server("127.0.0.1", 0, demo_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(5)
+
+
+@pytest.fixture(scope="session")
+def playwright_driver():
+    """One Playwright driver for the whole session: a second sync driver may not start beside it."""
+    need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_driver):
+    browser = playwright_driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True,
+                                  has_touch=True, locale="vi-VN")
+    page = context.new_page()
+    yield page
+    context.close()

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import browser, live_server, page  # noqa: F401 - fixtures
-
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def test_report_page_on_a_phone(page, live_server, demo_run, tmp_path):  # noqa: F811
+def test_report_page_on_a_phone(page, live_server, demo_run, tmp_path):
     problems = []
     page.on("response", lambda r: problems.append(f"{r.status} {r.url}")
             if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
