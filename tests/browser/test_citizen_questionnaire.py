@@ -49,6 +49,15 @@ def _answer_page(page):
             box.locator("textarea, input[type=text]").first.fill("Cán bộ tận tình, <b>chu đáo</b>")
 
 
+def _started(chromium, base, code):
+    """A phone with JavaScript on the questionnaire's first page for ``code``."""
+    context = chromium.new_context(viewport=PHONE, is_mobile=True, locale="vi-VN")
+    page = context.new_page()
+    page.goto(f"{base}/q/{code}")
+    page.get_by_role("button", name="Bắt đầu").click()
+    return context, page
+
+
 def _complete(page, base, code):
     page.goto(f"{base}/code")
     page.get_by_label("Mã phiếu mời").fill(f"{code[:4]}-{code[4:]}".lower())
@@ -86,10 +95,7 @@ def test_sipas_end_to_end_on_a_phone(chromium, citizen_site, javascript):
 
 def test_javascript_shows_the_error_at_once(chromium, citizen_site):
     app, base, codes = citizen_site
-    context = chromium.new_context(viewport=PHONE, is_mobile=True, locale="vi-VN")
-    page = context.new_page()
-    page.goto(f"{base}/q/{codes[2]}")
-    page.get_by_role("button", name="Bắt đầu").click()
+    context, page = _started(chromium, base, codes[2])
     while not page.locator('input[name="service_used"]').count():
         page.get_by_role("button", name="Tiếp tục").click()
     requests = []
@@ -103,10 +109,7 @@ def test_javascript_shows_the_error_at_once(chromium, citizen_site):
 
 def test_javascript_shows_a_question_when_it_becomes_relevant(chromium, citizen_site):
     app, base, codes = citizen_site
-    context = chromium.new_context(viewport=PHONE, is_mobile=True, locale="vi-VN")
-    page = context.new_page()
-    page.goto(f"{base}/q/{codes[4]}")
-    page.get_by_role("button", name="Bắt đầu").click()
+    context, page = _started(chromium, base, codes[4])
     for _ in range(40):
         if page.locator('input[name="ethnicity"]').count():
             break
@@ -124,10 +127,7 @@ def test_javascript_shows_a_question_when_it_becomes_relevant(chromium, citizen_
 
 def test_first_page_weighs_under_50_kb_and_stays_on_site(chromium, citizen_site):
     app, base, codes = citizen_site
-    context = chromium.new_context(viewport=PHONE, is_mobile=True, locale="vi-VN")
-    page = context.new_page()
-    page.goto(f"{base}/q/{codes[3]}")
-    page.get_by_role("button", name="Bắt đầu").click()
+    context, page = _started(chromium, base, codes[3])
     page.wait_for_load_state("networkidle")
     sizes, hosts = [], set()
 
