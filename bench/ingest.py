@@ -12,6 +12,12 @@ and ``/api/health`` answers (worker boot is not timed), and lets the clients sen
 It prints submissions per second, p50 and p99 latency, and whether the number of rows stored
 equals the number of acknowledgements. ``wide`` is a generated 250-question form.
 
+``--baseline`` first measures, in the same run and with the same clients and gunicorn settings,
+the ceiling the issue names: a bare Flask app inserting the same JSON documents through
+SQLAlchemy (``bench/bare_app.py``). Each line also gives the CPU milliseconds spent per
+submission by the clients, by gunicorn and by PostgreSQL (from ``/proc``), to show where the
+machine's two cores go.
+
 ``--in-process N`` skips gunicorn: N sends one after another through Flask's test client in
 this process, printing the CPU time and the SQL statements per request (after 20 warm-up sends).
 """
@@ -165,7 +171,7 @@ def _answers_health(port: int) -> bool:
         return False
 
 
-def serve(url: str, folder: Path, port: int) -> subprocess.Popen:
+def serve(url: str, folder: Path, port: int, app_spec: str = "wsgi:app", cwd: Path = ROOT) -> subprocess.Popen:
     """Start gunicorn and return once every worker has imported the app and /api/health
     answers 200, so that worker boot time (pandas, scipy, …) is not counted."""
     env = dict(os.environ, DATABASE_URL=url, SECRET_KEY="bench", PARINDEX_INSTANCE=str(folder),
@@ -176,7 +182,7 @@ def serve(url: str, folder: Path, port: int) -> subprocess.Popen:
     hook.write_text(READY_HOOK.format(folder=str(ready)))
     process = subprocess.Popen(
         [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", str(hook), "-w", str(WORKERS), "--threads", "4",
-         "-b", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env)
+         "-b", f"127.0.0.1:{port}", "--log-level", "warning", app_spec], cwd=cwd, env=env)
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline and process.poll() is None:
         if len(list(ready.iterdir())) >= WORKERS and all(_answers_health(port) for _ in range(2 * WORKERS)):
@@ -186,31 +192,91 @@ def serve(url: str, folder: Path, port: int) -> subprocess.Popen:
     raise SystemExit("gunicorn did not start")
 
 
-def client(port, work, version_id, make_answers, deadline, results, lock):
-    """Send one interview after another over a kept-alive connection until ``deadline``."""
+def client(port, path, work, deadline, results, lock):
+    """Send one prepared body after another over a kept-alive connection until ``deadline``."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    rng = random.Random()
     while time.monotonic() < deadline:
         with lock:
             if not work:
                 return
-            token, case_id = work.pop()
-        body = json.dumps({"instance_uuid": str(uuid.uuid4()), "case_id": case_id,
-                           "questionnaire_version_id": version_id, "answers": make_answers(rng),
-                           "paradata": {"device_id": "bench"}})
+            token, body = work.pop()
         started = time.perf_counter()
-        connection.request("POST", "/api/field/submissions", body=body,
+        connection.request("POST", path, body=body,
                            headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
         response = connection.getresponse()
         response.read()
         results.append((time.perf_counter() - started, response.status))
 
 
-def count_rows(url: str) -> int:
+def bodies(work, version_id, make_answers) -> list[tuple[str, bytes]]:
+    """The interviews to send, built before the clock starts (the clients only send)."""
+    rng = random.Random(2024)
+    return [(token, json.dumps({"instance_uuid": str(uuid.uuid4()), "case_id": case_id,
+                                "questionnaire_version_id": version_id, "answers": make_answers(rng),
+                                "paradata": {"device_id": "bench"}}).encode()) for token, case_id in work]
+
+
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _proc_cpu() -> dict[int, tuple[str, int, float]]:
+    """Every process's (name, parent, CPU seconds so far), from ``/proc``."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            raw = (entry / "stat").read_text()
+        except OSError:
+            continue
+        name = raw[raw.index("(") + 1:raw.rindex(")")]
+        fields = raw[raw.rindex(")") + 2:].split()
+        found[int(entry.name)] = (name, int(fields[1]), (int(fields[11]) + int(fields[12])) / _TICK)
+    return found
+
+
+class CpuSplit:
+    """CPU seconds used during the timed run by the clients (this process), gunicorn (the
+    server and its workers) and PostgreSQL (every ``postgres`` process)."""
+
+    def __init__(self, server_pid: int):
+        self.server_pid = server_pid
+        self.start = self._sample()
+
+    def _sample(self) -> dict[str, dict[int, float]]:
+        procs = _proc_cpu()
+        return {"gunicorn": {pid: cpu for pid, (_, parent, cpu) in procs.items()
+                             if pid == self.server_pid or parent == self.server_pid},
+                "postgres": {pid: cpu for pid, (name, _, cpu) in procs.items() if name.startswith("postgres")},
+                "clients": {0: time.process_time()}}
+
+    def used(self) -> dict[str, float]:
+        end = self._sample()
+        return {part: sum(cpu - self.start[part].get(pid, 0.0) for pid, cpu in end[part].items())
+                for part in end}
+
+
+def drive(port: int, path: str, work: list, seconds: float, clients: int, server) -> tuple[list, float, dict]:
+    """Run the clients against the server for ``seconds``; (results, elapsed, CPU split)."""
+    results, lock = [], threading.Lock()
+    split = CpuSplit(server.pid)
+    deadline = time.monotonic() + seconds
+    threads = [threading.Thread(target=client, args=(port, path, work, deadline, results, lock))
+               for _ in range(clients)]
+    began = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.monotonic() - began
+    return results, elapsed, split.used()
+
+
+def count_rows(url: str, table: str) -> int:
     from sqlalchemy import create_engine, text
     engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
     with engine.connect() as conn:
-        rows = conn.execute(text("SELECT count(*) FROM submission")).scalar()
+        rows = conn.execute(text(f"SELECT count(*) FROM {table}")).scalar()
     engine.dispose()
     return rows
 
@@ -224,21 +290,40 @@ def run(db_kind: str, form_kind: str, seconds: float, clients: int) -> None:
         try:
             work, version_id = prepare(url, folder, form, cases=int(seconds * 1500))
             random.shuffle(work)
+            work = bodies(work, version_id, make_answers)
             port = 20000 + random.randint(0, 9999)
             server = serve(url, folder, port)
-            results, lock = [], threading.Lock()
-            deadline = time.monotonic() + seconds
-            threads = [threading.Thread(target=client, args=(port, work, version_id, make_answers,
-                                                             deadline, results, lock)) for _ in range(clients)]
-            began = time.monotonic()
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
-            elapsed = time.monotonic() - began
+            results, elapsed, cpu = drive(port, "/api/field/submissions", work, seconds, clients, server)
             server.terminate()
             server.wait(10)
-            report(db_kind, form_kind, results, elapsed, count_rows(url))
+            report(db_kind, form_kind, results, elapsed, count_rows(url, "submission"), cpu)
+        finally:
+            drop()
+
+
+def baseline(db_kind: str, seconds: float, clients: int) -> None:
+    """The named ceiling: ``bench/bare_app.py`` storing the same SIPAS bodies."""
+    from sqlalchemy import create_engine
+    sys.path.insert(0, str(ROOT / "bench"))
+    from bare_app import metadata  # noqa: E402  (reads DATABASE_URL only when imported by gunicorn)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        url, drop = database(db_kind, folder)
+        try:
+            engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+            metadata.create_all(engine)
+            engine.dispose()
+            rng = random.Random(7)
+            work = [("none", json.dumps({"instance_uuid": str(uuid.uuid4()), "answers": sipas_answers(rng),
+                                         "paradata": {"device_id": "bench"}}).encode())
+                    for _ in range(int(seconds * 3000))]
+            port = 20000 + random.randint(0, 9999)
+            server = serve(url, folder, port, "bare_app:app", ROOT / "bench")
+            results, elapsed, cpu = drive(port, "/bare", work, seconds, clients, server)
+            server.terminate()
+            server.wait(10)
+            report(db_kind, "bare", results, elapsed, count_rows(url, "bare_document"), cpu)
         finally:
             drop()
 
@@ -293,7 +378,7 @@ def in_process(db_kind: str, form_kind: str, sends: int) -> None:
             drop()
 
 
-def report(db_kind, form_kind, results, elapsed, stored) -> None:
+def report(db_kind, form_kind, results, elapsed, stored, cpu) -> None:
     latencies = sorted(r[0] for r in results)
     acknowledged = sum(1 for _, status in results if status in (200, 201))
     refused = len(results) - acknowledged
@@ -302,6 +387,9 @@ def report(db_kind, form_kind, results, elapsed, stored) -> None:
     print(f"{db_kind:<9} {form_kind:<6} {acknowledged / elapsed:8.0f}/s  p50 {p50:6.1f} ms  "
           f"p99 {p99:6.1f} ms  sent {len(results)}  refused {refused}  stored {stored}  "
           f"stored == acknowledged: {stored == acknowledged}", flush=True)
+    per = 1000 / max(1, len(results))
+    print(f"{'':<16} CPU ms per submission: clients {cpu['clients'] * per:.2f}  "
+          f"gunicorn {cpu['gunicorn'] * per:.2f}  postgres {cpu['postgres'] * per:.2f}", flush=True)
 
 
 def main() -> None:
@@ -310,6 +398,8 @@ def main() -> None:
     parser.add_argument("--form", choices=["sipas", "wide", "both"], default="both")
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--clients", type=int, default=24)
+    parser.add_argument("--baseline", action="store_true",
+                        help="measure the bare Flask + SQLAlchemy ceiling first, in the same run")
     parser.add_argument("--in-process", type=int, metavar="N",
                         help="N sends through the test client in this process: CPU and SQL per request")
     args = parser.parse_args()
@@ -320,6 +410,8 @@ def main() -> None:
         return
     print(f"gunicorn -w 2 --threads 4, {args.clients} clients, {args.seconds:g} s each")
     for db_kind in (["postgres", "sqlite"] if args.db == "both" else [args.db]):
+        if args.baseline:
+            baseline(db_kind, args.seconds, args.clients)
         for form_kind in (["sipas", "wide"] if args.form == "both" else [args.form]):
             run(db_kind, form_kind, args.seconds, args.clients)
 
