@@ -21,11 +21,12 @@ from sqlalchemy.exc import IntegrityError
 
 from survey_app.extensions import db
 from survey_app.field.bundle import campaign_questionnaire_id
+from survey_app.field.intake_store import NewInterview, store
 from survey_app.field.tokens import SendingDevice
 from survey_app.i18n import _
 from survey_app.models import (AdminUnit, Assignment, CaseStatus, Channel, DeviceToken, IdentityKey,
                                QualityFlag, QualitySettings, QuestionnaireVersion, ReviewState,
-                               SampleCase, SampleList, Submission, SubmissionEdit, SubmissionPlace,
+                               SampleCase, SampleList, Submission, SubmissionEdit,
                                SyncReceipt, VersionStatus, VisitAttempt)
 from survey_app.models.audit import write_entries
 from survey_app.models.base import utcnow
@@ -120,19 +121,12 @@ def _paradata(data: dict, device: SendingDevice) -> dict:
     return paradata
 
 
-# The statements of a new interview, built once (Core: no unit of work, no ORM objects; the
-# audit entries the flush hook would have written are written by hand, see _new_interview).
 _SUBMISSION, _CASE, _VISIT = Submission.__table__, SampleCase.__table__, VisitAttempt.__table__
 _RECEIPT, _DEVICE, _QS = SyncReceipt.__table__, DeviceToken.__table__, QualitySettings.__table__
-_INSERT_SUBMISSION = _SUBMISSION.insert().returning(_SUBMISSION.c.id)
-_INSERT_RECEIPT = _RECEIPT.insert()
-_INSERT_VISIT = _VISIT.insert()
-_COMPLETE_CASE = _CASE.update().where(_CASE.c.id == bindparam("case_id")).values(status=bindparam("status"))
 _TOUCH_DEVICE = _DEVICE.update().where(_DEVICE.c.id == bindparam("device_id")).values(
     last_sync_at=bindparam("moment"))
 _INSERT_FLAGS = QualityFlag.__table__.insert().returning(QualityFlag.__table__.c.id, sort_by_parameter_order=True)
 _INSERT_KEYS = IdentityKey.__table__.insert()
-_INSERT_PLACE = SubmissionPlace.__table__.insert()
 _QV = QuestionnaireVersion.__table__
 
 
@@ -211,47 +205,40 @@ def _new_interview(data: dict, device: SendingDevice) -> dict | None:
     answers = _checked_answers(engine, data)
     now = utcnow()
     paradata = _paradata(data, device)
+    new = NewSubmission(None, row.campaign_id, row.questionnaire_id, device.user_id, row.unit_id,
+                        row.cluster, answers, paradata, data["started_at"])
+    settings = thresholds(None if row.settings_id is None else [getattr(row, name) for name in THRESHOLDS])
+    findings = check(connection, new, engine.definition, settings,
+                     _scope_check(connection, device, row.unit_id))
     receipt = f"F{secrets.token_hex(6).upper()}"
-    submission_id = connection.execute(_INSERT_SUBMISSION, {
+    submission = {
         "instance_uuid": key, "questionnaire_id": row.questionnaire_id,
         "questionnaire_version_id": version_id, "campaign_id": row.campaign_id, "unit_id": row.unit_id,
         "channel": Channel.ENUMERATOR, "enumerator_id": device.user_id, "invitation_id": None,
         "case_id": data["case_id"], "answers": answers, "paradata": paradata,
         "started_at": data["started_at"], "submitted_at": data["submitted_at"], "received_at": now,
-        "review_state": ReviewState.RECEIVED, "receipt": receipt}).scalar_one()
-    connection.execute(_INSERT_RECEIPT, {"client_uuid": key, "submission_id": submission_id,
-                                         "submission_edit_id": None, "device_token_id": device.id,
-                                         "received_at": now})
-    # the rows the ORM's flush hook wrote for this send, in its order: the case's status
-    # change (when it changes), the submission, then its quality flags
-    audit = []
-    if row.status is not CaseStatus.COMPLETED:
-        connection.execute(_COMPLETE_CASE, {"case_id": data["case_id"], "status": CaseStatus.COMPLETED})
-        audit.append(("update", "sample_case", data["case_id"], {"status": row.status.value},
-                      {"status": CaseStatus.COMPLETED.value}))
-    connection.execute(_INSERT_VISIT, {"case_id": data["case_id"], "enumerator_id": device.user_id,
-                                       "at": data["submitted_at"] or now, "outcome": CaseStatus.COMPLETED,
-                                       "note": None, "attempt_number": row.visits + 1})
-    audit.append(("insert", "submission", submission_id, None,
-                  {"review_state": ReviewState.RECEIVED.value, "answers": answers}))
-    new = NewSubmission(submission_id, row.campaign_id, row.questionnaire_id, device.user_id, row.unit_id,
-                        row.cluster, answers, paradata, data["started_at"])
-    settings = thresholds(None if row.settings_id is None else [getattr(row, name) for name in THRESHOLDS])
-    findings = check(connection, new, engine.definition, settings,
-                     _scope_check(connection, device, row.unit_id))
+        "review_state": ReviewState.RECEIVED, "receipt": receipt}
+    visit = {"case_id": data["case_id"], "enumerator_id": device.user_id, "at": data["submitted_at"] or now,
+             "outcome": CaseStatus.COMPLETED, "note": None, "attempt_number": row.visits + 1}
+    actor = (device.user_id, device.username)
+    submission_id = store(connection, NewInterview(
+        submission, visit, device.id, None if row.status is CaseStatus.COMPLETED else row.status, actor,
+        {"review_state": ReviewState.RECEIVED.value, "answers": answers}, findings.place))
+    _store_findings(connection, submission_id, findings, actor)
+    return _ack(key, key, receipt, False, now)
+
+
+def _store_findings(connection, submission_id: int, findings, actor) -> None:
+    """The fingerprints and quality flags of a stored interview (flags never delete data: they
+    are exclusions with a reason, audited like the hook would)."""
     if findings.identity_keys:
-        connection.execute(_INSERT_KEYS, findings.identity_keys)
-    if findings.place is not None:
-        connection.execute(_INSERT_PLACE, findings.place)
+        connection.execute(_INSERT_KEYS, [dict(k, submission_id=submission_id) for k in findings.identity_keys])
     if findings.reasons:
         flags = [{"submission_id": submission_id, "rule": rule, "reason": reason, "details": {},
                   "excluded": True, "created_at": utcnow()} for rule, reason in findings.reasons.items()]
         ids = connection.execute(_INSERT_FLAGS, flags).scalars().all()
-        audit.extend(("insert", "quality_flag", flag_id, None, {"rule": flag["rule"], "excluded": True})
-                     for flag_id, flag in zip(ids, flags))
-    write_entries(connection, audit)
-    connection.execute(_TOUCH_DEVICE, {"device_id": device.id, "moment": utcnow()})
-    return _ack(key, key, receipt, False, now)
+        write_entries(connection, [("insert", "quality_flag", flag_id, None, {"rule": flag["rule"], "excluded": True})
+                                   for flag_id, flag in zip(ids, flags)], actor=actor)
 
 
 def _correction(data, device: SendingDevice) -> dict:

@@ -87,11 +87,13 @@ class SendingDevice:
 
     id: int
     user_id: int
+    username: str
     #: The units the enumerator holds the role for (``None``: everywhere).
     scopes: tuple[int | None, ...]
 
 
-_SENDING = (select(DeviceToken.id, DeviceToken.user_id, DeviceToken.revoked_at, User.active, UserRole.unit_id,
+_SENDING = (select(DeviceToken.id, DeviceToken.user_id, DeviceToken.revoked_at, User.username, User.active,
+                   UserRole.unit_id,
                    UserRole.id.label("role_id"))
             .join(User, User.id == DeviceToken.user_id)
             .outerjoin(UserRole, and_(UserRole.user_id == User.id, UserRole.role == Role.ENUMERATOR)))
@@ -110,7 +112,7 @@ def authenticate_sending() -> SendingDevice | None:
     first = rows[0]
     if first.revoked_at is not None or not first.active or first.role_id is None:
         return None
-    return SendingDevice(first.id, first.user_id, tuple(r.unit_id for r in rows))
+    return SendingDevice(first.id, first.user_id, first.username, tuple(r.unit_id for r in rows))
 
 
 def device_sending(view):

@@ -103,13 +103,14 @@ def _audit_inserts(session, flush_context):
 _INSERT = AuditEntry.__table__.insert().returning(AuditEntry.__table__.c.id, sort_by_parameter_order=True)
 
 
-def write_entries(connection, entries) -> None:
+def write_entries(connection, entries, actor: tuple[int | None, str] | None = None) -> None:
     """Write audit entries directly, for code that changes rows with Core statements (the
     flush hook never sees those): ``entries`` are (action, entity, entity_id, before, after)
-    in the order the hook would have written them; the actor is the hook's. One INSERT."""
+    in the order the hook would have written them; ``actor`` (user id, name) defaults to the
+    hook's (the signed-in user). One INSERT."""
     if not entries:
         return
-    user_id, actor = _current_actor()
+    user_id, actor = actor or _current_actor()
     at = utcnow()
     connection.execute(_INSERT, [
         {"at": at, "user_id": user_id, "actor": actor, "action": action, "entity": entity,

@@ -70,7 +70,8 @@ class NewSubmission:
     """What the intake checks read of a new submission: plain values, no ORM object (the
     intake of the offline collector writes with Core statements)."""
 
-    id: int
+    #: ``None`` while not stored yet (the rows to store beside it then carry ``None`` too).
+    id: int | None
     campaign_id: int
     questionnaire_id: int
     enumerator_id: int | None
@@ -99,10 +100,11 @@ def _identity(connection, new: NewSubmission, keys: list[dict]) -> list:
         if len(normal) < 4:
             continue
         digest = hashlib.sha256(f"{kind}:{normal}".encode()).hexdigest()
-        matches = list(connection.scalars(select(Submission.receipt).join(
-            IdentityKey, IdentityKey.submission_id == Submission.id).where(
-            IdentityKey.campaign_id == new.campaign_id, IdentityKey.kind == kind,
-            IdentityKey.digest == digest, Submission.id != new.id)))
+        query = select(Submission.receipt).join(IdentityKey, IdentityKey.submission_id == Submission.id).where(
+            IdentityKey.campaign_id == new.campaign_id, IdentityKey.kind == kind, IdentityKey.digest == digest)
+        if new.id is not None:  # stored already: not a duplicate of itself
+            query = query.where(Submission.id != new.id)
+        matches = list(connection.scalars(query))
         keys.append({"submission_id": new.id, "campaign_id": new.campaign_id, "kind": kind, "digest": digest})
         if matches:
             kinds.append(kind)

@@ -1,12 +1,12 @@
 """The sync endpoint: device-token auth, re-validation, idempotency by UUID, corrections."""
 import threading
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 
 from survey_app.extensions import db
 from survey_app.field.tokens import revoke
-from survey_app.models import (CaseStatus, DeviceToken, ReviewState, SampleCase, Submission,
-                               SubmissionEdit, VisitAttempt)
+from survey_app.models import (AuditEntry, CaseStatus, DeviceToken, ReviewState, SampleCase, Submission,
+                               SubmissionEdit, SubmissionPlace, SyncReceipt, User, VisitAttempt)
 from tests.field.world import bearer, interview
 
 URL = "/api/field/submissions"
@@ -35,6 +35,29 @@ def test_an_interview_is_stored_with_its_paradata_and_completes_the_case(app, cl
         assert [a.outcome for a in case.attempts] == [CaseStatus.COMPLETED]
         token = db.session.scalar(select(DeviceToken).where(DeviceToken.user_id == world["users"]["enum1"]))
         assert token.last_sync_at is not None
+        assert db.session.scalar(select(SyncReceipt.submission_id).where(
+            SyncReceipt.client_uuid == payload["instance_uuid"])) == stored.id
+
+
+def test_the_audit_log_names_the_enumerator_and_the_place_is_kept(app, client, world):
+    payload = interview(world)
+    payload["paradata"]["geolocation"] = {"lat": 20.5411, "lon": 105.9139, "accuracy_m": 12}
+    assert client.post(URL, json=payload, headers=bearer(world["token1"])).status_code == 201
+    with app.app_context():
+        stored = db.session.scalar(select(Submission))
+        username = db.session.get(User, world["users"]["enum1"]).username
+        entries = {(e.entity, e.action): e for e in db.session.scalars(select(AuditEntry).where(
+            or_(AuditEntry.entity == "submission", and_(AuditEntry.entity == "sample_case",
+                                                   AuditEntry.entity_id == payload["case_id"],
+                                                   AuditEntry.action == "update"))))}
+        assert set(entries) == {("submission", "insert"), ("sample_case", "update")}
+        assert {(e.user_id, e.actor) for e in entries.values()} == {(world["users"]["enum1"], username)}
+        assert entries["submission", "insert"].entity_id == stored.id
+        assert entries["submission", "insert"].after["answers"]["s1"] == "4"
+        assert entries["sample_case", "update"].before == {"status": "pending"}
+        assert entries["sample_case", "update"].after == {"status": "completed"}
+        place = db.session.get(SubmissionPlace, stored.id)
+        assert (place.lat, place.lon, place.accuracy_m) == (20.5411, 105.9139, 12)
 
 
 def test_the_same_interview_sent_again_is_stored_once_with_the_same_acknowledgement(app, client, world):

@@ -1,0 +1,141 @@
+"""Writing a new interview from the offline collector: the submission, its sync receipt, the
+case's completion, the visit, the device's last sync, the audit entries and the interview's
+position.
+
+On PostgreSQL these go to the server as one statement of data-modifying CTEs: one round trip
+instead of seven, all or nothing within the request's transaction, and the same unique
+constraints (a racing double send still meets them). SQLite runs in the process, where a
+statement costs a function call, so there they are written one after another.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+
+from sqlalchemy import Integer, String, bindparam, insert, literal, null, select, update
+from sqlalchemy.engine import Connection
+
+from survey_app.models import (AuditEntry, CaseStatus, DeviceToken, SampleCase, Submission, SubmissionPlace,
+                               SyncReceipt, VisitAttempt)
+from survey_app.models.audit import write_entries
+from survey_app.models.base import JSONDocument, Timestamp
+
+_SUBMISSION, _CASE, _VISIT = Submission.__table__, SampleCase.__table__, VisitAttempt.__table__
+_RECEIPT, _DEVICE, _AUDIT = SyncReceipt.__table__, DeviceToken.__table__, AuditEntry.__table__
+_PLACE = SubmissionPlace.__table__
+SUBMISSION_COLUMNS = ("instance_uuid", "questionnaire_id", "questionnaire_version_id", "campaign_id", "unit_id",
+                      "channel", "enumerator_id", "invitation_id", "case_id", "answers", "paradata",
+                      "started_at", "submitted_at", "received_at", "review_state", "receipt")
+VISIT_COLUMNS = ("case_id", "enumerator_id", "at", "outcome", "note", "attempt_number")
+PLACE_COLUMNS = ("campaign_id", "enumerator_id", "cluster", "lat", "lon", "accuracy_m")
+
+
+@dataclass
+class NewInterview:
+    """Everything a new interview writes, as plain values."""
+
+    submission: dict
+    visit: dict
+    device_id: int
+    #: The case's status before, when completing it changes it (``None``: completed already).
+    case_status_before: CaseStatus | None
+    #: The enumerator who sent it: (user id, username), recorded as the audit entries' actor.
+    actor: tuple[int, str]
+    #: The submission's audited values (the audit entry of its insert).
+    audited: dict
+    #: The interview's position (:class:`SubmissionPlace` columns but its submission's id).
+    place: dict | None = None
+
+    @property
+    def received_at(self) -> datetime:
+        return self.submission["received_at"]
+
+    @property
+    def case_id(self) -> int:
+        return self.submission["case_id"]
+
+
+def store(connection: Connection, interview: NewInterview) -> int:
+    """Write the interview; return the new submission's id."""
+    if connection.dialect.name == "postgresql":
+        return _store_in_one_statement(connection, interview)
+    return _store_step_by_step(connection, interview)
+
+
+def _store_step_by_step(connection: Connection, interview: NewInterview) -> int:
+    submission_id = connection.execute(insert(_SUBMISSION).returning(_SUBMISSION.c.id),
+                                       interview.submission).scalar_one()
+    connection.execute(insert(_RECEIPT), {"client_uuid": interview.submission["instance_uuid"],
+                                          "submission_id": submission_id, "submission_edit_id": None,
+                                          "device_token_id": interview.device_id,
+                                          "received_at": interview.received_at})
+    audit = []
+    if interview.case_status_before is not None:
+        connection.execute(update(_CASE).where(_CASE.c.id == interview.case_id)
+                           .values(status=CaseStatus.COMPLETED))
+        audit.append(("update", "sample_case", interview.case_id, {"status": interview.case_status_before.value},
+                      {"status": CaseStatus.COMPLETED.value}))
+    connection.execute(insert(_VISIT), interview.visit)
+    audit.append(("insert", "submission", submission_id, None, interview.audited))
+    write_entries(connection, audit, actor=interview.actor)
+    if interview.place is not None:
+        connection.execute(insert(_PLACE), dict(interview.place, submission_id=submission_id))
+    connection.execute(update(_DEVICE).where(_DEVICE.c.id == interview.device_id)
+                       .values(last_sync_at=interview.received_at))
+    return submission_id
+
+
+def _store_in_one_statement(connection: Connection, interview: NewInterview) -> int:
+    statement = _one_statement(interview.case_status_before is not None, interview.place is not None)
+    user_id, actor = interview.actor
+    values = {f"s_{name}": interview.submission[name] for name in SUBMISSION_COLUMNS}
+    values.update({f"v_{name}": interview.visit[name] for name in VISIT_COLUMNS})
+    values.update(device_id=interview.device_id, moment=interview.received_at, audit_user_id=user_id,
+                  audit_actor=actor, audited=interview.audited, case_id=interview.case_id,
+                  case_status=CaseStatus.COMPLETED)
+    if interview.case_status_before is not None:
+        values.update(case_before={"status": interview.case_status_before.value},
+                      case_after={"status": CaseStatus.COMPLETED.value})
+    if interview.place is not None:
+        values.update({f"p_{name}": interview.place[name] for name in PLACE_COLUMNS})
+    return connection.execute(statement, values).scalar_one()
+
+
+def _typed(name: str, column) -> bindparam:
+    return bindparam(name, type_=column.type)
+
+
+@cache
+def _one_statement(completes_case: bool, has_place: bool):
+    """``WITH new_submission AS (INSERT … RETURNING id), receipt AS (INSERT … SELECT … FROM
+    new_submission), … SELECT id FROM new_submission``: PostgreSQL runs every data-modifying
+    CTE exactly once, whether or not the main query reads it, and checks the foreign keys at
+    the end of the statement."""
+    new = (insert(_SUBMISSION).values({name: _typed(f"s_{name}", _SUBMISSION.c[name]) for name in SUBMISSION_COLUMNS})
+           .returning(_SUBMISSION.c.id).cte("new_submission"))
+    receipt = insert(_RECEIPT).from_select(
+        ["client_uuid", "submission_id", "device_token_id", "received_at"],
+        select(_typed("s_instance_uuid", _RECEIPT.c.client_uuid), new.c.id,
+               bindparam("device_id", type_=Integer), _typed("moment", _RECEIPT.c.received_at))).cte("receipt")
+    visit = insert(_VISIT).values({name: _typed(f"v_{name}", _VISIT.c[name]) for name in VISIT_COLUMNS}).cte("visit")
+    device = (update(_DEVICE).where(_DEVICE.c.id == bindparam("device_id", type_=Integer))
+              .values(last_sync_at=_typed("moment", _DEVICE.c.last_sync_at)).cte("device"))
+    actor = (bindparam("moment", type_=Timestamp()), bindparam("audit_user_id", type_=Integer),
+             bindparam("audit_actor", type_=String))
+    audit_columns = ["at", "user_id", "actor", "action", "entity", "entity_id", "before", "after"]
+    audit_submission = insert(_AUDIT).from_select(audit_columns, select(
+        *actor, literal("insert"), literal("submission"), new.c.id, null().cast(JSONDocument),
+        bindparam("audited", type_=JSONDocument))).cte("audit_submission")
+    writes = [receipt, visit, device, audit_submission]
+    if completes_case:
+        writes.append(update(_CASE).where(_CASE.c.id == bindparam("case_id", type_=Integer))
+                      .values(status=_typed("case_status", _CASE.c.status)).cte("case_completed"))
+        writes.append(insert(_AUDIT).from_select(audit_columns, select(
+            *actor, literal("update"), literal("sample_case"), bindparam("case_id", type_=Integer),
+            bindparam("case_before", type_=JSONDocument), bindparam("case_after", type_=JSONDocument)))
+            .cte("audit_case"))
+    if has_place:
+        writes.append(insert(_PLACE).from_select(["submission_id", *PLACE_COLUMNS], select(
+            new.c.id, *(_typed(f"p_{name}", _PLACE.c[name]) for name in PLACE_COLUMNS))).cte("place"))
+    return select(new.c.id).add_cte(*writes)
