@@ -161,7 +161,7 @@ def _page_view(invitation, engine, step, answers, problems=(), status=200, csrf_
 def _page_json(engine: FormEngine, page: dict, values: dict, answers: dict, path) -> dict:
     """What the page's script needs to show, hide and check questions as the respondent answers."""
     questions = [engine.by_path[p] for p in page["questions"]]
-    return {"fields": engine.fields, "answers": answers, "repeat_path": path,
+    return {"fields": sorted(engine.fields), "answers": answers, "repeat_path": path,
             "questions": [{"key": engine.keys[q["path"]], "type": q["type"],
                            "relevant": q["bind"].get("relevant"), "required": q["bind"].get("required"),
                            "constraint": q["bind"].get("constraint"),

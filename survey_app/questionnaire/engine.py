@@ -14,7 +14,7 @@ from typing import Callable
 from survey_app.i18n import _
 from survey_app.questionnaire.answers import answer_keys, check_type, repeat_of
 from survey_app.questionnaire.expr_functions import ExpressionError, to_boolean, to_string
-from survey_app.questionnaire.expressions import evaluate
+from survey_app.questionnaire.expressions import evaluate, lookup_answers
 
 NO_VALUE = ("group", "repeat", "note")
 
@@ -35,12 +35,28 @@ class FormEngine:
         self.questions = definition["questions"]
         self.by_path = {q["path"]: q for q in self.questions}
         self.keys = answer_keys(self.questions)
-        self.fields = sorted({q["name"] for q in self.questions} | set(self.keys.values()))
+        self.fields = frozenset({q["name"] for q in self.questions} | set(self.keys.values()))
         self.language = language
         self._children: dict[str | None, list[dict]] = {}
         for question in self.questions:
             if question["type"] != "group":
                 self._children.setdefault(repeat_of(question, self.by_path), []).append(question)
+        # Precomputed once, since a submission checks every question: the relevance
+        # expressions from each question up to the form's root, and the allowed names of
+        # choices that no filter narrows.
+        self._relevance = {q["path"]: self._relevance_chain(q) for q in self.questions}
+        self._fixed_choices = {q["path"]: frozenset(c["name"] for c in q["choices"])
+                               | ({"other"} if q.get("or_other") else set())
+                               for q in self.questions
+                               if q.get("choices") is not None and not q.get("choice_filter_expression")}
+
+    def _relevance_chain(self, question: dict) -> tuple[str, ...]:
+        chain, node = [], question
+        while node is not None:
+            if node["bind"].get("relevant"):
+                chain.append(node["bind"]["relevant"])
+            node = self.by_path.get(node["parent"]) if node["parent"] else None
+        return tuple(chain)
 
     # --- text in the respondent's language -------------------------------------------
     def text(self, texts: dict | None) -> str:
@@ -64,12 +80,10 @@ class FormEngine:
 
     def relevant(self, question: dict, answers: dict, repeat_path=None) -> bool:
         """The question and every group or repeat above it are relevant."""
-        node = question
-        while node is not None:
-            if not self._true(node["bind"].get("relevant"), answers, repeat_path=repeat_path):
-                return False
-            node = self.by_path.get(node["parent"]) if node["parent"] else None
-        return True
+        chain = self._relevance.get(question["path"])
+        if chain is None:
+            chain = self._relevance_chain(question)
+        return all(self._true(expr, answers, repeat_path=repeat_path) for expr in chain)
 
     def required(self, question: dict, answers: dict, repeat_path=None) -> bool:
         return self._true(question["bind"].get("required"), answers, repeat_path=repeat_path,
@@ -97,10 +111,10 @@ class FormEngine:
     # --- calculations -------------------------------------------------------------------
     def calculate(self, answers: dict, now=None) -> dict:
         """Fill every calculation in form order (twice, so later ones may feed earlier ones)."""
-        result = dict(answers)
+        result = lookup_answers(dict(answers))
         for _pass in range(2):
             self._calculate_scope(None, result, result, [], now)
-        return result
+        return dict(result)
 
     def _calculate_scope(self, scope, values: dict, root: dict, repeat_path: list, now) -> None:
         for question in self.children(scope):
@@ -143,7 +157,10 @@ class FormEngine:
                          or _("This answer is not accepted."))
         return Problem(prefix + key, error) if error else None
 
-    def _choice_names(self, question, answers, repeat_path) -> list[str] | None:
+    def _choice_names(self, question, answers, repeat_path) -> frozenset[str] | list[str] | None:
+        fixed = self._fixed_choices.get(question["path"])
+        if fixed is not None:
+            return fixed
         shown = self.choices(question, answers, repeat_path)
         if shown is None:
             return None
@@ -161,7 +178,8 @@ class FormEngine:
     def problems(self, answers: dict) -> list[Problem]:
         """Every refused answer of a whole submission, repeats included, plus unknown keys."""
         found = self._unknown(None, answers, "")
-        found += self._scope_problems(None, answers, answers, [], "")
+        root = lookup_answers(answers)
+        found += self._scope_problems(None, root, root, [], "")
         return found
 
     def _scope_problems(self, scope, values, root, repeat_path, prefix) -> list[Problem]:
@@ -194,10 +212,10 @@ class FormEngine:
 
     def clean(self, answers: dict) -> dict:
         """The answers with those to questions that are not relevant removed (top level)."""
-        kept = {}
+        kept, root = {}, lookup_answers(answers)
         for question in self.children(None):
             key = question["name"] if question["type"] == "repeat" else self.keys[question["path"]]
-            if key in answers and self.relevant(question, answers):
+            if key in answers and self.relevant(question, root):
                 kept[key] = answers[key]
         return kept
 

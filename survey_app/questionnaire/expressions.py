@@ -255,6 +255,19 @@ def _walk_refs(node, names):
                 _walk_refs(child, names)
 
 
+class FlatAnswers(dict):
+    """Answers known to hold no repeat or group (no list or dict value): a reference is then
+    one dict lookup instead of a walk over every answer. See :func:`lookup_answers`."""
+
+
+def lookup_answers(answers):
+    """``answers`` as :class:`FlatAnswers` when they hold no list or dict value (checked
+    once, for the many evaluations of one submission), else as they are."""
+    if type(answers) is FlatAnswers or any(isinstance(v, (list, dict)) for v in answers.values()):
+        return answers
+    return FlatAnswers(answers)
+
+
 class Context:
     """What an evaluation may look at: answers, '.', the repeat instance and
     the clock.  Built by ``evaluate``; validated eagerly ('context' errors)."""
@@ -265,10 +278,23 @@ class Context:
         self.repeat_path = [(name, int(index)) for name, index in (repeat_path or ())]
         self.fields = fields
         self.position = _check_repeat_path(answers, self.repeat_path)
-        self.now = _clock(now)
+        # a clock given is checked now; the machine's is read only by today()/now()
+        self._now = None if now is None else _clock(now)
+
+    @property
+    def now(self):
+        if self._now is None:
+            self._now = _clock(None)
+        return self._now
 
     def resolve(self, name):
         """``${name}`` -> NodeSet, honouring the repeat path (module docstring)."""
+        if type(self.answers) is FlatAnswers:
+            if name in self.answers:
+                return NodeSet([normalise_answer(self.answers[name])])
+            if self.fields is None or name not in self.fields:
+                raise ExpressionError('unknown_reference', f'unknown question ${{{name}}}')
+            return NodeSet([])
         out = []
         if not _collect(self.answers, name, self.repeat_path, out):
             if self.fields is None or name not in self.fields:
