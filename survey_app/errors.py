@@ -1,8 +1,9 @@
 """Error pages in the reader's language; JSON for the API. Never a bare 500 for bad input."""
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from survey_app.extensions import db
@@ -37,6 +38,19 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         return _respond(exc.code or 500, _messages().get(exc.code, exc.description))
+
+    @app.errorhandler(DBAPIError)
+    def database_unavailable(exc: DBAPIError):
+        """The database went away (restarted, failed over, unreachable): nothing was stored, so
+        the client may send again; the offline collector does, on any 5xx."""
+        db.session.rollback()
+        if not (exc.connection_invalidated or isinstance(exc, OperationalError)):
+            return server_error(exc)
+        app.logger.warning("database unavailable: %s", str(exc.orig).strip().splitlines()[0] if exc.orig else exc)
+        response = make_response(_respond(503, _("The service is briefly unavailable. Nothing was saved: "
+                                                 "please try again in a moment.")))
+        response.headers["Retry-After"] = "5"
+        return response
 
     @app.errorhandler(Exception)
     def server_error(exc):
