@@ -7,6 +7,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
 
+from survey_app import ratelimit_storage  # noqa: F401  registers local://
 from survey_app.models.base import db
 
 migrate = Migrate(render_as_batch=True, compare_type=True)
