@@ -197,7 +197,7 @@
     if (!fixing) return;
     note.textContent = fixing.error;
     Object.keys(fixing.problems).forEach(function (key) {
-      var node = $('page').querySelector('[data-key="' + key + '"]');
+      var node = $('page').querySelector('[data-key="' + (window.CSS && CSS.escape ? CSS.escape(key) : key) + '"]');
       if (!node) return;
       node.classList.add('field-error');
       node.querySelector('.error-message').textContent = fixing.problems[key];
@@ -331,18 +331,20 @@
   }
 
   /* ---- the outbox ---- */
+  /* Acknowledged: off the phone; a case whose interview was stored is done until the next bundle. */
+  function acknowledged(record) {
+    return S.remove('outbox', record.client_uuid).then(function () {
+      if (isVisit(record)) return null;
+      return S.get('done').then(function (done) { done = done || []; done.push(record.payload.case_id); return S.set('done', done); });
+    }).then(function () { return S.set('last_sync', now()); });
+  }
   function sendOne(record) {
     var abort = window.AbortController ? new AbortController() : null;
     if (abort) setTimeout(function () { abort.abort(); }, 30000);
     return fetch((isVisit(record) ? D.visitUrl : D.submitUrl) + '?lang=' + D.lang, { method: 'POST', signal: abort ? abort.signal : undefined,
       headers: { Authorization: 'Bearer ' + st.token, 'Content-Type': 'application/json' },
       body: JSON.stringify(record.payload) }).then(function (r) {
-      if (r.ok) {
-        return S.remove('outbox', record.client_uuid).then(function () { return isVisit(record) ? null : S.get('done'); }).then(function (done) {
-          if (done !== null) { done = done || []; done.push(record.payload.case_id); }
-          return Promise.all([done === null ? null : S.set('done', done), S.set('last_sync', now())]);
-        }).then(function () { return 'sent'; });
-      }
+      if (r.ok) return acknowledged(record).then(function () { return 'sent'; });
       if (r.status === 401) return revoked().then(function () { return 'stop'; });
       if (r.status >= 400 && r.status < 500 && r.status !== 429 && r.status !== 408) {
         return r.json().catch(function () { return {}; }).then(function (body) {
