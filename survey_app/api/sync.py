@@ -1,7 +1,7 @@
-"""The offline collector's API: download the working set, send interviews.
+"""The offline collector's API: download the working set, send interviews and visits.
 
 Authenticated by the enumerator's device token (``Authorization: Bearer …``), not by a
-session: these two views alone are exempt from CSRF (a page's CSRF token expires and is
+session: these views alone are exempt from CSRF (a page's CSRF token expires and is
 tied to a session; a token in a header cannot be sent by another site's form). Sends are
 limited per device, not per address: many enumerators share one carrier address.
 """
@@ -15,6 +15,7 @@ from survey_app.extensions import csrf, db, limiter
 from survey_app.field.bundle import bundle
 from survey_app.field.intake import Refused, receive
 from survey_app.field.tokens import device_key, device_required, device_sending
+from survey_app.field.visit_intake import receive_visit
 from survey_app.models.base import utcnow
 
 
@@ -35,8 +36,22 @@ def field_bundle():
 @device_sending
 def field_submission():
     """Store one interview (or its correction) once; repeats get the same acknowledgement."""
+    return _answer(receive, request.get_json(silent=True))
+
+
+@bp.route("/field/visits", methods=["POST"])
+@csrf.exempt
+@limiter.limit("600 per minute", key_func=lambda: device_key() or get_remote_address())
+@device_sending
+def field_visit():
+    """Store one visit without an interview (no contact, refused, ineligible) once."""
+    return _answer(receive_visit, request.get_json(silent=True))
+
+
+def _answer(store, payload):
+    """201 with the acknowledgement when stored now, 200 for a repeat, the refusal otherwise."""
     try:
-        ack, created = receive(request.get_json(silent=True), g.device)
+        ack, created = store(payload, g.device)
     except Refused as refused:
         return jsonify(error=refused.message, problems=refused.problems, status=refused.status), refused.status
     response = jsonify(ack)

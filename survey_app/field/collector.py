@@ -12,9 +12,11 @@ from flask_login import current_user
 from survey_app.access import roles_required
 from survey_app.extensions import db
 from survey_app.field import bp
+from survey_app.field.forms import VISIT_OUTCOMES
 from survey_app.field.tokens import issue
+from survey_app.formatting import status_label
 from survey_app.i18n import _
-from survey_app.models import Role
+from survey_app.models import CaseStatus, Role
 
 #: Files the service worker keeps for offline work, relative to the static folder.
 ASSETS = ("css/site.css", "field/collector.css", "js/expr.js", "field/store.js", "field/form.js",
@@ -40,7 +42,9 @@ def service_worker_url() -> str:
 @roles_required(Role.ENUMERATOR)
 def collector():
     """The app shell; all data comes from the API with the device token."""
-    return render_template("field/collector.html", sw_url=service_worker_url())
+    statuses = {status.value: status_label(status) for status in CaseStatus}
+    return render_template("field/collector.html", sw_url=service_worker_url(), statuses=statuses,
+                           visit_outcomes=VISIT_OUTCOMES)
 
 
 @bp.route("/sw.js")

@@ -12,7 +12,8 @@ from survey_app.extensions import db
 from survey_app.field import bp
 from survey_app.field.forms import VisitForm
 from survey_app.i18n import _
-from survey_app.models import CaseStatus, Role, SampleCase, Submission, VisitAttempt
+from survey_app.models import CaseStatus, Role, SampleCase, Submission
+from survey_app.samples.visits import record_visit
 
 
 def own_case_or_403(case_id: int) -> SampleCase:
@@ -45,7 +46,8 @@ def case(case_id: int):
 @bp.route("/cases/<int:case_id>/visits", methods=["POST"])
 @roles_required(Role.ENUMERATOR)
 def log_visit(case_id: int):
-    """Record a visit without an interview; the case takes the visit's outcome."""
+    """Record a visit without an interview; the case takes the visit's outcome (see
+    :mod:`survey_app.samples.visits`, shared with the offline collector)."""
     found = own_case_or_403(case_id)
     if found.assignment is None or found.assignment.enumerator_id != current_user.id:
         abort(403)
@@ -53,10 +55,7 @@ def log_visit(case_id: int):
     if found.status in (CaseStatus.COMPLETED, CaseStatus.REPLACED):
         form.outcome.errors = [_("This case is closed.")]
     elif form.validate_on_submit():
-        outcome = CaseStatus(form.outcome.data)
-        db.session.add(VisitAttempt(case=found, enumerator_id=current_user.id, outcome=outcome,
-                                    note=form.note.data or None, attempt_number=len(found.attempts) + 1))
-        found.status = outcome
+        record_visit(found, current_user.id, CaseStatus(form.outcome.data), form.note.data)
         db.session.commit()
         flash(_("The visit is recorded."), "success")
         return redirect(url_for("field.case", case_id=found.id))

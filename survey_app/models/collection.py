@@ -111,7 +111,12 @@ class Assignment(db.Model):
 
 
 class VisitAttempt(db.Model):
-    """One visit to a case and what came of it."""
+    """One visit to a case and what came of it.
+
+    A visit recorded offline carries the device's UUID (``client_uuid``, unique: a repeated
+    send stores nothing), the device's time in ``at`` and its place; ``received_at`` is when
+    the server got it, which may be hours later.
+    """
 
     __tablename__ = "visit_attempt"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -121,5 +126,11 @@ class VisitAttempt(db.Model):
     outcome: Mapped[CaseStatus] = enum_column(CaseStatus)
     note: Mapped[str | None] = mapped_column(Text)
     attempt_number: Mapped[int] = mapped_column(Integer, default=1)
+    client_uuid: Mapped[str | None] = mapped_column(String(64), unique=True)
+    device_token_id: Mapped[int | None] = mapped_column(ForeignKey("device_token.id"))
+    received_at: Mapped[datetime | None] = mapped_column(Timestamp())
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    accuracy_m: Mapped[float | None] = mapped_column(Float)
 
     case: Mapped[SampleCase] = relationship(back_populates="attempts")

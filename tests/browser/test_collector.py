@@ -1,8 +1,9 @@
 """The offline collector in headless Chromium on a phone viewport.
 
-Each test runs its own server on its own fresh database (the tests change data), on a fixed
-free port so that the server can be stopped and started again at the same address, and a
-persistent browser profile so that the browser can be closed and reopened.
+Each test runs its own server on its own fresh database (the tests change data) — SQLite, and
+PostgreSQL when ``TEST_DATABASE_URL`` is set — on a fixed free port so that the server can be
+stopped and started again at the same address, and a persistent browser profile so that the
+browser can be closed and reopened.
 """
 import socket
 import threading
@@ -13,7 +14,7 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from survey_app.extensions import db
-from survey_app.models import Submission
+from survey_app.models import CaseStatus, SampleCase, Submission, VisitAttempt
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, need_chromium
 from tests.conftest import database_url, make_app
 from tests.field.world import PASSWORD, build_world
@@ -34,9 +35,10 @@ class Cutter:
     connection before the acknowledgement leaves, and stop the server (a crash mid-sync)."""
 
     def __init__(self, app):
-        self.app, self.cut_after, self.stored, self.on_cut = app, None, 0, None
+        self.app, self.cut_after, self.stored, self.on_cut, self.posts = app, None, 0, None, 0
 
     def __call__(self, environ, start_response):
+        self.posts += environ["PATH_INFO"] == SUBMIT and environ["REQUEST_METHOD"] == "POST"
         if self.cut_after is None or environ["PATH_INFO"] != SUBMIT or environ["REQUEST_METHOD"] != "POST":
             return self.app(environ, start_response)
         seen = {}
@@ -75,24 +77,34 @@ class Server:
             self.server = None
         self.stopped.set()
 
-    def submissions(self) -> list[Submission]:
+    def rows(self, model, order) -> list:
         with self.app.app_context():
-            found = list(db.session.scalars(select(Submission).order_by(Submission.id)))
+            found = list(db.session.scalars(select(model).order_by(order)))
             db.session.expunge_all()
             return found
 
+    def submissions(self) -> list[Submission]:
+        return self.rows(Submission, Submission.id)
 
-def _serve(tmp_path_factory, sipas=False):
+    def visits(self) -> list[VisitAttempt]:
+        return self.rows(VisitAttempt, VisitAttempt.id)
+
+    def statuses(self) -> dict[int, CaseStatus]:
+        return {c.id: c.status for c in self.rows(SampleCase, SampleCase.id)}
+
+
+def _serve(backend, tmp_path_factory, sipas=False):
+    """A fresh database on ``backend`` (the session's parameter: each test runs on both)."""
     need_chromium()
-    app = make_app(database_url("sqlite", tmp_path_factory, "collector"), tmp_path_factory)
+    app = make_app(database_url(backend, tmp_path_factory, "collector"), tmp_path_factory)
     with app.app_context():
         world = build_world(cases_each=20, sipas=sipas)
     return app, world
 
 
 @pytest.fixture
-def sipas_server(tmp_path_factory):
-    app, world = _serve(tmp_path_factory, sipas=True)
+def sipas_server(backend, tmp_path_factory):
+    app, world = _serve(backend, tmp_path_factory, sipas=True)
     server = Server(app)
     server.start()
     yield server, world
@@ -102,8 +114,8 @@ def sipas_server(tmp_path_factory):
 
 
 @pytest.fixture
-def field_server(tmp_path_factory):
-    app, world = _serve(tmp_path_factory)
+def field_server(backend, tmp_path_factory):
+    app, world = _serve(backend, tmp_path_factory)
     server = Server(app)
     server.start()
     yield server, world
@@ -145,8 +157,9 @@ def sign_in_and_open(context, url):
     return page
 
 
-def interview(page, age):
-    page.click("#cases-list li:first-child button")
+def interview(page, age, case_id=None):
+    """A whole interview on the first open case (its first button starts it), or on ``case_id``."""
+    page.click(f"#cases-list li[data-case-id='{case_id}'] button" if case_id else "#cases-list li:first-child button")
     page.fill("#q-age", str(age))
     page.click("#next")
     page.check("#q-used-0")
@@ -168,7 +181,7 @@ def complete_offline(launch, url, count=20):
     context.set_offline(True)
     for i in range(count):
         interview(page, 30 + i)
-        assert queue(page) == str(i + 1)
+        expect(page.locator("#queue-count")).to_have_text(str(i + 1))
     context.close()
 
 
@@ -250,7 +263,7 @@ def test_the_sipas_form_renders_its_first_pages_offline(sipas_server, profile):
     page = sign_in_and_open(context, server.url)
     context.set_offline(True)
     page.click("#cases-list li:first-child button")
-    assert "PHIẾU KHẢO SÁT SỰ HÀI LÒNG" in page.text_content("#page")
+    expect(page.locator("#page")).to_contain_text("PHIẾU KHẢO SÁT SỰ HÀI LÒNG")
     page.click("#next")
     assert page.locator("#page input[name=service_used]").count() >= 10
     page.click("#next")  # required: refused on the phone, with the form's own message
@@ -261,3 +274,127 @@ def test_the_sipas_form_renders_its_first_pages_offline(sipas_server, profile):
     page.click("#next")
     assert "Yếu tố 1" in page.text_content("#page h2")
     assert page.locator("#page fieldset").count() == 4  # the Likert group on one page
+
+
+def record_visit(page, case_id, outcome, note=""):
+    page.click(f"#cases-list li[data-case-id='{case_id}'] button:nth-of-type(2)")
+    page.check(f"#visit-{outcome}")
+    page.fill("#visit-note", note)
+    page.click("#visit-save")
+    page.wait_for_selector("#home:not([hidden])")
+
+
+def case_row(page, case_id):
+    return page.locator(f"#cases-list li[data-case-id='{case_id}']")
+
+
+def test_visits_and_an_interview_recorded_offline_are_stored_once_after_a_restart(field_server, profile):
+    server, world = field_server
+    closed, refused, done = world["cases1"][:3]
+    context = profile()
+    page = sign_in_and_open(context, server.url)
+    context.set_offline(True)
+    record_visit(page, closed, "no_contact", "Nhà đóng cửa")
+    row = case_row(page, closed)  # the new status at once, marked as waiting to be sent
+    expect(row).to_have_attribute("data-status", "no_contact")
+    expect(row.locator(".case-status")).to_have_text("Trạng thái: Không gặp được · chờ gửi")
+    expect(row.locator("button")).to_have_count(2)  # no contact: still open for another visit
+    record_visit(page, refused, "refused")
+    expect(case_row(page, refused)).to_have_attribute("data-status", "refused")
+    expect(case_row(page, refused).locator("button")).to_have_count(0)
+    interview(page, 41, case_id=done)
+    expect(case_row(page, done)).to_have_attribute("data-status", "completed")
+    expect(page.locator("#queue-count")).to_have_text("3")
+    context.close()
+    assert server.visits() == [] and server.submissions() == []
+
+    context = profile()  # the browser opened again, still without a network
+    context.set_offline(True)
+    page = context.pages[0] if context.pages else context.new_page()
+    page.goto(server.url + "/field/app")
+    page.wait_for_selector("#app[data-ready='1']")
+    assert queue(page) == "3"
+    expect(case_row(page, closed)).to_have_attribute("data-status", "no_contact")
+    context.set_offline(False)
+    expect(page.locator("#queue-count")).to_have_text("0", timeout=60000)
+    expect(case_row(page, closed).locator(".case-status")).to_have_text("Trạng thái: Không gặp được")
+
+    [submission] = server.submissions()
+    assert submission.case_id == done and submission.answers["age"] == "41"
+    device = [v for v in server.visits() if v.client_uuid]
+    assert sorted((v.case_id, v.outcome, v.note) for v in device) == [
+        (closed, CaseStatus.NO_CONTACT, "Nhà đóng cửa"), (refused, CaseStatus.REFUSED, None)]
+    assert all(v.lat == PLACE["latitude"] and v.accuracy_m == PLACE["accuracy"] for v in device)
+    assert len(server.visits()) == 3  # and the interview's own visit
+    statuses = server.statuses()
+    assert (statuses[closed], statuses[refused], statuses[done]) == (
+        CaseStatus.NO_CONTACT, CaseStatus.REFUSED, CaseStatus.COMPLETED)
+    assert {statuses[c] for c in world["cases1"][3:]} == {CaseStatus.PENDING}
+
+
+def test_an_interview_the_server_refuses_is_fixed_on_the_phone_and_stored_once(field_server, profile):
+    """The phone holds an older copy of the form without the age limit: the phone accepts 12,
+    the server refuses it (422), the enumerator fixes it from "needs fixing"."""
+    server, world = field_server
+    context = profile()
+    page = sign_in_and_open(context, server.url)
+    context.set_offline(True)
+    page.evaluate("""() => ParStore.get('bundle').then(b => {
+        b.questionnaires[0].definition.questions.forEach(q => { delete q.bind.constraint; });
+        return ParStore.set('bundle', b); })""")
+    page.reload()
+    page.wait_for_selector("#app[data-ready='1']")
+    interview(page, 12)
+    sent = page.evaluate("ParStore.all('outbox').then(r => r[0])")
+    context.set_offline(False)
+    needs = page.locator("#refused-list > li")
+    expect(needs).to_have_count(1, timeout=30000)
+    expect(needs).to_contain_text("Một số câu trả lời không được chấp nhận.")
+    expect(needs).to_contain_text("age: Câu trả lời này không hợp lệ.")
+    assert server.submissions() == [] and queue(page) == "1"
+    page.click("#send-now")  # a refusal is not sent again, not even on "Send now"
+    page.wait_for_timeout(500)
+    assert server.wsgi.posts == 1
+
+    needs.locator("button").click()
+    expect(page.locator("#fix-notice")).to_have_text("Một số câu trả lời không được chấp nhận.")
+    expect(page.locator("[data-key=age] .error-message")).to_have_text("Câu trả lời này không hợp lệ.")
+    assert page.input_value("#q-age") == "12"
+    page.fill("#q-age", "45")
+    page.click("#next")
+    assert page.is_checked("#q-used-0")  # the other answers are kept
+    page.click("#next")
+    page.click("#next")
+    assert page.is_checked("#q-s1-2")
+    page.click("#next")
+    page.wait_for_selector("#home:not([hidden])")
+    expect(page.locator("#queue-count")).to_have_text("0", timeout=30000)
+    expect(page.locator("#refused")).to_be_hidden()
+    [stored] = server.submissions()
+    assert stored.instance_uuid == sent["payload"]["instance_uuid"] and stored.answers["age"] == "45"
+    assert stored.answers["start"] == sent["payload"]["answers"]["start"]
+    assert stored.paradata["duration_s"] == sent["payload"]["paradata"]["duration_s"]
+
+
+def test_a_conflict_stays_visible_with_its_message_and_is_not_sent_again(field_server, profile):
+    server, world = field_server
+    context = profile()
+    page = sign_in_and_open(context, server.url)
+    context.set_offline(True)
+    interview(page, 50)
+    page.evaluate("""() => ParStore.all('outbox').then(r => {
+        const record = r[0]; record.payload.questionnaire_version_id = 999999;
+        return ParStore.put('outbox', record); })""")
+    context.set_offline(False)
+    page.click("#send-now")
+    needs = page.locator("#refused-list > li")
+    expect(needs).to_contain_text("Phiếu này không phải phiếu của đối tượng này.", timeout=30000)
+    expect(needs.locator("button")).to_have_count(0)  # nothing to fix in the answers
+    for _ in range(2):
+        page.click("#send-now")
+        page.wait_for_timeout(500)
+    assert server.wsgi.posts == 1 and server.submissions() == []
+    page.reload()
+    page.wait_for_selector("#app[data-ready='1']")
+    expect(needs).to_have_count(1)
+    assert queue(page) == "1" and server.wsgi.posts == 1

@@ -59,40 +59,74 @@
   }
 
   /* ---- lists ---- */
+  function byCreated(a, b) { return a.created_at < b.created_at ? -1 : 1; }
+  function isVisit(record) { return record.kind === 'visit'; }
+  /* What the phone knows of each case beyond the bundle: an interview in the outbox or sent
+   * completes it; an unsent visit gives its outcome (a closed case keeps its status, as on the
+   * server). {case id: {status, waiting}}. */
+  function caseStates(outbox, done) {
+    var s = {};
+    (done || []).forEach(function (id) { s[id] = { status: 'completed', waiting: false }; });
+    outbox.slice().sort(byCreated).forEach(function (o) {
+      var id = o.payload.case_id, cur = s[id];
+      if (!isVisit(o)) s[id] = { status: 'completed', waiting: true };
+      else if (!o.refused && !(cur && cur.status === 'completed')) s[id] = { status: o.payload.outcome, waiting: true };
+    });
+    return s;
+  }
   function home() {
     return Promise.all([S.all('outbox'), S.all('drafts'), S.get('done')]).then(function (r) {
-      var outbox = r[0], drafts = r[1], done = r[2] || [], busy = {};
-      outbox.forEach(function (o) { busy[o.payload.case_id] = 1; });
+      var outbox = r[0], drafts = r[1], busy = {};
+      outbox.forEach(function (o) { if (!isVisit(o)) busy[o.payload.case_id] = 1; });
       drafts.forEach(function (d) { busy[d.case_id] = 1; });
-      done.forEach(function (id) { busy[id] = 1; });
-      var list = $('cases-list'), b = st.bundle;
-      list.textContent = '';
-      var open = b ? b.cases.filter(function (c) { return !busy[c.id] && (c.status === 'pending' || c.status === 'no_contact'); }) : [];
-      open.forEach(function (c) {
-        var li = item(c.label, c.address + ' · ' + c.unit.name);
-        li.appendChild(button(M.start, function () { start(c, null); }));
-        list.appendChild(li);
-      });
-      $('no-cases').hidden = open.length > 0;
-      var cont = $('drafts-list'); cont.textContent = '';
-      drafts.forEach(function (d) {
-        var li = item(d.label); li.appendChild(button(M.resume, function () { resume(d); })); cont.appendChild(li);
-      });
-      $('drafts').hidden = !drafts.length;
-      var fix = $('corrections-list'); fix.textContent = '';
-      ((b && b.corrections) || []).filter(function (c) { return !busy[c.case_id]; }).forEach(function (c) {
-        var li = item(M.correct + ' ' + c.instance_uuid.slice(0, 8), c.comments.join(' · '));
-        li.appendChild(button(M.correct, function () { start(caseOf(c.case_id) || { id: c.case_id, label: '' }, c); }));
-        fix.appendChild(li);
-      });
-      $('corrections').hidden = !fix.children.length;
-      var bad = $('refused-list'); bad.textContent = '';
-      outbox.filter(function (o) { return o.refused; }).forEach(function (o) {
-        bad.appendChild(item(o.label || o.client_uuid, (o.refused.problems || []).map(function (p) { return p.key + ': ' + p.message; }).join('; ') || o.refused.error));
-      });
-      $('refused').hidden = !bad.children.length;
+      (r[2] || []).forEach(function (id) { busy[id] = 1; });
+      showCases(caseStates(outbox, r[2]), busy);
+      showDrafts(drafts);
+      showCorrections(busy);
+      showNeedsFixing(outbox, drafts);
       return counts(outbox);
     });
+  }
+  function showCases(states, busy) {
+    var list = $('cases-list'), b = st.bundle, statuses = JSON.parse(M.statuses), open = 0;
+    list.textContent = '';
+    var rows = (b ? b.cases : []).map(function (c) {
+      var known = states[c.id], closed = c.status === 'completed' || c.status === 'replaced';
+      var status = known && !closed ? known.status : c.status;
+      return { c: c, status: status, waiting: !!(known && known.waiting),
+        open: !busy[c.id] && (status === 'pending' || status === 'no_contact') };
+    });
+    rows.sort(function (x, y) { return (y.open ? 1 : 0) - (x.open ? 1 : 0); });
+    rows.forEach(function (row) {
+      var c = row.c, li = item(c.label, c.address + ' · ' + c.unit.name), p = document.createElement('p');
+      p.className = 'case-status';
+      p.textContent = M.status + ': ' + (statuses[row.status] || row.status) + (row.waiting ? ' · ' + M.waiting : '');
+      li.dataset.caseId = c.id; li.dataset.status = row.status;
+      li.appendChild(p);
+      if (row.open) {
+        open++;
+        li.appendChild(button(M.start, function () { start(c, null); }));
+        li.appendChild(button(M.visit, function () { openVisit(c); }));
+      }
+      list.appendChild(li);
+    });
+    $('no-cases').hidden = open > 0;
+  }
+  function showDrafts(drafts) {
+    var cont = $('drafts-list'); cont.textContent = '';
+    drafts.forEach(function (d) {
+      var li = item(d.label); li.appendChild(button(M.resume, function () { resume(d); })); cont.appendChild(li);
+    });
+    $('drafts').hidden = !drafts.length;
+  }
+  function showCorrections(busy) {
+    var b = st.bundle, fix = $('corrections-list'); fix.textContent = '';
+    ((b && b.corrections) || []).filter(function (c) { return !busy[c.case_id]; }).forEach(function (c) {
+      var li = item(M.correct + ' ' + c.instance_uuid.slice(0, 8), c.comments.join(' · '));
+      li.appendChild(button(M.correct, function () { start(caseOf(c.case_id) || { id: c.case_id, label: '' }, c); }));
+      fix.appendChild(li);
+    });
+    $('corrections').hidden = !fix.children.length;
   }
   function caseOf(id) { return (st.bundle ? st.bundle.cases : []).filter(function (c) { return c.id === id; })[0]; }
   function counts(outbox) {
@@ -103,6 +137,106 @@
       $('net').textContent = navigator.onLine ? M.online : M.offline;
       st.waiting = r[0].length;
     });
+  }
+
+  /* ---- records the server refused: kept on the phone until fixed ---- */
+  /* A 4xx answer (a 422 with the form's problems, a 409 conflict, a 403...) is never retried on its
+   * own and never deleted: the record stays in the outbox marked `refused`, listed under "needs
+   * fixing" with the server's message. An interview refused for its answers is reopened in the
+   * form with the problems at their questions and sent again under the same UUID. */
+  function problemsOf(record) {
+    var map = {};
+    ((record.refused && record.refused.problems) || []).forEach(function (p) { map[p.key] = p.message; });
+    return map;
+  }
+  function showNeedsFixing(outbox, drafts) {
+    var bad = $('refused-list'), open = {};
+    drafts.forEach(function (d) { open[d.instance_uuid] = d; });
+    bad.textContent = '';
+    outbox.filter(function (o) { return o.refused; }).sort(byCreated).forEach(function (o) {
+      var problems = problemsOf(o), keys = Object.keys(problems);
+      var li = item((isVisit(o) ? M.visitRecord + ' · ' : '') + (o.label || o.client_uuid), o.refused.error || M.refusedUnknown);
+      li.dataset.clientUuid = o.client_uuid;
+      if (keys.length) {
+        var ul = document.createElement('ul');
+        keys.forEach(function (k) { var x = document.createElement('li'); x.textContent = k + ': ' + problems[k]; ul.appendChild(x); });
+        li.appendChild(ul);
+      }
+      if (!isVisit(o) && keys.length) {
+        var draft = open[o.payload.instance_uuid];
+        li.appendChild(button(M.fix, function () { if (draft) resume(draft); else reopen(o); }));
+      }
+      bad.appendChild(li);
+    });
+    $('refused').hidden = !bad.children.length;
+  }
+  /* A draft from a refused interview: its answers and paradata as sent, the same UUIDs, the
+   * server's problems by question, opened at the first page that has one. */
+  function reopen(record) {
+    var p = record.payload, d = { instance_uuid: p.instance_uuid, edit_uuid: p.edit_uuid || null,
+      case_id: p.case_id, label: record.label, unit_code: '', version_id: p.questionnaire_version_id,
+      answers: Object.assign({}, p.answers), paradata: Object.assign({}, p.paradata), index: 0,
+      fixing: { created_at: record.created_at, error: record.refused.error || '', problems: problemsOf(record) } };
+    if (!versionOf(d.version_id)) { say(M.refusedUnknown); return Promise.resolve(); }
+    st.form = new ParForm.Form(versionOf(d.version_id).definition, D.lang, M);
+    d.index = firstPageWith(d.fixing.problems);
+    st.draft = d;
+    return save().then(function () { resume(d); });
+  }
+  function firstPageWith(problems) {
+    var all = pages();
+    for (var i = 0; i < all.length; i++) {
+      if ((all[i].questions || []).some(function (path) { return st.form.key(st.form.byPath[path]) in problems; })) return i;
+    }
+    return 0;
+  }
+  /* The server's problems beside their questions on the page shown, and its message above. */
+  function markProblems() {
+    var fixing = st.draft.fixing, note = $('fix-notice');
+    note.hidden = !fixing;
+    if (!fixing) return;
+    note.textContent = fixing.error;
+    Object.keys(fixing.problems).forEach(function (key) {
+      var node = $('page').querySelector('[data-key="' + (window.CSS && CSS.escape ? CSS.escape(key) : key) + '"]');
+      if (!node) return;
+      node.classList.add('field-error');
+      node.querySelector('.error-message').textContent = fixing.problems[key];
+    });
+  }
+
+  /* ---- a visit without an interview ---- */
+  /* No contact, refused or ineligible: a UUID on the phone at once, written to the outbox next to
+   * the interviews and sent the same way, to the visits endpoint. */
+  function openVisit(c) {
+    var v = st.visit = { c: c, place: null, located: Promise.resolve() };
+    $('visit-case').textContent = c.label;
+    $('visit-note').value = '';
+    $('visit-error').textContent = '';
+    Array.prototype.forEach.call(document.querySelectorAll('input[name=visit-outcome]'), function (r) { r.checked = false; });
+    $('home').hidden = true; $('visit').hidden = false;
+    if (navigator.geolocation) {
+      v.located = new Promise(function (done) {
+        navigator.geolocation.getCurrentPosition(function (p) {
+          v.place = { lat: p.coords.latitude, lon: p.coords.longitude, accuracy_m: p.coords.accuracy };
+          done();
+        }, done, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
+      });
+    }
+    window.scrollTo(0, 0);
+  }
+  function closeVisit() { st.visit = null; $('visit').hidden = true; $('home').hidden = false; return home(); }
+  /* Written to the outbox before the screen says so; the position is waited for 2 s at most. */
+  function saveVisit() {
+    var v = st.visit, picked = document.querySelector('input[name=visit-outcome]:checked');
+    if (!v || v.saving) return Promise.resolve();
+    if (!picked) { $('visit-error').textContent = M.visitOutcome; return Promise.resolve(); }
+    var id = uuid(), at = now(), note = $('visit-note').value.trim();
+    v.saving = true;
+    return Promise.race([v.located, new Promise(function (done) { setTimeout(done, 2000); })]).then(function () {
+      var payload = { client_uuid: id, case_id: v.c.id, outcome: picked.value, note: note, at: at };
+      if (v.place) payload.geolocation = v.place;
+      return S.put('outbox', { client_uuid: id, kind: 'visit', created_at: at, label: v.c.label, payload: payload });
+    }).then(function () { say(M.visitQueued); return closeVisit(); }).then(sync);
   }
 
   /* ---- an interview ---- */
@@ -138,6 +272,7 @@
     if (index < 0) index = 0;
     st.draft.index = st.index = index;
     st.form.render(all[index], st.draft.answers, $('page'), changed);
+    markProblems();
     st.shownAt = Date.now();
     $('page-count').textContent = (index + 1) + ' / ' + all.length;
     $('prev').disabled = index === 0;
@@ -148,6 +283,7 @@
     var a = st.draft.answers, old = a[key], ch = st.draft.paradata.changes;
     if (old !== undefined && old !== '' && old !== value && ch.length < 500) ch.push({ key: key, from: old, to: value, at: now() });
     a[key] = value;
+    if (st.draft.fixing) delete st.draft.fixing.problems[key];
     st.form.refresh(pages()[st.index], a, $('page'));
     save();
   }
@@ -174,14 +310,18 @@
   function prev() { leave(); show(st.index - 1, -1); }
   function finish() {
     var d = st.draft, end = new Date(), p = d.paradata;
-    var meta = d.edit_uuid ? {} : { start: p.started_at, end: end.toISOString(), today: localDay(end), deviceid: st.device, unit_code: d.unit_code };
-    p.ended_at = end.toISOString();
-    p.duration_s = Math.round((end - new Date(p.started_at)) / 1000);
+    /* a correction or a fix keeps the interview's own start, end and duration */
+    var meta = d.edit_uuid || d.fixing ? {} : { start: p.started_at, end: end.toISOString(), today: localDay(end), deviceid: st.device, unit_code: d.unit_code };
+    if (d.fixing) p.fixed_at = end.toISOString();
+    else {
+      p.ended_at = end.toISOString();
+      p.duration_s = Math.round((end - new Date(p.started_at)) / 1000);
+    }
     var payload = { instance_uuid: d.instance_uuid, case_id: d.case_id, questionnaire_version_id: d.version_id,
       answers: st.form.finish(d.answers, meta), paradata: p, started_at: p.started_at,
       submitted_at: p.ended_at, language: D.lang };
     if (d.edit_uuid) payload.edit_uuid = d.edit_uuid;
-    var record = { client_uuid: d.edit_uuid || d.instance_uuid, created_at: now(), label: d.label, payload: payload };
+    var record = { client_uuid: d.edit_uuid || d.instance_uuid, created_at: d.fixing ? d.fixing.created_at : now(), label: d.label, payload: payload };
     return S.put('outbox', record).then(function () { return S.remove('drafts', d.instance_uuid); }).then(function () {
       st.draft = null;
       $('interview').hidden = true; $('home').hidden = false;
@@ -191,22 +331,25 @@
   }
 
   /* ---- the outbox ---- */
+  /* Acknowledged: off the phone; a case whose interview was stored is done until the next bundle. */
+  function acknowledged(record) {
+    return S.remove('outbox', record.client_uuid).then(function () {
+      if (isVisit(record)) return null;
+      return S.get('done').then(function (done) { done = done || []; done.push(record.payload.case_id); return S.set('done', done); });
+    }).then(function () { return S.set('last_sync', now()); });
+  }
   function sendOne(record) {
     var abort = window.AbortController ? new AbortController() : null;
     if (abort) setTimeout(function () { abort.abort(); }, 30000);
-    return fetch(D.submitUrl + '?lang=' + D.lang, { method: 'POST', signal: abort ? abort.signal : undefined,
+    return fetch((isVisit(record) ? D.visitUrl : D.submitUrl) + '?lang=' + D.lang, { method: 'POST', signal: abort ? abort.signal : undefined,
       headers: { Authorization: 'Bearer ' + st.token, 'Content-Type': 'application/json' },
       body: JSON.stringify(record.payload) }).then(function (r) {
-      if (r.ok) {
-        return S.remove('outbox', record.client_uuid).then(function () { return S.get('done'); }).then(function (done) {
-          done = done || []; done.push(record.payload.case_id);
-          return Promise.all([S.set('done', done), S.set('last_sync', now())]);
-        }).then(function () { return 'sent'; });
-      }
+      if (r.ok) return acknowledged(record).then(function () { return 'sent'; });
       if (r.status === 401) return revoked().then(function () { return 'stop'; });
       if (r.status >= 400 && r.status < 500 && r.status !== 429 && r.status !== 408) {
         return r.json().catch(function () { return {}; }).then(function (body) {
-          record.refused = body; return S.put('outbox', record);
+          record.refused = { status: r.status, error: body.error || '', problems: body.problems || [] };
+          return S.put('outbox', record);
         }).then(function () { return 'refused'; });
       }
       return 'stop';
@@ -216,13 +359,18 @@
     if (st.sending || !st.token) return Promise.resolve();
     st.sending = true;
     return S.all('outbox').then(function (records) {
-      records = records.filter(function (r) { return !r.refused; }).sort(function (a, b) { return a.created_at < b.created_at ? -1 : 1; });
+      records = records.filter(function (r) { return !r.refused; }).sort(byCreated);
       if (records.length) say(M.sending);
-      var chain = Promise.resolve('sent');
+      var chain = Promise.resolve('sent'), results = [];
       records.forEach(function (record) {
-        chain = chain.then(function (last) { return last === 'stop' ? 'stop' : sendOne(record).then(function (res) { counts(); return res; }); });
+        chain = chain.then(function (last) {
+          return last === 'stop' ? 'stop' : sendOne(record).then(function (res) { results.push(res); counts(); return res; });
+        });
       });
-      return chain.then(function (last) { if (records.length) say(last === 'stop' ? M.retry : M.sent); });
+      return chain.then(function (last) {
+        if (records.length) say(last === 'stop' ? M.retry : results.indexOf('refused') >= 0 ? M.needsFixing : M.sent);
+        return results.indexOf('sent') >= 0 ? refresh() : null;  /* the cases' statuses as the server now has them */
+      });
     }).finally(function () { st.sending = false; return home(); });
   }
 
@@ -235,6 +383,8 @@
     $('send-now').addEventListener('click', function () { sync(); });
     $('next').addEventListener('click', next);
     $('prev').addEventListener('click', prev);
+    $('visit-save').addEventListener('click', saveVisit);
+    $('visit-cancel').addEventListener('click', closeVisit);
     $('stop').addEventListener('click', function () { leave(); save(); st.draft = null; $('interview').hidden = true; $('home').hidden = false; home(); });
     window.addEventListener('online', function () { counts(); refresh().then(home).then(sync); });
     window.addEventListener('offline', function () { counts(); });
