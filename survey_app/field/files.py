@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from survey_app.i18n import _
 from survey_app.questionnaire.answers import repeat_of
 from survey_app.questionnaire.engine import FormEngine, Problem
-from survey_app.questionnaire.uploads import (ACCEPTED, UploadRefused, answer_file_limit, is_stored,
+from survey_app.questionnaire.uploads import (ACCEPTED, MAGIC, UploadRefused, answer_file_limit, is_stored,
                                               store_answer_file)
 
 #: The kinds of answer file the collector records (``osm`` needs a map editor: not offline).
@@ -21,8 +21,11 @@ COLLECTED = ("image", "audio", "video")
 
 
 def settings() -> dict:
-    """What the collector checks before keeping a file: the same limit and types as here."""
-    return {"max_bytes": answer_file_limit(), "accept": {kind: ACCEPTED[kind] for kind in COLLECTED}}
+    """What the collector checks before keeping a file: the same limit, types and first bytes
+    as here (a photo refused only at sync could no longer be taken again)."""
+    accept = {kind: ACCEPTED[kind] for kind in COLLECTED}
+    return {"max_bytes": answer_file_limit(), "accept": accept,
+            "magic": {suffix: MAGIC[suffix].hex() for types in accept.values() for suffix in types if suffix in MAGIC}}
 
 
 def receive_file(kind: str | None, upload) -> str:

@@ -108,6 +108,8 @@
   /* ---- an interview ---- */
   function versionOf(id) { return st.bundle.questionnaires.filter(function (q) { return q.id === id; })[0]; }
   function start(c, correction) {
+    var form = new ParForm.Form(versionOf(correction ? correction.questionnaire_version_id : c.questionnaire_version_id).definition, D.lang, M);
+    if (!form.supported()) { say(M.nested); return Promise.resolve(); }
     var d = { instance_uuid: correction ? correction.instance_uuid : uuid(), edit_uuid: correction ? uuid() : null,
       case_id: c.id, label: c.label, unit_code: c.unit ? c.unit.code : '',
       version_id: correction ? correction.questionnaire_version_id : c.questionnaire_version_id,
@@ -125,7 +127,7 @@
   function save() { return st.draft ? S.put('drafts', st.draft) : Promise.resolve(); }
   function resume(d) {
     st.draft = d;
-    st.form = new ParForm.Form(versionOf(d.version_id).definition, D.lang, M);
+    st.form = new ParForm.Form(versionOf(d.version_id).definition, D.lang, M, st.bundle.answer_files);
     $('home').hidden = true; $('interview').hidden = false;
     $('case-label').textContent = d.label;
     $('form-title').textContent = st.form.def.title;
@@ -145,15 +147,14 @@
     save();
   }
   function changed(key, value) {
-    var a = st.draft.answers, old = a[key], ch = st.draft.paradata.changes;
-    if (old !== undefined && old !== '' && old !== value && ch.length < 500) ch.push({ key: key, from: old, to: value, at: now() });
-    a[key] = value;
+    var a = st.draft.answers, old = st.form.get(a, key), ch = st.draft.paradata.changes;
+    if (typeof old === 'string' && old !== '' && old !== value && ch.length < 500) ch.push({ key: key, from: old, to: value, at: now() });
+    st.form.set(a, key, value);
     st.form.refresh(pages()[st.index], a, $('page'));
     save();
   }
   function leave() {
-    var page = pages()[st.index], times = st.draft.paradata.question_times, keys = [];
-    (page.questions || []).forEach(function (p) { var q = st.form.byPath[p]; if (st.form.relevant(q, st.draft.answers)) keys.push(st.form.key(q)); });
+    var page = pages()[st.index], times = st.draft.paradata.question_times, keys = st.form.addresses(page, st.draft.answers);
     var each = (Date.now() - st.shownAt) / 1000 / (keys.length || 1);
     keys.forEach(function (k) { times[k] = Math.round(((times[k] || 0) + each) * 10) / 10; });
   }
@@ -191,23 +192,33 @@
   }
 
   /* ---- the outbox ---- */
+  function refuse(record, body) {
+    record.refused = body;
+    return S.put('outbox', record).then(function () { return 'refused'; });
+  }
+  /* Its files first (media.js), then the interview naming them. */
   function sendOne(record) {
+    return ParMedia.prepare(record, st.token, D.filesUrl + '?lang=' + D.lang, M.fileLost).then(function (ready) {
+      if (ready.outcome === 'revoked') return revoked().then(function () { return 'stop'; });
+      if (ready.outcome === 'refused') return refuse(record, ready.body);
+      return ready.outcome || sendPayload(record, ready.payload);
+    });
+  }
+  function sendPayload(record, payload) {
     var abort = window.AbortController ? new AbortController() : null;
     if (abort) setTimeout(function () { abort.abort(); }, 30000);
     return fetch(D.submitUrl + '?lang=' + D.lang, { method: 'POST', signal: abort ? abort.signal : undefined,
       headers: { Authorization: 'Bearer ' + st.token, 'Content-Type': 'application/json' },
-      body: JSON.stringify(record.payload) }).then(function (r) {
+      body: JSON.stringify(payload) }).then(function (r) {
       if (r.ok) {
-        return S.remove('outbox', record.client_uuid).then(function () { return S.get('done'); }).then(function (done) {
+        return S.remove('outbox', record.client_uuid).then(function () { return ParMedia.forget(record); }).then(function () { return S.get('done'); }).then(function (done) {
           done = done || []; done.push(record.payload.case_id);
           return Promise.all([S.set('done', done), S.set('last_sync', now())]);
         }).then(function () { return 'sent'; });
       }
       if (r.status === 401) return revoked().then(function () { return 'stop'; });
       if (r.status >= 400 && r.status < 500 && r.status !== 429 && r.status !== 408) {
-        return r.json().catch(function () { return {}; }).then(function (body) {
-          record.refused = body; return S.put('outbox', record);
-        }).then(function () { return 'refused'; });
+        return r.json().catch(function () { return {}; }).then(function (body) { return refuse(record, body); });
       }
       return 'stop';
     }, function () { return 'stop'; });
