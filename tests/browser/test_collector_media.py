@@ -100,7 +100,7 @@ def test_a_household_with_repeats_and_a_photo_is_answered_offline_and_stored_onc
     page = sign_in_and_open(context, server.url)
     context.set_offline(True)
     household_offline(page, photo)
-    assert page.text_content("#queue-count") == "1"
+    expect(page.locator("#queue-count")).to_have_text("1")
     context.close()
     assert server.submissions() == []
 
