@@ -3,6 +3,8 @@ type, magic bytes, size, idempotent by content) and the intake of interviews wit
 groups and file answers."""
 import hashlib
 import io
+import subprocess
+import sys
 import uuid
 from pathlib import Path
 
@@ -185,3 +187,42 @@ def test_missing_files_are_found_inside_repeats(app):
                               {"pname": "C", "portrait": "f" * 64 + ".jpg"}]}
         assert [p.key for p in missing_files(engine, answers)] == ["person[3]/portrait"]
         assert missing_files(engine, {"person": "not a list"}) == []
+
+
+LIMITED = """
+import io, sys
+from tests.conftest import make_app
+from tests.field.world import bearer, build_world
+
+class Factory:  # make_app's tmp_path_factory, in a folder given by the test
+    def __init__(self, root): self.root, self.n = root, 0
+    def mktemp(self, name):
+        import pathlib
+        self.n += 1
+        path = pathlib.Path(self.root) / f"{name}{self.n}"
+        path.mkdir()
+        return path
+
+factory = Factory(sys.argv[1])
+app = make_app(f"sqlite:///{factory.mktemp('db')}/test.db", factory, RATELIMIT_ENABLED=True)
+with app.app_context():
+    world = build_world(cases_each=1)
+client = app.test_client()
+
+def send(token):
+    data = {"kind": "image", "file": (io.BytesIO(b"\\xff\\xd8\\xff\\xe0"), "a.jpg")}
+    return client.post("/api/field/files", data=data, content_type="multipart/form-data",
+                       headers=bearer(token)).status_code
+
+codes = [send(world["token1"]) for _ in range(121)]
+print(codes.count(200), codes[-1], send(world["token2"]))
+"""
+
+
+def test_the_file_endpoint_is_limited_per_device(tmp_path):
+    """Rate limits are off in the test app (and the limiter is process-wide), so in a
+    process of its own: 120 files a minute per device, the next refused, another phone not."""
+    proc = subprocess.run([sys.executable, "-c", LIMITED, str(tmp_path)], cwd=Path(__file__).parents[2],
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    assert proc.stdout.split() == ["120", "429", "200"]

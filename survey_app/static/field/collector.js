@@ -113,7 +113,7 @@
     var d = { instance_uuid: correction ? correction.instance_uuid : uuid(), edit_uuid: correction ? uuid() : null,
       case_id: c.id, label: c.label, unit_code: c.unit ? c.unit.code : '',
       version_id: correction ? correction.questionnaire_version_id : c.questionnaire_version_id,
-      answers: correction ? Object.assign({}, correction.answers) : {}, index: 0,
+      answers: correction ? JSON.parse(JSON.stringify(correction.answers)) : {}, index: 0,
       paradata: { device_id: st.device, started_at: now(), question_times: {}, changes: [], user_agent: navigator.userAgent } };
     st.draft = d;
     if (navigator.geolocation) {
