@@ -1,4 +1,4 @@
-"""The offline collector's API: download the working set, send interviews and visits.
+"""The offline collector's API: download the working set, send answer files, interviews and visits.
 
 Authenticated by the enumerator's device token (``Authorization: Bearer …``), not by a
 session: these views alone are exempt from CSRF (a page's CSRF token expires and is
@@ -13,10 +13,12 @@ from flask_limiter.util import get_remote_address
 from survey_app.api import bp
 from survey_app.extensions import csrf, db, limiter
 from survey_app.field.bundle import bundle
+from survey_app.field.files import receive_file
 from survey_app.field.intake import Refused, receive
 from survey_app.field.tokens import device_key, device_required, device_sending
 from survey_app.field.visit_intake import receive_visit
 from survey_app.models.base import utcnow
+from survey_app.questionnaire.uploads import UploadRefused
 
 
 @bp.route("/field/bundle")
@@ -57,3 +59,17 @@ def _answer(store, payload):
     response = jsonify(ack)
     response.status_code = 201 if created else 200
     return response
+
+
+@bp.route("/field/files", methods=["POST"])
+@csrf.exempt
+@limiter.limit("120 per minute", key_func=lambda: device_key() or get_remote_address())
+@device_sending
+def field_file():
+    """Store one answer file (multipart: ``kind`` and ``file``) under its SHA-256; the same
+    bytes sent again get the same name, so a retry is harmless."""
+    try:
+        name = receive_file(request.form.get("kind"), request.files.get("file"))
+    except UploadRefused as refused:
+        return jsonify(error=str(refused), status=refused.status), refused.status
+    return jsonify(name=name), 200

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import case as sql_case, select
 
 from survey_app.extensions import db
+from survey_app.field import files
 from survey_app.models import (Assignment, CampaignQuestionnaire, QuestionnaireVersion, ReviewState,
                                SampleCase, Submission, User)
 
@@ -62,4 +63,5 @@ def bundle(user: User) -> dict:
             "cases": rows,
             "questionnaires": [{"id": v.id, "definition": {k: v.definition.get(k) for k in DEFINITION_KEYS}}
                                for v in versions.values()],
-            "corrections": [_correction_json(s) for s in rejected]}
+            "corrections": [_correction_json(s) for s in rejected],
+            "answer_files": files.settings()}

@@ -12,6 +12,7 @@ from flask_login import current_user
 from survey_app.access import roles_required
 from survey_app.extensions import db
 from survey_app.field import bp
+from survey_app.field.files import settings as file_settings
 from survey_app.field.forms import VISIT_OUTCOMES
 from survey_app.field.tokens import issue
 from survey_app.formatting import status_label
@@ -19,8 +20,8 @@ from survey_app.i18n import _
 from survey_app.models import CaseStatus, Role
 
 #: Files the service worker keeps for offline work, relative to the static folder.
-ASSETS = ("css/site.css", "field/collector.css", "js/expr.js", "field/store.js", "field/form.js",
-          "field/collector.js", "field/icon-192.png")
+ASSETS = ("css/site.css", "field/collector.css", "js/expr.js", "field/store.js", "field/media.js",
+          "field/form.js", "field/collector.js", "field/icon-192.png")
 
 
 @lru_cache(maxsize=4)
@@ -41,10 +42,14 @@ def service_worker_url() -> str:
 @bp.route("/app")
 @roles_required(Role.ENUMERATOR)
 def collector():
-    """The app shell; all data comes from the API with the device token."""
+    """The app shell; all data comes from the API with the device token. The messages the
+    collector shows about answer files are written here with the server's own limits."""
     statuses = {status.value: status_label(status) for status in CaseStatus}
+    limits = file_settings()
+    files = {"max_mb": limits["max_bytes"] // (1024 * 1024),
+             "types": {kind: ", ".join(sorted(types)) for kind, types in limits["accept"].items()}}
     return render_template("field/collector.html", sw_url=service_worker_url(), statuses=statuses,
-                           visit_outcomes=VISIT_OUTCOMES)
+                           visit_outcomes=VISIT_OUTCOMES, files=files)
 
 
 @bp.route("/sw.js")

@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from survey_app.extensions import db
 from survey_app.field.bundle import campaign_questionnaire_id
+from survey_app.field.files import missing_files
 from survey_app.field.intake_store import NewInterview, store
 from survey_app.field.tokens import SendingDevice
 from survey_app.i18n import _
@@ -104,12 +105,18 @@ def _engine(version_id: int, status: VersionStatus, checksum: str | None,
 
 
 def _checked_answers(engine: FormEngine, data: dict) -> dict:
-    """The answers after the authoritative server check; a refusal carries every problem."""
-    problems = engine.problems(data["answers"])
+    """The answers after the authoritative server check; a refusal carries every problem,
+    among them a file answer naming a file that was not received (sent before the interview).
+    Calculations are made here before the check, as for the citizen's questionnaire: the
+    relevance of a question inside a repeat instance often hangs on one (never the phone's)."""
+    answers = engine.calculate(data["answers"])
+    problems = engine.problems(answers)
+    refused = {p.key for p in problems}
+    problems += [p for p in missing_files(engine, answers) if p.key not in refused]
     if problems:
         raise Refused(422, _("Some answers are not accepted."),
                       [{"key": p.key, "message": p.message} for p in problems])
-    return engine.calculate(engine.clean(data["answers"]))
+    return engine.clean(answers)
 
 
 def _paradata(data: dict, device: SendingDevice) -> dict:

@@ -4,6 +4,9 @@ SHA-256, and referred to in the answers by that name (as ODK refers to attachmen
 from __future__ import annotations
 
 import hashlib
+import os
+import re
+import tempfile
 from pathlib import Path
 
 from flask import current_app
@@ -20,12 +23,34 @@ FILE_TYPES = tuple(ACCEPTED)
 MAGIC = {".jpg": b"\xff\xd8", ".jpeg": b"\xff\xd8", ".png": b"\x89PNG", ".webp": b"RIFF"}
 
 
+#: An answer value naming a stored file: its SHA-256 and a lower-case suffix.
+STORED_NAME = re.compile(r"^[0-9a-f]{64}(\.[a-z0-9]{1,5})$")
+
+
 class UploadRefused(ValueError):
-    """A file the questionnaire does not take; the message is for the respondent."""
+    """A file the questionnaire does not take; the message is for the respondent, the status
+    for an API client (415: not a type taken here, 413: too large, 422: empty or not what its
+    name says)."""
+
+    def __init__(self, message: str, status: int = 422):
+        super().__init__(message)
+        self.status = status
 
 
-def _limit() -> int:
+def answer_file_limit() -> int:
+    """The largest answer file taken, in bytes (``ANSWER_FILE_MAX_BYTES``; the offline
+    collector gets the same number in its bundle)."""
     return int(current_app.config.get("ANSWER_FILE_MAX_BYTES", 5 * 1024 * 1024))
+
+
+def answers_folder() -> Path:
+    return Path(current_app.config["UPLOAD_FOLDER"]) / "answers"
+
+
+def is_stored(kind: str, value: str) -> bool:
+    """True when ``value`` is the name of a stored file of a type ``kind`` questions take."""
+    match = STORED_NAME.match(value or "")
+    return bool(match) and match.group(1) in ACCEPTED[kind] and (answers_folder() / value).is_file()
 
 
 def store_answer_file(kind: str, storage) -> str:
@@ -33,16 +58,29 @@ def store_answer_file(kind: str, storage) -> str:
     suffix = Path(storage.filename or "").suffix.lower()
     if suffix not in ACCEPTED[kind]:
         raise UploadRefused(_("This file type is not accepted here (%(types)s).",
-                              types=", ".join(sorted(ACCEPTED[kind]))))
-    content = storage.read(_limit() + 1)
-    if len(content) > _limit():
-        raise UploadRefused(_("The file is larger than %(mb)d MB.", mb=_limit() // (1024 * 1024)))
+                              types=", ".join(sorted(ACCEPTED[kind]))), 415)
+    content = storage.read(answer_file_limit() + 1)
+    if len(content) > answer_file_limit():
+        raise UploadRefused(_("The file is larger than %(mb)d MB.", mb=answer_file_limit() // (1024 * 1024)), 413)
     if not content or (suffix in MAGIC and not content.startswith(MAGIC[suffix])):
         raise UploadRefused(_("The file is empty or not what its name says."))
     digest = hashlib.sha256(content).hexdigest()
-    folder = Path(current_app.config["UPLOAD_FOLDER"]) / "answers"
+    folder = answers_folder()
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{digest}{suffix}"
     if not target.exists():
-        target.write_bytes(content)
+        _write_whole(target, content)
     return target.name
+
+
+def _write_whole(target: Path, content: bytes) -> None:
+    """Write through a temporary file and rename: a reader (the intake checking that a named
+    file is stored) never sees half a file, and two uploads of the same bytes both succeed."""
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(content)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -181,7 +181,7 @@ def complete_offline(launch, url, count=20):
     context.set_offline(True)
     for i in range(count):
         interview(page, 30 + i)
-        expect(page.locator("#queue-count")).to_have_text(str(i + 1))
+        expect(page.locator("#queue-count")).to_have_text(str(i + 1))  # counted once the home list is drawn
     context.close()
 
 
@@ -263,7 +263,7 @@ def test_the_sipas_form_renders_its_first_pages_offline(sipas_server, profile):
     page = sign_in_and_open(context, server.url)
     context.set_offline(True)
     page.click("#cases-list li:first-child button")
-    expect(page.locator("#page")).to_contain_text("PHIẾU KHẢO SÁT SỰ HÀI LÒNG")
+    expect(page.locator("#page")).to_contain_text("PHIẾU KHẢO SÁT SỰ HÀI LÒNG")  # rendered once the draft is saved
     page.click("#next")
     assert page.locator("#page input[name=service_used]").count() >= 10
     page.click("#next")  # required: refused on the phone, with the form's own message

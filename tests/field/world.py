@@ -43,6 +43,39 @@ MINI_FORM = """
 | | form_id | version | form_title | default_language |
 | | mini_hai_long | 1 | Phiếu ngắn | Tiếng Việt (vi) |
 """
+
+#: A household form with a repeat sized by an answer (``visit``), a repeat the enumerator
+#: sizes (``member``, with per-instance relevance and calculations, summed outside) and a
+#: required photo: what the offline collector must answer without signal.
+MEDIA_FORM = """| survey |
+| | type | name | label::Tiếng Việt (vi) | label::English (en) | relevant | constraint | required | calculation | repeat_count | appearance |
+| | start | start | | | | | | | | |
+| | end | end | | | | | | | | |
+| | deviceid | deviceid | | | | | | | | |
+| | integer | visits | Số lần đến cơ quan | Visits to the office | | . >= 0 and . <= 3 | yes | | | |
+| | begin_repeat | visit | Lần đến | Visit | | | | | ${visits} | |
+| | integer | wait | Thời gian chờ (phút) | Waiting time (minutes) | | . >= 0 | yes | | | |
+| | calculate | visit_no | | | | | | position(..) | | |
+| | end_repeat | | | | | | | | | |
+| | begin_repeat | member | Thành viên hộ | Household member | | | | | | |
+| | text | m_name | Họ tên | Name | | | yes | | | |
+| | integer | m_age | Tuổi | Age | | . >= 0 and . <= 120 | yes | | | |
+| | calculate | m_adult | | | | | | if(${m_age} >= 18, 1, 0) | | |
+| | select_one yn | m_work | Có đi làm? | Does this person work? | ${m_adult} = 1 | | yes | | | |
+| | end_repeat | | | | | | | | | |
+| | calculate | members | | | | | | count(${member}) | | |
+| | calculate | adults | | | | | | sum(${m_adult}) | | |
+| | note | summary | Cảm ơn Ông/Bà | Thank you | | | | | | |
+| | image | photo | Ảnh giấy hẹn | Photo of the appointment slip | | | yes | | | |
+| choices |
+| | list_name | name | label::Tiếng Việt (vi) | label::English (en) |
+| | yn | 1 | Có | Yes |
+| | yn | 0 | Không | No |
+| settings |
+| | form_id | version | form_title | default_language |
+| | ho_gia_dinh | 1 | Phiếu hộ gia đình | Tiếng Việt (vi) |
+"""
+
 SIPAS = Path(__file__).resolve().parents[2] / "questionnaires" / "sipas_citizen.md"
 
 
@@ -85,10 +118,12 @@ def _cases(sample: SampleList, unit: AdminUnit, enumerator: User, count: int, pr
     return cases
 
 
-def build_world(cases_each: int = 3, sipas: bool = False) -> dict:
-    """Create the world; returns ids and two device tokens (plain) for the enumerators."""
+def build_world(cases_each: int = 3, sipas: bool = False, media: bool = False) -> dict:
+    """Create the world (with the SIPAS form, the household ``MEDIA_FORM`` or the short one);
+    returns ids and two device tokens (plain) for the enumerators."""
     units = _units()
-    form, name = (SIPAS.read_bytes(), SIPAS.name) if sipas else (MINI_FORM.encode(), "mini.md")
+    form, name = ((SIPAS.read_bytes(), SIPAS.name) if sipas else (MEDIA_FORM.encode(), "media.md") if media
+                  else (MINI_FORM.encode(), "mini.md"))
     campaign = _campaign(units["p"], form, name)
     users = {"enum1": _user("enum1", Role.ENUMERATOR, units["d1"]),
              "enum2": _user("enum2", Role.ENUMERATOR, units["d2"]),

@@ -242,10 +242,12 @@
   /* ---- an interview ---- */
   function versionOf(id) { return st.bundle.questionnaires.filter(function (q) { return q.id === id; })[0]; }
   function start(c, correction) {
+    var form = new ParForm.Form(versionOf(correction ? correction.questionnaire_version_id : c.questionnaire_version_id).definition, D.lang, M);
+    if (!form.supported()) { say(M.nested); return Promise.resolve(); }
     var d = { instance_uuid: correction ? correction.instance_uuid : uuid(), edit_uuid: correction ? uuid() : null,
       case_id: c.id, label: c.label, unit_code: c.unit ? c.unit.code : '',
       version_id: correction ? correction.questionnaire_version_id : c.questionnaire_version_id,
-      answers: correction ? Object.assign({}, correction.answers) : {}, index: 0,
+      answers: correction ? JSON.parse(JSON.stringify(correction.answers)) : {}, index: 0,
       paradata: { device_id: st.device, started_at: now(), question_times: {}, changes: [], user_agent: navigator.userAgent } };
     st.draft = d;
     if (navigator.geolocation) {
@@ -259,7 +261,7 @@
   function save() { return st.draft ? S.put('drafts', st.draft) : Promise.resolve(); }
   function resume(d) {
     st.draft = d;
-    st.form = new ParForm.Form(versionOf(d.version_id).definition, D.lang, M);
+    st.form = new ParForm.Form(versionOf(d.version_id).definition, D.lang, M, st.bundle.answer_files);
     $('home').hidden = true; $('interview').hidden = false;
     $('case-label').textContent = d.label;
     $('form-title').textContent = st.form.def.title;
@@ -280,16 +282,15 @@
     save();
   }
   function changed(key, value) {
-    var a = st.draft.answers, old = a[key], ch = st.draft.paradata.changes;
-    if (old !== undefined && old !== '' && old !== value && ch.length < 500) ch.push({ key: key, from: old, to: value, at: now() });
-    a[key] = value;
+    var a = st.draft.answers, old = st.form.get(a, key), ch = st.draft.paradata.changes;
+    if (typeof old === 'string' && old !== '' && old !== value && ch.length < 500) ch.push({ key: key, from: old, to: value, at: now() });
+    st.form.set(a, key, value);
     if (st.draft.fixing) delete st.draft.fixing.problems[key];
     st.form.refresh(pages()[st.index], a, $('page'));
     save();
   }
   function leave() {
-    var page = pages()[st.index], times = st.draft.paradata.question_times, keys = [];
-    (page.questions || []).forEach(function (p) { var q = st.form.byPath[p]; if (st.form.relevant(q, st.draft.answers)) keys.push(st.form.key(q)); });
+    var page = pages()[st.index], times = st.draft.paradata.question_times, keys = st.form.addresses(page, st.draft.answers);
     var each = (Date.now() - st.shownAt) / 1000 / (keys.length || 1);
     keys.forEach(function (k) { times[k] = Math.round(((times[k] || 0) + each) * 10) / 10; });
   }
@@ -331,26 +332,39 @@
   }
 
   /* ---- the outbox ---- */
-  /* Acknowledged: off the phone; a case whose interview was stored is done until the next bundle. */
+  /* Acknowledged: off the phone with its files; a case whose interview was stored is done until the next bundle. */
   function acknowledged(record) {
     return S.remove('outbox', record.client_uuid).then(function () {
       if (isVisit(record)) return null;
-      return S.get('done').then(function (done) { done = done || []; done.push(record.payload.case_id); return S.set('done', done); });
+      return ParMedia.forget(record).then(function () { return S.get('done'); }).then(function (done) {
+        done = done || []; done.push(record.payload.case_id); return S.set('done', done);
+      });
     }).then(function () { return S.set('last_sync', now()); });
   }
+  /* Kept on the phone under "needs fixing" with the server's reason; never retried by itself. */
+  function refuse(record, status, body) {
+    record.refused = { status: status, error: (body && body.error) || '', problems: (body && body.problems) || [] };
+    return S.put('outbox', record).then(function () { return 'refused'; });
+  }
+  /* An interview's files first (media.js), then the interview naming them; a visit at once. */
   function sendOne(record) {
+    if (isVisit(record)) return sendPayload(record, record.payload);
+    return ParMedia.prepare(record, st.token, D.filesUrl + '?lang=' + D.lang, M.fileLost).then(function (ready) {
+      if (ready.outcome === 'revoked') return revoked().then(function () { return 'stop'; });
+      if (ready.outcome === 'refused') return refuse(record, ready.status || 422, ready.body);
+      return ready.outcome || sendPayload(record, ready.payload);
+    });
+  }
+  function sendPayload(record, payload) {
     var abort = window.AbortController ? new AbortController() : null;
     if (abort) setTimeout(function () { abort.abort(); }, 30000);
     return fetch((isVisit(record) ? D.visitUrl : D.submitUrl) + '?lang=' + D.lang, { method: 'POST', signal: abort ? abort.signal : undefined,
       headers: { Authorization: 'Bearer ' + st.token, 'Content-Type': 'application/json' },
-      body: JSON.stringify(record.payload) }).then(function (r) {
+      body: JSON.stringify(payload) }).then(function (r) {
       if (r.ok) return acknowledged(record).then(function () { return 'sent'; });
       if (r.status === 401) return revoked().then(function () { return 'stop'; });
       if (r.status >= 400 && r.status < 500 && r.status !== 429 && r.status !== 408) {
-        return r.json().catch(function () { return {}; }).then(function (body) {
-          record.refused = { status: r.status, error: body.error || '', problems: body.problems || [] };
-          return S.put('outbox', record);
-        }).then(function () { return 'refused'; });
+        return r.json().catch(function () { return {}; }).then(function (body) { return refuse(record, r.status, body); });
       }
       return 'stop';
     }, function () { return 'stop'; });

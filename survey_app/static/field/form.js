@@ -1,12 +1,19 @@
 /* ParForm: renders one page of a questionnaire definition (survey_app/questionnaire/
  * definition.py, pages.py) into a container, checks it and finishes the answers, with the
  * same expression evaluator (ParExpr) as the citizen's questionnaire. The server re-checks
- * everything on receipt. Form text is set with textContent only (never as HTML). */
+ * everything on receipt. Form text is set with textContent only (never as HTML).
+ * Answers have the server engine's shape (answers.py): flat by answer key, a repeat's
+ * instances a list of such dicts under its name. A question inside an instance is addressed
+ * 'repeat[n]/key' (n from 1, as the server's problems); expressions there are evaluated with
+ * that instance's repeat path, as engine.py does. Repeats inside repeats are not answered here
+ * (nor in the citizen's flow): supported() says so before an interview starts. Photos,
+ * recordings and videos are kept on the phone by ParMedia (media.js) until sent. */
 var ParForm = (function () {
   'use strict';
   var NO_PAGE = ['calculate', 'hidden', 'start', 'end', 'today', 'deviceid', 'username', 'simserial',
     'subscriberid', 'phonenumber', 'group', 'repeat'];
   var INTEGER = /^[+-]?\d{1,15}$/, DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+  var INSIDE = /^([^[\/]+)\[(\d+)\]\/(.+)$/, MAX_INSTANCES = 50, FILES = ['image', 'audio', 'video'];
 
   function el(tag, cls, text) {
     var node = document.createElement(tag);
@@ -15,12 +22,37 @@ var ParForm = (function () {
     return node;
   }
   function plain(text) { return (text || '').replace(/<br\s*\/?>/gi, '\n').replace(/\*\*|__/g, ''); }
+  function button(text, cls, handler) {
+    var b = el('button', cls, text);
+    b.type = 'button'; b.addEventListener('click', handler);
+    return b;
+  }
+  function copy(answers) {
+    var out = {};
+    Object.keys(answers).forEach(function (k) {
+      var v = answers[k];
+      out[k] = Array.isArray(v) ? v.map(function (i) { return Object.assign({}, i); }) : v;
+    });
+    return out;
+  }
 
-  function Form(definition, language, messages) {
+  /* media: the bundle's answer_files (size limit and accepted types, as the server's). */
+  function Form(definition, language, messages, media) {
     var self = this, seen = {};
-    this.def = definition; this.msg = messages; this.byPath = {}; this.keys = {};
-    definition.questions.forEach(function (q) { self.byPath[q.path] = q; seen[q.name] = (seen[q.name] || 0) + 1; });
-    definition.questions.forEach(function (q) { self.keys[q.path] = seen[q.name] === 1 ? q.name : q.path; });
+    this.def = definition; this.msg = messages; this.byPath = {}; this.keys = {}; this.scope = {}; this.children = {};
+    this.media = media || { max_bytes: 0, accept: {}, magic: {} };
+    definition.questions.forEach(function (q) { self.byPath[q.path] = q; });
+    definition.questions.forEach(function (q) {  /* answers.answer_keys, repeat_of */
+      var p = q.parent;
+      while (p && self.byPath[p].type !== 'repeat') p = self.byPath[p].parent;
+      self.scope[q.path] = p || null;
+      seen[p + '|' + q.name] = (seen[p + '|' + q.name] || 0) + 1;
+      if (q.type !== 'group') (self.children[p || ''] = self.children[p || ''] || []).push(q);
+    });
+    definition.questions.forEach(function (q) {
+      var scope = self.scope[q.path];
+      self.keys[q.path] = seen[scope + '|' + q.name] === 1 ? q.name : q.path.slice(scope ? scope.length + 1 : 0);
+    });
     var names = {};
     definition.questions.forEach(function (q) { names[q.name] = 1; names[self.keys[q.path]] = 1; });
     this.fields = Object.keys(names).sort();
@@ -36,34 +68,130 @@ var ParForm = (function () {
     return all.length ? plain(texts[all[0]]) : '';
   };
   Form.prototype.key = function (q) { return this.keys[q.path]; };
-  Form.prototype.truth = function (expr, answers, current, fallback) {
+  /* True unless a repeat sits inside another or a page mixes a repeat's questions with others. */
+  Form.prototype.supported = function () {
+    var self = this;
+    function within(page, scope) {
+      return page.kind === 'repeat' ? false : page.questions.every(function (p) { return self.scope[p] === scope; });
+    }
+    return this.def.pages.every(function (page) {
+      return page.kind === 'repeat' ? page.pages.every(function (s) { return within(s, page.repeat); }) : within(page, null);
+    });
+  };
+  /* The value at an address ('key' or 'repeat[n]/key'), and setting it. */
+  Form.prototype.get = function (answers, address) {
+    var m = INSIDE.exec(address), list = m && answers[m[1]];
+    if (!m) return answers[address];
+    return Array.isArray(list) && list[m[2] - 1] ? list[m[2] - 1][m[3]] : undefined;
+  };
+  Form.prototype.set = function (answers, address, value) {
+    var m = INSIDE.exec(address), list = m && answers[m[1]];
+    if (!m) answers[address] = value;
+    else if (Array.isArray(list) && list[m[2] - 1]) list[m[2] - 1][m[3]] = value;
+  };
+  Form.prototype.truth = function (expr, answers, current, fallback, path) {
     if (!expr) return fallback;
     try {
-      return ParExpr.toBool(ParExpr.evaluate(expr, answers, { current: current, fields: this.fields }));
+      return ParExpr.toBool(ParExpr.evaluate(expr, answers, { current: current, repeat_path: path, fields: this.fields }));
     } catch (e) { return false; }
   };
-  Form.prototype.relevant = function (q, answers) {
+  Form.prototype.relevant = function (q, answers, path) {
     for (var node = q; node; node = node.parent ? this.byPath[node.parent] : null) {
-      if (!this.truth(node.bind.relevant, answers, undefined, true)) return false;
+      if (!this.truth(node.bind.relevant, answers, undefined, true, path)) return false;
     }
     return true;
   };
   Form.prototype.shown = function (page, answers) {
-    var self = this;
-    if (page.kind === 'repeat') return true;
+    var self = this, count;
+    if (page.kind === 'repeat') {
+      count = this.count(page, answers);
+      return this.relevant(this.byPath[page.repeat], answers) && count !== 0;
+    }
     return page.questions.some(function (p) { return self.relevant(self.byPath[p], answers); });
   };
-  Form.prototype.choices = function (q, answers) {
+  Form.prototype.choices = function (q, answers, path) {
     var self = this, expr = q.choice_filter_expression;
     if (!q.choices || !expr) return q.choices || [];
     return q.choices.filter(function (c) {
       var scope = Object.assign({ name: c.name }, answers, c.columns || {});
-      return self.truth(expr, scope, undefined, true);
+      return self.truth(expr, scope, undefined, true, path);
     });
   };
 
-  Form.prototype.input = function (q, value, onChange, answers) {
-    var key = this.key(q), self = this, box = el('div', 'field');
+  /* ---- repeats (flow.py: fixed_count, sync_repeats; respond.py: more, remove_instance) ---- */
+  Form.prototype.count = function (page, answers) {
+    if (!page.repeat_count) return null;
+    var n;
+    try { n = ParExpr.toNum(ParExpr.evaluate(page.repeat_count, answers, { fields: this.fields })); } catch (e) { return 0; }
+    return n !== n ? 0 : Math.max(0, Math.min(MAX_INSTANCES, Math.trunc(n)));
+  };
+  /* The repeat's instances in the answers, a counted repeat's made exactly repeat_count long. */
+  Form.prototype.instances = function (page, answers) {
+    var name = this.byPath[page.repeat].name, count = this.count(page, answers);
+    var list = Array.isArray(answers[name]) ? answers[name] : (answers[name] = []);
+    if (count !== null) { list.splice(count); while (list.length < count) list.push({}); }
+    return list;
+  };
+  /* Every question of a repeat page, for each instance: [question, address, repeat path, instance]. */
+  Form.prototype.each = function (page, answers, work) {
+    var self = this, name = this.byPath[page.repeat].name;
+    (Array.isArray(answers[name]) ? answers[name] : []).forEach(function (instance, i) {
+      page.pages.forEach(function (sub) {
+        sub.questions.forEach(function (p) {
+          var q = self.byPath[p];
+          work(q, name + '[' + (i + 1) + ']/' + self.key(q), [[name, i]], instance);
+        });
+      });
+    });
+  };
+  Form.prototype.hasAnswers = function (page, instance) {
+    var self = this;
+    return page.pages.some(function (sub) {
+      return sub.questions.some(function (p) { var v = instance[self.key(self.byPath[p])]; return v !== undefined && v !== ''; });
+    });
+  };
+  Form.prototype.renderRepeat = function (page, answers, container, onChange) {
+    var self = this, repeat = this.byPath[page.repeat], list = this.instances(page, answers);
+    var label = this.text(repeat.labels) || repeat.name;
+    function again() { self.render(page, answers, container, onChange); onChange(repeat.name, list); }
+    container.appendChild(el('h2', '', label));
+    list.forEach(function (instance, i) {
+      var box = el('section', 'instance'), path = [[repeat.name, i]];
+      box.dataset.instance = String(i + 1);
+      box.appendChild(el('h3', '', label + ' ' + (i + 1)));
+      page.pages.forEach(function (sub) {
+        if (sub.group) box.appendChild(el('h4', '', self.text(self.byPath[sub.group].labels)));
+        sub.questions.forEach(function (p) {
+          var q = self.byPath[p], address = repeat.name + '[' + (i + 1) + ']/' + self.key(q);
+          var node = self.input(q, instance[self.key(q)], onChange, answers, address, path);
+          node.hidden = !self.relevant(q, answers, path);
+          box.appendChild(node);
+        });
+      });
+      if (!page.repeat_count) {
+        box.appendChild(button(self.msg.remove + ' ' + label + ' ' + (i + 1), 'link remove-instance', function () {
+          if (self.hasAnswers(page, instance) && !window.confirm(self.msg.confirmRemove)) return;
+          list.splice(i, 1);
+          Object.keys(instance).forEach(function (k) { if (ParMedia.isLocal(instance[k])) ParMedia.drop(instance[k]); });
+          again();
+        }));
+      }
+      container.appendChild(box);
+    });
+    if (!page.repeat_count && list.length < MAX_INSTANCES) {
+      container.appendChild(button(this.msg.add + ': ' + label, 'button secondary add-instance', function () {
+        list.push({});
+        again();
+        var added = container.querySelector('[data-instance="' + list.length + '"]');
+        var first = added && added.querySelector('input, textarea');
+        if (first) first.focus();
+      }));
+    }
+  };
+
+  Form.prototype.input = function (q, value, onChange, answers, address, path) {
+    var key = address || this.key(q), self = this, box = el('div', 'field');
+    var id = 'q-' + key.replace(INSIDE, '$1-$2-$3');
     box.dataset.key = key;
     var choice = q.type === 'select_one' || q.type === 'select_multiple' || q.type === 'acknowledge';
     var title = el(choice ? 'legend' : 'label', '', this.text(q.labels) || q.name);
@@ -75,11 +203,11 @@ var ParForm = (function () {
     if (q.type === 'note') { box.className = 'note'; return box; }
     if (choice) {
       var picked = (value || '').split(' ');
-      var options = q.type === 'acknowledge' ? [{ name: 'OK', labels: { default: 'OK' } }] : this.choices(q, answers || {});
+      var options = q.type === 'acknowledge' ? [{ name: 'OK', labels: { default: 'OK' } }] : this.choices(q, answers || {}, path);
       options.forEach(function (c, i) {
         var row = el('div', 'option'), box2 = el('input'), lab = el('label', '', self.text(c.labels) || c.name);
         box2.type = q.type === 'select_one' ? 'radio' : 'checkbox';
-        box2.name = key; box2.value = c.name; box2.id = 'q-' + key + '-' + i; lab.htmlFor = box2.id;
+        box2.name = key; box2.value = c.name; box2.id = id + '-' + i; lab.htmlFor = box2.id;
         box2.checked = picked.indexOf(c.name) >= 0;
         box2.addEventListener('change', function () {
           var all = group.querySelectorAll('input:checked');
@@ -89,21 +217,69 @@ var ParForm = (function () {
       });
       return box;
     }
+    if (FILES.indexOf(q.type) >= 0) return this.fileInput(q, key, id, value, onChange, box, title);
     var field = el(q.type === 'text' && /multiline/.test(q.appearance || '') ? 'textarea' : 'input');
     var types = { date: 'date', time: 'time', datetime: 'datetime-local', range: 'number' };
     if (field.tagName === 'INPUT') field.type = types[q.type] || 'text';
     if (q.type === 'integer') field.inputMode = 'numeric';
     if (q.type === 'decimal') field.inputMode = 'decimal';
-    field.id = 'q-' + key; field.name = key; field.value = value || ''; title.htmlFor = field.id;
+    field.id = id; field.name = key; field.value = value || ''; title.htmlFor = field.id;
     field.addEventListener('change', function () { onChange(key, field.value.trim()); });
     box.appendChild(field);
+    return box;
+  };
+
+  /* A photo, recording or video: checked as the server will (type, first bytes, size), kept
+   * on the phone (ParMedia), shown by name and size with a button to remove it. */
+  Form.prototype.fileInput = function (q, key, id, value, onChange, box, title) {
+    var self = this, kind = q.type, accept = this.media.accept[kind] || {}, current = value || '';
+    var field = el('input'), info = el('p', 'file-info'), error = box.querySelector('.error-message');
+    var remove = button(this.msg.remove, 'link remove-file', function () { keep(''); });
+    field.type = 'file'; field.id = id; field.name = key; title.htmlFor = id;
+    field.accept = Object.keys(accept).concat(Object.keys(accept).map(function (s) { return accept[s]; })).join(',');
+    field.setAttribute('capture', kind === 'audio' ? 'user' : 'environment');
+    function size(n) { return n >= 1048576 ? (n / 1048576).toFixed(1) + ' MB' : Math.max(1, Math.round(n / 1024)) + ' KB'; }
+    function show() {
+      info.textContent = ''; remove.hidden = !current;
+      if (!ParMedia.isLocal(current)) { info.textContent = current; return; }
+      ParMedia.describe(current).then(function (f) { info.textContent = f ? f.name + ' · ' + size(f.size) : self.msg.fileLost; });
+    }
+    function keep(next) {
+      if (ParMedia.isLocal(current)) ParMedia.drop(current);
+      current = next; onChange(key, next); show();
+    }
+    function refuse(message) { error.textContent = message; box.classList.add('field-error'); }
+    field.addEventListener('change', function () {
+      var file = field.files && field.files[0], name = file ? file.name.toLowerCase() : '';
+      var suffix = (name.match(/\.[a-z0-9]+$/) || [''])[0];
+      field.value = '';
+      if (!file) return;
+      if (!(suffix in accept)) {
+        suffix = Object.keys(accept).filter(function (s) { return accept[s] === file.type; })[0];
+        name = (file.name || kind) + suffix;
+      } else name = file.name;
+      if (!suffix) return refuse(self.msg['fileType' + kind[0].toUpperCase() + kind.slice(1)]);
+      if (self.media.max_bytes && file.size > self.media.max_bytes) return refuse(self.msg.fileLarge);
+      var magic = (self.media.magic || {})[suffix] || '';
+      file.slice(0, magic.length / 2).arrayBuffer().then(function (buffer) {
+        var head = Array.prototype.map.call(new Uint8Array(buffer), function (b) { return (b + 256).toString(16).slice(1); }).join('');
+        if (!file.size || head !== magic) return refuse(self.msg.fileBad);
+        return ParMedia.keep(file, kind, name).then(function (local) {
+          error.textContent = ''; box.classList.remove('field-error');
+          keep(local);
+        });
+      }).catch(function () { refuse(self.msg.fileLost); });
+    });
+    box.appendChild(field); box.appendChild(info); box.appendChild(remove);
+    show();
     return box;
   };
 
   Form.prototype.render = function (page, answers, container, onChange) {
     var self = this;
     container.textContent = '';
-    if (page.kind === 'repeat') { container.appendChild(el('p', 'notice', this.msg.repeat)); return; }
+    this.calculate(answers);
+    if (page.kind === 'repeat') return this.renderRepeat(page, answers, container, onChange);
     if (page.group) container.appendChild(el('h2', '', this.text(this.byPath[page.group].labels)));
     page.questions.forEach(function (path) {
       var q = self.byPath[path], node = self.input(q, answers[self.key(q)], onChange, answers);
@@ -114,38 +290,60 @@ var ParForm = (function () {
   /* Show or hide the questions of the page after an answer changed. */
   Form.prototype.refresh = function (page, answers, container) {
     var self = this;
+    this.calculate(answers);
+    if (page.kind === 'repeat') {
+      return this.each(page, answers, function (q, address, path) {
+        var node = container.querySelector('[data-key="' + address + '"]');
+        if (node) node.hidden = !self.relevant(q, answers, path);
+      });
+    }
     (page.questions || []).forEach(function (path) {
       var q = self.byPath[path], node = container.querySelector('[data-key="' + self.key(q) + '"]');
       if (node) node.hidden = !self.relevant(q, answers);
     });
   };
 
-  Form.prototype.problem = function (q, answers) {
-    var value = answers[this.key(q)] || '';
-    if (q.type === 'note' || !this.relevant(q, answers)) return null;
+  /* Why the answer is refused (engine.check), or null; values: the repeat instance's. */
+  Form.prototype.problem = function (q, answers, path, values) {
+    var value = (values || answers)[this.key(q)] || '';
+    if (q.type === 'note' || !this.relevant(q, answers, path)) return null;
     if (value === '') {
-      return this.truth(q.bind.required, answers, undefined, false) ? (this.text(q.bind.required_message) || this.msg.required) : null;
+      return this.truth(q.bind.required, answers, undefined, false, path) ? (this.text(q.bind.required_message) || this.msg.required) : null;
     }
     if (q.type === 'integer' && !INTEGER.test(value)) return this.msg.integer;
     if (q.type === 'decimal' && !DECIMAL.test(value)) return this.msg.number;
-    if (q.bind.constraint && !this.truth(q.bind.constraint, answers, value, true)) {
+    if (q.bind.constraint && !this.truth(q.bind.constraint, answers, value, true, path)) {
       return this.text(q.bind.constraint_message) || this.msg.constraint;
     }
     return null;
   };
   /* Read typed values the browser has not reported yet (no change event before a tap elsewhere). */
   Form.prototype.collect = function (container, answers, onChange) {
+    var self = this;
     Array.prototype.forEach.call(container.querySelectorAll('input[type=text], input[type=date], input[type=time], input[type=number], input[type=datetime-local], textarea'), function (field) {
       var value = field.value.trim();
-      if ((answers[field.name] || '') !== value) onChange(field.name, value);
+      if ((self.get(answers, field.name) || '') !== value) onChange(field.name, value);
     });
+  };
+  /* The page's questions: work(question, address, repeat path, values) for each, every instance's. */
+  Form.prototype.visit = function (page, answers, work) {
+    var self = this;
+    if (page.kind === 'repeat') return this.each(page, answers, work);
+    (page.questions || []).forEach(function (p) { var q = self.byPath[p]; work(q, self.key(q), undefined, answers); });
+  };
+  /* Addresses of the page's relevant questions (for the time spent on each). */
+  Form.prototype.addresses = function (page, answers) {
+    var self = this, found = [];
+    this.visit(page, answers, function (q, address, path) { if (self.relevant(q, answers, path)) found.push(address); });
+    return found;
   };
   /* Problems of one page, shown beside their questions; true when the page is acceptable. */
   Form.prototype.check = function (page, answers, container) {
     var self = this, ok = true;
-    (page.questions || []).forEach(function (path) {
-      var q = self.byPath[path], message = self.problem(q, answers);
-      var node = container.querySelector('[data-key="' + self.key(q) + '"]');
+    this.calculate(answers);
+    this.visit(page, answers, function (q, address, path, values) {
+      var message = self.problem(q, answers, path, values);
+      var node = container.querySelector('[data-key="' + address + '"]');
       if (!node) return;
       node.classList.toggle('field-error', !!message);
       node.querySelector('.error-message').textContent = message || '';
@@ -154,27 +352,55 @@ var ParForm = (function () {
     return ok;
   };
 
-  /* The answers as sent: metadata filled, calculations done, answers to hidden questions dropped. */
+  /* Every calculation, in form order and twice, each instance's with its repeat path
+   * (engine.calculate): relevance and constraints may hang on one. */
+  Form.prototype.calculate = function (answers, now) {
+    for (var pass = 0; pass < 2; pass++) this.calculateScope('', answers, answers, [], now);
+  };
+  Form.prototype.calculateScope = function (scope, values, root, path, now) {
+    var self = this;
+    (this.children[scope] || []).forEach(function (q) {
+      if (q.type === 'repeat') {
+        (Array.isArray(values[q.name]) ? values[q.name] : []).forEach(function (instance, i) {
+          self.calculateScope(q.path, instance, root, path.concat([[q.name, i]]), now);
+        });
+        return;
+      }
+      if (!q.bind.calculation) return;
+      var key = self.key(q);
+      try {
+        values[key] = self.relevant(q, root, path) ? ParExpr.toStr(ParExpr.evaluate(q.bind.calculation, root, { repeat_path: path, now: now, fields: self.fields })) : '';
+      } catch (e) { values[key] = ''; }
+    });
+  };
+  /* Answers to hidden questions and empty answers dropped, in every instance too. */
+  Form.prototype.clean = function (scope, values, root, path) {
+    var self = this;
+    (this.children[scope] || []).forEach(function (q) {
+      if (q.type === 'repeat') {
+        if (!self.relevant(q, root, path)) { delete values[q.name]; return; }
+        (Array.isArray(values[q.name]) ? values[q.name] : []).forEach(function (instance, i) {
+          self.clean(q.path, instance, root, path.concat([[q.name, i]]));
+        });
+        return;
+      }
+      var key = self.key(q);
+      if (NO_PAGE.indexOf(q.type) < 0 && !self.relevant(q, root, path)) delete values[key];
+      if (values[key] === '' && !q.bind.calculation) delete values[key];
+    });
+  };
+
+  /* The answers as sent: metadata filled, counted repeats sized, calculations done, answers
+   * to hidden questions dropped. */
   Form.prototype.finish = function (answers, meta) {
-    var self = this, out = Object.assign({}, answers), now = new Date();
-    this.def.questions.forEach(function (q) {
+    var self = this, out = copy(answers);
+    (this.children[''] || []).forEach(function (q) {
       if (q.type in meta) out[self.key(q)] = meta[q.type];
       else if (q.name in meta) out[self.key(q)] = meta[q.name];
     });
-    for (var pass = 0; pass < 2; pass++) {
-      this.def.questions.forEach(function (q) {
-        if (!q.bind.calculation) return;
-        var key = self.key(q);
-        try {
-          out[key] = self.relevant(q, out) ? ParExpr.toStr(ParExpr.evaluate(q.bind.calculation, out, { now: now, fields: self.fields })) : '';
-        } catch (e) { out[key] = ''; }
-      });
-    }
-    this.def.questions.forEach(function (q) {
-      var key = self.key(q);
-      if (NO_PAGE.indexOf(q.type) < 0 && !self.relevant(q, out)) delete out[key];
-      if (out[key] === '' && !q.bind.calculation) delete out[key];
-    });
+    this.def.pages.forEach(function (page) { if (page.kind === 'repeat' && self.relevant(self.byPath[page.repeat], out)) self.instances(page, out); });
+    this.calculate(out, new Date());
+    this.clean('', out, out, []);
     return out;
   };
 
