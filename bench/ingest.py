@@ -208,12 +208,29 @@ def client(port, path, work, deadline, results, lock):
         results.append((time.perf_counter() - started, response.status))
 
 
+def interview(rng: random.Random, case_id: int, version_id: int, make_answers) -> dict:
+    """One send as the offline collector makes it: answers, and paradata with the time on each
+    question, the position with its accuracy, the device and the browser."""
+    answers = make_answers(rng)
+    started = 1_722_823_200 + rng.randint(0, 29) * 86_400 + rng.randint(0, 8 * 3600)  # August 2024, 9:00-17:00 ICT
+    times = {key: round(rng.uniform(2, 20), 1) for key in answers}
+    ended = started + int(sum(times.values()))
+    stamp = lambda t: time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))  # noqa: E731
+    return {"instance_uuid": str(uuid.uuid4()), "case_id": case_id, "questionnaire_version_id": version_id,
+            "answers": answers, "started_at": stamp(started), "submitted_at": stamp(ended), "language": "vi",
+            "paradata": {"device_id": f"bench-{case_id % ENUMERATORS}", "started_at": stamp(started),
+                         "ended_at": stamp(ended), "question_times": times, "changes": [],
+                         "geolocation": {"lat": 20.54 + rng.uniform(-0.02, 0.02),
+                                         "lon": 105.91 + rng.uniform(-0.02, 0.02),
+                                         "accuracy_m": rng.randint(5, 40), "at": stamp(started)},
+                         "user_agent": "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 Chrome/120 Mobile"}}
+
+
 def bodies(work, version_id, make_answers) -> list[tuple[str, bytes]]:
     """The interviews to send, built before the clock starts (the clients only send)."""
     rng = random.Random(2024)
-    return [(token, json.dumps({"instance_uuid": str(uuid.uuid4()), "case_id": case_id,
-                                "questionnaire_version_id": version_id, "answers": make_answers(rng),
-                                "paradata": {"device_id": "bench"}}).encode()) for token, case_id in work]
+    return [(token, json.dumps(interview(rng, case_id, version_id, make_answers)).encode())
+            for token, case_id in work]
 
 
 _TICK = os.sysconf("SC_CLK_TCK")
@@ -315,9 +332,8 @@ def baseline(db_kind: str, seconds: float, clients: int) -> None:
             metadata.create_all(engine)
             engine.dispose()
             rng = random.Random(7)
-            work = [("none", json.dumps({"instance_uuid": str(uuid.uuid4()), "answers": sipas_answers(rng),
-                                         "paradata": {"device_id": "bench"}}).encode())
-                    for _ in range(int(seconds * 3000))]
+            work = [("none", json.dumps(interview(rng, n, 1, sipas_answers)).encode())
+                    for n in range(int(seconds * 3000))]
             port = 20000 + random.randint(0, 9999)
             server = serve(url, folder, port, "bare_app:app", ROOT / "bench")
             results, elapsed, cpu = drive(port, "/bare", work, seconds, clients, server)
@@ -352,9 +368,7 @@ def in_process(db_kind: str, form_kind: str, sends: int) -> None:
                 event.listen(db.engine, "before_cursor_execute",
                              lambda *_: statements.__setitem__(0, statements[0] + 1))
             rng = random.Random(2024)
-            bodies = [(token, json.dumps({"instance_uuid": str(uuid.uuid4()), "case_id": case_id,
-                                          "questionnaire_version_id": version_id,
-                                          "answers": make_answers(rng), "paradata": {"device_id": "bench"}}))
+            bodies = [(token, json.dumps(interview(rng, case_id, version_id, make_answers)))
                       for token, case_id in work]
 
             def send(token, body):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import wraps
 
 from flask import abort, g, request
-from sqlalchemy import and_, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from survey_app.extensions import db
@@ -96,7 +96,8 @@ _SENDING = (select(DeviceToken.id, DeviceToken.user_id, DeviceToken.revoked_at, 
                    UserRole.unit_id,
                    UserRole.id.label("role_id"))
             .join(User, User.id == DeviceToken.user_id)
-            .outerjoin(UserRole, and_(UserRole.user_id == User.id, UserRole.role == Role.ENUMERATOR)))
+            .outerjoin(UserRole, and_(UserRole.user_id == User.id, UserRole.role == Role.ENUMERATOR))
+            .where(DeviceToken.token_hash == bindparam("token_hash")))
 
 
 def authenticate_sending() -> SendingDevice | None:
@@ -106,7 +107,7 @@ def authenticate_sending() -> SendingDevice | None:
     plain = _bearer()
     if not plain:
         return None
-    rows = db.session.connection().execute(_SENDING.where(DeviceToken.token_hash == digest(plain))).all()
+    rows = db.session.connection().execute(_SENDING, {"token_hash": digest(plain)}).all()
     if not rows:
         return None
     first = rows[0]

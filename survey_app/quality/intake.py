@@ -12,11 +12,12 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 
 from survey_app.extensions import db
 from survey_app.models import (IdentityKey, QualityFlag, QualitySettings, Role, Submission,
@@ -121,15 +122,23 @@ def _point(paradata: dict | None) -> tuple[float, float] | None:
     return (lat, lon) if -90 <= lat <= 90 and -180 <= lon <= 180 else None
 
 
+@cache
+def _places_query(has_enumerator: bool, has_cluster: bool):
+    """The positions in the campaign of the same enumerator, or of the same village (built once
+    per shape: every intake with a position runs it)."""
+    mine = (SubmissionPlace.enumerator_id == bindparam("enumerator_id") if has_enumerator
+            else SubmissionPlace.enumerator_id.is_(None))
+    return (select(SubmissionPlace.enumerator_id, SubmissionPlace.cluster, SubmissionPlace.lat, SubmissionPlace.lon)
+            .where(SubmissionPlace.campaign_id == bindparam("campaign_id"),
+                   or_(mine, SubmissionPlace.cluster == bindparam("cluster")) if has_cluster else mine))
+
+
 def _places(connection, new: NewSubmission, point, settings) -> tuple[int, list, dict]:
     """The position to store; the enumerator's others nearby and the cluster's positions."""
     cluster = new.cluster
-    mine = (SubmissionPlace.enumerator_id.is_(None) if new.enumerator_id is None
-            else SubmissionPlace.enumerator_id == new.enumerator_id)
-    rows = connection.execute(select(
-        SubmissionPlace.enumerator_id, SubmissionPlace.cluster, SubmissionPlace.lat, SubmissionPlace.lon)
-        .where(SubmissionPlace.campaign_id == new.campaign_id,
-               or_(mine, SubmissionPlace.cluster == cluster) if cluster else mine)).all()
+    rows = connection.execute(_places_query(new.enumerator_id is not None, bool(cluster)),
+                              {"campaign_id": new.campaign_id, "enumerator_id": new.enumerator_id,
+                               "cluster": cluster}).all()
     place = {"submission_id": new.id, "campaign_id": new.campaign_id, "enumerator_id": new.enumerator_id,
              "cluster": cluster, "lat": point[0], "lon": point[1],
              "accuracy_m": (new.paradata.get("geolocation") or {}).get("accuracy_m")}

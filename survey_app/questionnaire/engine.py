@@ -78,12 +78,25 @@ class FormEngine:
         except ExpressionError:
             return False
 
-    def relevant(self, question: dict, answers: dict, repeat_path=None) -> bool:
-        """The question and every group or repeat above it are relevant."""
+    def relevant(self, question: dict, answers: dict, repeat_path=None, memo: dict | None = None) -> bool:
+        """The question and every group or repeat above it are relevant.
+
+        ``memo``: results kept by expression and repeat instance while ``answers`` do not change
+        (a whole-submission check), so a group's relevance is evaluated once, not per question."""
         chain = self._relevance.get(question["path"])
         if chain is None:
             chain = self._relevance_chain(question)
-        return all(self._true(expr, answers, repeat_path=repeat_path) for expr in chain)
+        for expr in chain:
+            if memo is None:
+                shown = self._true(expr, answers, repeat_path=repeat_path)
+            else:
+                key = (expr, tuple(repeat_path or ()))
+                shown = memo.get(key)
+                if shown is None:
+                    shown = memo[key] = self._true(expr, answers, repeat_path=repeat_path)
+            if not shown:
+                return False
+        return True
 
     def required(self, question: dict, answers: dict, repeat_path=None) -> bool:
         return self._true(question["bind"].get("required"), answers, repeat_path=repeat_path,
@@ -138,12 +151,12 @@ class FormEngine:
 
     # --- checks -------------------------------------------------------------------------
     def check(self, question: dict, values: dict, root: dict, repeat_path=None,
-              prefix: str = "") -> Problem | None:
+              prefix: str = "", memo: dict | None = None) -> Problem | None:
         """Why the answer to ``question`` is refused, or ``None`` when it is acceptable."""
         key = self.keys[question["path"]]
         value = values.get(key, "")
         value = "" if value is None else str(value)
-        if question["type"] in NO_VALUE or not self.relevant(question, root, repeat_path):
+        if question["type"] in NO_VALUE or not self.relevant(question, root, repeat_path, memo):
             return None
         if value == "":
             if self.required(question, root, repeat_path):
@@ -179,20 +192,20 @@ class FormEngine:
         """Every refused answer of a whole submission, repeats included, plus unknown keys."""
         found = self._unknown(None, answers, "")
         root = lookup_answers(answers)
-        found += self._scope_problems(None, root, root, [], "")
+        found += self._scope_problems(None, root, root, [], "", {})
         return found
 
-    def _scope_problems(self, scope, values, root, repeat_path, prefix) -> list[Problem]:
+    def _scope_problems(self, scope, values, root, repeat_path, prefix, memo) -> list[Problem]:
         found = []
         for question in self.children(scope):
             if question["type"] == "repeat":
-                found += self._repeat_problems(question, values, root, repeat_path, prefix)
+                found += self._repeat_problems(question, values, root, repeat_path, prefix, memo)
             else:
-                problem = self.check(question, values, root, repeat_path or None, prefix)
+                problem = self.check(question, values, root, repeat_path or None, prefix, memo)
                 found += [problem] if problem else []
         return found
 
-    def _repeat_problems(self, repeat, values, root, repeat_path, prefix) -> list[Problem]:
+    def _repeat_problems(self, repeat, values, root, repeat_path, prefix, memo) -> list[Problem]:
         instances = values.get(repeat["name"]) or []
         if not isinstance(instances, list) or not all(isinstance(i, dict) for i in instances):
             return [Problem(prefix + repeat["name"], _("This group of answers is malformed."))]
@@ -201,7 +214,7 @@ class FormEngine:
             inner = f"{prefix}{repeat['name']}[{index + 1}]/"
             found += self._unknown(repeat["path"], instance, inner)
             found += self._scope_problems(repeat["path"], instance, root,
-                                          repeat_path + [(repeat["name"], index)], inner)
+                                          repeat_path + [(repeat["name"], index)], inner, memo)
         return found
 
     def _unknown(self, scope, values: dict, prefix: str) -> list[Problem]:
@@ -212,10 +225,10 @@ class FormEngine:
 
     def clean(self, answers: dict) -> dict:
         """The answers with those to questions that are not relevant removed (top level)."""
-        kept, root = {}, lookup_answers(answers)
+        kept, root, memo = {}, lookup_answers(answers), {}
         for question in self.children(None):
             key = question["name"] if question["type"] == "repeat" else self.keys[question["path"]]
-            if key in answers and self.relevant(question, root):
+            if key in answers and self.relevant(question, root, memo=memo):
                 kept[key] = answers[key]
         return kept
 
