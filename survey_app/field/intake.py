@@ -230,7 +230,7 @@ def _new_interview(data: dict, device: SendingDevice) -> dict | None:
     actor = (device.user_id, device.username)
     submission_id = store(connection, NewInterview(
         submission, visit, device.id, None if row.status is CaseStatus.COMPLETED else row.status, actor,
-        {"review_state": ReviewState.RECEIVED.value, "answers": answers}, findings.place))
+        {"review_state": ReviewState.RECEIVED.value}, findings.place))
     _store_findings(connection, submission_id, findings, actor)
     return _ack(key, key, receipt, False, now)
 

@@ -1,6 +1,7 @@
 """The audit log: who changed what, when, from what to what.
 
-Models declare ``__audited__`` (the column names worth recording); a ``before_flush``
+Models declare ``__audited__`` (the column names worth recording; ``__audited_insert__`` when
+an insert needs fewer); a ``before_flush``
 listener writes one :class:`AuditEntry` for each insert, update and delete of such a model,
 so no route can forget it.
 """
@@ -95,7 +96,14 @@ def _audit_inserts(session, flush_context):
     """Inserts are logged after the flush, once the new rows have their ids."""
     new = session.info.pop("audit_new", [])
     if new:
-        session.add_all(_entry(o, "insert", None, _snapshot(o, o.__audited__)) for o in new)
+        session.add_all(_entry(o, "insert", None, _snapshot(o, inserted_columns(o))) for o in new)
+
+
+def inserted_columns(model) -> tuple[str, ...]:
+    """The columns an insert's entry records: ``__audited_insert__`` where a model keeps a large
+    document in its own row (a new row's document is the row itself; its changes are audited
+    with before and after), else ``__audited__``."""
+    return getattr(model, "__audited_insert__", model.__audited__)
 
 
 #: With RETURNING, SQLAlchemy sends an executemany as one multi-row INSERT ("insertmanyvalues")

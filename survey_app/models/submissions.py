@@ -36,6 +36,8 @@ class Submission(db.Model):
     __tablename__ = "submission"
     __table_args__ = (UniqueConstraint("questionnaire_id", "instance_uuid"),)
     __audited__ = ("review_state", "answers")
+    #: The answers as received are the row; an edit's entry keeps them as ``before``.
+    __audited_insert__ = ("review_state",)
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_uuid: Mapped[str] = mapped_column(String(64))
     questionnaire_id: Mapped[int] = mapped_column(ForeignKey("questionnaire.id"))
