@@ -2,15 +2,19 @@
 sync endpoint (device-token auth, full server-side validation, idempotent storage).
 
     .venv/bin/python bench/ingest.py [--db postgres|sqlite|both] [--form sipas|wide|both]
-                                     [--seconds 15] [--clients 24] [--in-process N]
+                                     [--seconds 15] [--clients 24 | 8,16,24] [--baseline]
+                                     [--workers 2] [--threads 4] [--in-process N]
 
 For each database and form it builds a fresh database (a throwaway PostgreSQL database beside
 ``BENCH_DATABASE_URL``, default ``postgresql://postgres@127.0.0.1/postgres``, or a SQLite file),
 migrates it, creates one campaign, enumerators with device tokens and one assigned case per
 submission, starts ``gunicorn -w 2 --threads 4``, waits until both workers have imported the app
 and ``/api/health`` answers (worker boot is not timed), and lets the clients send for ``--seconds``.
-It prints submissions per second, p50 and p99 latency, and whether the number of rows stored
-equals the number of acknowledgements. ``wide`` is a generated 250-question form.
+Each send is what the offline collector sends: the answers, and paradata with the time on each
+question, the position and the device. It prints submissions per second, p50 and p99 latency,
+and whether the number of rows stored equals the number of acknowledgements. ``wide`` is a
+generated 250-question form. With 2 workers × 4 threads, more than 8 clients only queue: their
+latency grows, not the rate.
 
 ``--baseline`` first measures, in the same run and with the same clients and gunicorn settings,
 the ceiling the issue names: a bare Flask app inserting the same JSON documents through
@@ -152,7 +156,7 @@ def prepare(url: str, folder: Path, form: Path, cases: int) -> tuple[list[tuple[
         return work, version.id
 
 
-WORKERS = 2
+WORKERS, THREADS = 2, 4  # the issue's setting; --workers/--threads to try others
 #: A gunicorn config file: each worker leaves a file once it has imported the app.
 READY_HOOK = """import pathlib
 def post_worker_init(worker):
@@ -181,7 +185,7 @@ def serve(url: str, folder: Path, port: int, app_spec: str = "wsgi:app", cwd: Pa
     hook = folder / "gunicorn_ready.py"
     hook.write_text(READY_HOOK.format(folder=str(ready)))
     process = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", str(hook), "-w", str(WORKERS), "--threads", "4",
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", str(hook), "-w", str(WORKERS), "--threads", str(THREADS),
          "-b", f"127.0.0.1:{port}", "--log-level", "warning", app_spec], cwd=cwd, env=env)
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline and process.poll() is None:
@@ -313,7 +317,7 @@ def run(db_kind: str, form_kind: str, seconds: float, clients: int) -> None:
             results, elapsed, cpu = drive(port, "/api/field/submissions", work, seconds, clients, server)
             server.terminate()
             server.wait(10)
-            report(db_kind, form_kind, results, elapsed, count_rows(url, "submission"), cpu)
+            report(db_kind, form_kind, clients, results, elapsed, count_rows(url, "submission"), cpu)
         finally:
             drop()
 
@@ -339,7 +343,7 @@ def baseline(db_kind: str, seconds: float, clients: int) -> None:
             results, elapsed, cpu = drive(port, "/bare", work, seconds, clients, server)
             server.terminate()
             server.wait(10)
-            report(db_kind, "bare", results, elapsed, count_rows(url, "bare_document"), cpu)
+            report(db_kind, "bare", clients, results, elapsed, count_rows(url, "bare_document"), cpu)
         finally:
             drop()
 
@@ -392,42 +396,49 @@ def in_process(db_kind: str, form_kind: str, sends: int) -> None:
             drop()
 
 
-def report(db_kind, form_kind, results, elapsed, stored, cpu) -> None:
+def report(db_kind, form_kind, clients, results, elapsed, stored, cpu) -> None:
     latencies = sorted(r[0] for r in results)
     acknowledged = sum(1 for _, status in results if status in (200, 201))
     refused = len(results) - acknowledged
     p50 = statistics.median(latencies) * 1000 if latencies else float("nan")
     p99 = latencies[int(0.99 * (len(latencies) - 1))] * 1000 if latencies else float("nan")
-    print(f"{db_kind:<9} {form_kind:<6} {acknowledged / elapsed:8.0f}/s  p50 {p50:6.1f} ms  "
+    print(f"{db_kind:<9} {form_kind:<6} {clients:>3} clients {acknowledged / elapsed:6.0f}/s  p50 {p50:6.1f} ms  "
           f"p99 {p99:6.1f} ms  sent {len(results)}  refused {refused}  stored {stored}  "
           f"stored == acknowledged: {stored == acknowledged}", flush=True)
     per = 1000 / max(1, len(results))
-    print(f"{'':<16} CPU ms per submission: clients {cpu['clients'] * per:.2f}  "
-          f"gunicorn {cpu['gunicorn'] * per:.2f}  postgres {cpu['postgres'] * per:.2f}", flush=True)
+    database = f"  postgres {cpu['postgres'] * per:.2f}" if db_kind == "postgres" else " (SQLite inside)"
+    print(f"{'':<28} CPU ms per submission: clients {cpu['clients'] * per:.2f}  "
+          f"gunicorn {cpu['gunicorn'] * per:.2f}{database}", flush=True)
 
 
 def main() -> None:
+    global WORKERS, THREADS
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=["postgres", "sqlite", "both"], default="both")
     parser.add_argument("--form", choices=["sipas", "wide", "both"], default="both")
     parser.add_argument("--seconds", type=float, default=15)
-    parser.add_argument("--clients", type=int, default=24)
+    parser.add_argument("--clients", default="24",
+                        help="concurrent clients; a list such as 8,16,24 runs each in turn")
+    parser.add_argument("--workers", type=int, default=WORKERS, help="gunicorn workers (default 2)")
+    parser.add_argument("--threads", type=int, default=THREADS, help="threads per worker (default 4)")
     parser.add_argument("--baseline", action="store_true",
                         help="measure the bare Flask + SQLAlchemy ceiling first, in the same run")
     parser.add_argument("--in-process", type=int, metavar="N",
                         help="N sends through the test client in this process: CPU and SQL per request")
     args = parser.parse_args()
+    WORKERS, THREADS = args.workers, args.threads
     if args.in_process:
         for db_kind in (["postgres", "sqlite"] if args.db == "both" else [args.db]):
             for form_kind in (["sipas", "wide"] if args.form == "both" else [args.form]):
                 in_process(db_kind, form_kind, args.in_process)
         return
-    print(f"gunicorn -w 2 --threads 4, {args.clients} clients, {args.seconds:g} s each")
+    print(f"gunicorn -w {WORKERS} --threads {THREADS}, {args.seconds:g} s each")
     for db_kind in (["postgres", "sqlite"] if args.db == "both" else [args.db]):
-        if args.baseline:
-            baseline(db_kind, args.seconds, args.clients)
-        for form_kind in (["sipas", "wide"] if args.form == "both" else [args.form]):
-            run(db_kind, form_kind, args.seconds, args.clients)
+        for clients in (int(n) for n in args.clients.split(",")):
+            if args.baseline:
+                baseline(db_kind, args.seconds, clients)
+            for form_kind in (["sipas", "wide"] if args.form == "both" else [args.form]):
+                run(db_kind, form_kind, args.seconds, clients)
 
 
 if __name__ == "__main__":
