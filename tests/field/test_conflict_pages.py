@@ -62,6 +62,7 @@ def test_the_detail_page_puts_the_answers_side_by_side_and_marks_the_differences
     assert "Your age" in page and "Staff attitude" in page
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert 'name="keep-csrf_token"' in page and 'name="apply-csrf_token"' in page
+    assert client.get(f"{PAGES}/999999").status_code == 404
 
 
 @pytest.mark.parametrize("who, status", [("supervisor2", 403), ("enum1", 403), ("analyst", 403)])
