@@ -35,6 +35,14 @@ class ActionForm(FlaskForm):
     """A button that only needs its CSRF token (revoke a device, draw a back-check sample)."""
 
 
+class ConflictForm(FlaskForm):
+    """A supervisor's decision on a send kept aside, with the reason for the record."""
+
+    note = TextAreaField(_l("Note"), validators=[
+        DataRequired(message=_l("Write why you decide so.")),
+        Length(max=2000, message=_l("At most %(max)d characters."))])
+
+
 class EnumeratorForm(FlaskForm):
     """An enumerator account created by a supervisor, scoped to one unit of their area."""
 

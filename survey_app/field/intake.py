@@ -6,7 +6,9 @@ correction's own UUID. An accepted send writes a :class:`SyncReceipt` under that
 in the same transaction as the submission, so a repeated send — a retry after a lost
 acknowledgement, a second tab, a forced resend — finds the receipt and gets the same
 acknowledgement; two sends racing each other meet the unique constraints and the loser
-answers from the winner's receipt. Nothing is stored for a refused send.
+answers from the winner's receipt. Nothing is stored for a refused send, but for one that
+reuses a received UUID with other answers or from another enumerator: it is kept aside for a
+supervisor (:mod:`survey_app.field.conflicts`).
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 
 from survey_app.extensions import db
 from survey_app.field.bundle import campaign_questionnaire_id
+from survey_app.field.conflicts import answers_digest, keep_aside, same_answers
 from survey_app.field.files import missing_files
 from survey_app.field.intake_store import NewInterview, store
 from survey_app.field.tokens import SendingDevice
@@ -88,6 +91,7 @@ def _parse(payload) -> dict:
     return {"instance_uuid": _text(payload, "instance_uuid"),
             "edit_uuid": _text(payload, "edit_uuid", required=False), "case_id": case_id,
             "version_id": version_id, "answers": answers, "paradata": paradata,
+            "digest": answers_digest(answers),
             "started_at": _moment(payload, "started_at"), "submitted_at": _moment(payload, "submitted_at"),
             "language": payload.get("language") if isinstance(payload.get("language"), str) else None}
 
@@ -161,6 +165,7 @@ def _load_statement():
 
 _LOAD = _load_statement()
 _RECEIPT_OF = (select(_RECEIPT.c.client_uuid, _RECEIPT.c.submission_edit_id, _RECEIPT.c.received_at,
+                      _RECEIPT.c.submission_id, _RECEIPT.c.answers_digest,
                       _SUBMISSION.c.instance_uuid, _SUBMISSION.c.receipt, _SUBMISSION.c.enumerator_id)
                .join(_SUBMISSION, _SUBMISSION.c.id == _RECEIPT.c.submission_id)
                .where(_RECEIPT.c.client_uuid == bindparam("client_uuid")))
@@ -230,7 +235,8 @@ def _new_interview(data: dict, device: SendingDevice) -> dict | None:
     actor = (device.user_id, device.username)
     submission_id = store(connection, NewInterview(
         submission, visit, device.id, None if row.status is CaseStatus.COMPLETED else row.status, actor,
-        {"review_state": ReviewState.RECEIVED.value}, findings.place))
+        {"review_state": ReviewState.RECEIVED.value}, findings.place,
+        answers_digest=data["digest"]))
     _store_findings(connection, submission_id, findings, actor)
     return _ack(key, key, receipt, False, now)
 
@@ -267,7 +273,8 @@ def _correction(data, device: SendingDevice) -> dict:
     submission.answers = answers
     submission.review_state = ReviewState.EDITED
     db.session.add(edit)
-    receipt = SyncReceipt(client_uuid=data["edit_uuid"], device_token_id=device.id, received_at=utcnow())
+    receipt = SyncReceipt(client_uuid=data["edit_uuid"], device_token_id=device.id, received_at=utcnow(),
+                          answers_digest=data["digest"])
     db.session.flush()
     receipt.submission_id, receipt.submission_edit_id = submission.id, edit.id
     db.session.add(receipt)
@@ -276,14 +283,20 @@ def _correction(data, device: SendingDevice) -> dict:
     return _ack(receipt.client_uuid, submission.instance_uuid, submission.receipt, True, receipt.received_at)
 
 
-def _repeat(key: str, device: SendingDevice) -> dict | None:
-    """The acknowledgement of an accepted send, again; ``None`` when there is no receipt."""
+def _repeat(key: str, device: SendingDevice, data: dict) -> dict | None:
+    """The acknowledgement of an accepted send, again; ``None`` when there is no receipt. A send
+    from another enumerator, or with other answers, is refused and kept aside."""
     connection = db.session.connection()
     found = connection.execute(_RECEIPT_OF, {"client_uuid": key}).one_or_none()
     if found is None:
         return None
     if found.enumerator_id != device.user_id:
+        keep_aside(data, device, found.submission_id)
         raise Refused(409, _("This interview was already received from another enumerator."))
+    if not same_answers(found.answers_digest, data["digest"]):
+        keep_aside(data, device, found.submission_id)
+        raise Refused(409, _("This interview was already received with other answers; this send is "
+                             "kept aside for a supervisor to review."))
     connection.execute(_TOUCH_DEVICE, {"device_id": device.id, "moment": utcnow()})
     return _ack(found.client_uuid, found.instance_uuid, found.receipt, found.submission_edit_id is not None,
                 found.received_at)
@@ -295,7 +308,7 @@ def receive(payload, device: SendingDevice) -> tuple[dict, bool]:
     key = data["edit_uuid"] or data["instance_uuid"]
     try:
         if data["edit_uuid"]:
-            stored = None if _repeat(key, device) else _correction(data, device)
+            stored = None if _repeat(key, device, data) else _correction(data, device)
         else:
             stored = _new_interview(data, device)
         if stored is not None:
@@ -306,7 +319,7 @@ def receive(payload, device: SendingDevice) -> tuple[dict, bool]:
     except Refused:
         db.session.rollback()
         raise
-    ack = _repeat(key, device)
+    ack = _repeat(key, device, data)
     if ack is None:
         db.session.rollback()
         raise Refused(409, _("This interview was already received from another enumerator."))

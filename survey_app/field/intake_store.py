@@ -46,6 +46,8 @@ class NewInterview:
     audited: dict
     #: The interview's position (:class:`SubmissionPlace` columns but its submission's id).
     place: dict | None = None
+    #: The digest of the answers as sent, kept on the receipt to tell a resend from a conflict.
+    answers_digest: str | None = None
 
     @property
     def received_at(self) -> datetime:
@@ -69,7 +71,8 @@ def _store_step_by_step(connection: Connection, interview: NewInterview) -> int:
     connection.execute(insert(_RECEIPT), {"client_uuid": interview.submission["instance_uuid"],
                                           "submission_id": submission_id, "submission_edit_id": None,
                                           "device_token_id": interview.device_id,
-                                          "received_at": interview.received_at})
+                                          "received_at": interview.received_at,
+                                          "answers_digest": interview.answers_digest})
     audit = []
     if interview.case_status_before is not None:
         connection.execute(update(_CASE).where(_CASE.c.id == interview.case_id)
@@ -93,7 +96,7 @@ def _store_in_one_statement(connection: Connection, interview: NewInterview) -> 
     values.update({f"v_{name}": interview.visit[name] for name in VISIT_COLUMNS})
     values.update(device_id=interview.device_id, moment=interview.received_at, audit_user_id=user_id,
                   audit_actor=actor, audited=interview.audited, case_id=interview.case_id,
-                  case_status=CaseStatus.COMPLETED)
+                  case_status=CaseStatus.COMPLETED, answers_digest=interview.answers_digest)
     if interview.case_status_before is not None:
         values.update(case_before={"status": interview.case_status_before.value},
                       case_after={"status": CaseStatus.COMPLETED.value})
@@ -115,9 +118,10 @@ def _one_statement(completes_case: bool, has_place: bool):
     new = (insert(_SUBMISSION).values({name: _typed(f"s_{name}", _SUBMISSION.c[name]) for name in SUBMISSION_COLUMNS})
            .returning(_SUBMISSION.c.id).cte("new_submission"))
     receipt = insert(_RECEIPT).from_select(
-        ["client_uuid", "submission_id", "device_token_id", "received_at"],
+        ["client_uuid", "submission_id", "device_token_id", "received_at", "answers_digest"],
         select(_typed("s_instance_uuid", _RECEIPT.c.client_uuid), new.c.id,
-               bindparam("device_id", type_=Integer), _typed("moment", _RECEIPT.c.received_at))).cte("receipt")
+               bindparam("device_id", type_=Integer), _typed("moment", _RECEIPT.c.received_at),
+               _typed("answers_digest", _RECEIPT.c.answers_digest))).cte("receipt")
     visit = insert(_VISIT).values({name: _typed(f"v_{name}", _VISIT.c[name]) for name in VISIT_COLUMNS}).cte("visit")
     device = (update(_DEVICE).where(_DEVICE.c.id == bindparam("device_id", type_=Integer))
               .values(last_sync_at=_typed("moment", _DEVICE.c.last_sync_at)).cte("device"))

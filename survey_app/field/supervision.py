@@ -13,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from survey_app.access import roles_required
 from survey_app.extensions import db
 from survey_app.field import bp, dashboard
+from survey_app.field.conflict_pages import open_conflict_count
 from survey_app.field.forms import ActionForm, EnumeratorForm, ReviewForm
 from survey_app.field.tokens import revoke
 from survey_app.i18n import _
@@ -44,7 +45,7 @@ def supervisor():
     rows, areas = dashboard.figures(enumerators)
     scopes = {u.id: ", ".join(s.name for s in u.scopes(Role.ENUMERATOR) if s) for u in enumerators}
     return render_template("field/supervisor.html", enumerators=enumerators, rows=rows, areas=areas,
-                           scopes=scopes)
+                           scopes=scopes, open_conflicts=open_conflict_count())
 
 
 @bp.route("/supervision/submissions")

@@ -3,7 +3,8 @@
 The phone gives every visit a UUID when it is recorded; the visit is stored under that UUID
 (``visit_attempt.client_uuid``, unique), so a repeated send — a retry after a lost
 acknowledgement, a second tab — finds it and gets the same acknowledgement, and two sends racing
-each other meet the unique constraint: the loser answers from the winner's row. The case's status
+each other meet the unique constraint: the loser answers from the winner's row. A send under a
+stored UUID with another case, outcome or note is refused (409): it is not the same visit. The case's status
 follows :func:`survey_app.samples.visits.record_visit`, the rule of the online case page.
 """
 from __future__ import annotations
@@ -70,13 +71,16 @@ def _ack(visit: VisitAttempt) -> dict:
             "outcome": visit.outcome.value, "at": _iso(visit.at), "attempt_number": visit.attempt_number}
 
 
-def _stored(client_uuid: str, device: SendingDevice) -> dict | None:
-    """The acknowledgement of a visit stored under ``client_uuid``, or ``None``."""
-    visit = db.session.scalar(select(VisitAttempt).where(VisitAttempt.client_uuid == client_uuid))
+def _stored(data: dict, device: SendingDevice) -> dict | None:
+    """The acknowledgement of the visit stored under the send's UUID, or ``None``."""
+    visit = db.session.scalar(select(VisitAttempt).where(VisitAttempt.client_uuid == data["client_uuid"]))
     if visit is None:
         return None
     if visit.enumerator_id != device.user_id:
         raise Refused(409, _("This visit was already received from another enumerator."))
+    if (visit.case_id, visit.outcome, visit.note) != (data["case_id"], data["outcome"], data["note"]):
+        raise Refused(409, _("This visit was already received with another outcome or note; this send "
+                             "is not stored."))
     return _ack(visit)
 
 
@@ -98,7 +102,7 @@ def receive_visit(payload, device: SendingDevice) -> tuple[dict, bool]:
     """Store one visit; returns (acknowledgement, created). Raises :class:`Refused`."""
     data = _parse(payload)
     try:
-        ack = _stored(data["client_uuid"], device)
+        ack = _stored(data, device)
         if ack is not None:
             db.session.rollback()
             return ack, False
@@ -110,7 +114,7 @@ def receive_visit(payload, device: SendingDevice) -> tuple[dict, bool]:
     except Refused:
         db.session.rollback()
         raise
-    ack = _stored(data["client_uuid"], device)
+    ack = _stored(data, device)
     db.session.rollback()
     if ack is None:
         raise Refused(409, _("This visit could not be stored; send it again."))

@@ -7,13 +7,14 @@ by the analysis as exclusions with a reason.
 """
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 
 from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from survey_app.models.base import CreatedMixin, JSONDocument, Timestamp, db, utcnow
-from survey_app.models.submissions import Submission
+from survey_app.models.base import CreatedMixin, JSONDocument, Timestamp, db, enum_column, utcnow
+from survey_app.models.submissions import Submission, SubmissionEdit
 from survey_app.models.users import User
 
 
@@ -35,7 +36,10 @@ class DeviceToken(CreatedMixin, db.Model):
 class SyncReceipt(db.Model):
     """One accepted send, keyed by the client's UUID: the interview's or its correction's.
 
-    A second send with the same key gets the same acknowledgement and stores nothing.
+    A second send with the same key and the same answers gets the same acknowledgement and
+    stores nothing; with other answers it is refused and kept aside (:class:`SubmissionConflict`).
+    ``answers_digest`` is the SHA-256 of the answers as the client sent them (canonical JSON);
+    receipts written before it existed hold ``NULL``, which matches any resend.
     """
 
     __tablename__ = "sync_receipt"
@@ -45,6 +49,44 @@ class SyncReceipt(db.Model):
     submission_edit_id: Mapped[int | None] = mapped_column(ForeignKey("submission_edit.id"))
     device_token_id: Mapped[int | None] = mapped_column(ForeignKey("device_token.id"))
     received_at: Mapped[datetime] = mapped_column(Timestamp(), default=utcnow)
+    answers_digest: Mapped[str | None] = mapped_column(String(64))
+
+
+class ConflictStatus(enum.Enum):
+    OPEN = "open"
+    RESOLVED = "resolved"
+
+
+class SubmissionConflict(db.Model):
+    """A send refused because its client UUID was already received with other answers (or from
+    another enumerator), kept aside as sent for a supervisor to compare with the stored
+    interview (*phiếu gửi trùng mã*): resolved by keeping the stored answers, or by applying
+    these as an edit of the original (``submission_edit_id``). One row per UUID and answers,
+    however often the phone resends them.
+    """
+
+    __tablename__ = "submission_conflict"
+    __table_args__ = (UniqueConstraint("client_uuid", "answers_digest"),)
+    __audited__ = ("status", "note", "submission_edit_id")
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_uuid: Mapped[str] = mapped_column(String(64))
+    answers_digest: Mapped[str] = mapped_column(String(64))
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id"), index=True)
+    enumerator_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    device_token_id: Mapped[int | None] = mapped_column(ForeignKey("device_token.id"))
+    received_at: Mapped[datetime] = mapped_column(Timestamp(), default=utcnow)
+    answers: Mapped[dict] = mapped_column(JSONDocument)
+    paradata: Mapped[dict] = mapped_column(JSONDocument, default=dict)
+    status: Mapped[ConflictStatus] = enum_column(ConflictStatus, default=ConflictStatus.OPEN, index=True)
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    resolved_at: Mapped[datetime | None] = mapped_column(Timestamp())
+    note: Mapped[str | None] = mapped_column(Text)
+    submission_edit_id: Mapped[int | None] = mapped_column(ForeignKey("submission_edit.id"))
+
+    submission: Mapped[Submission] = relationship()
+    enumerator: Mapped[User | None] = relationship(foreign_keys=[enumerator_id])
+    resolved_by: Mapped[User | None] = relationship(foreign_keys=[resolved_by_id])
+    submission_edit: Mapped[SubmissionEdit | None] = relationship()
 
 
 class QualitySettings(db.Model):

@@ -50,9 +50,14 @@ SUPERVISOR_ROUTES = {"field.supervisor": "/field/supervision",
                      "field.backcheck_entry": "/field/supervision/backchecks/999",
                      "field.quality_settings_list": "/field/supervision/quality",
                      "field.quality_settings": "/field/supervision/quality/999",
-                     "field.flag_exclusion": "/field/supervision/flags/999/exclusion"}
+                     "field.flag_exclusion": "/field/supervision/flags/999/exclusion",
+                     "field.conflicts": "/field/supervision/conflicts",
+                     "field.conflict": "/field/supervision/conflicts/999",
+                     "field.keep_conflict": "/field/supervision/conflicts/999/keep",
+                     "field.apply_conflict": "/field/supervision/conflicts/999/apply"}
 POSTS = {"field.log_visit", "field.register_device", "field.revoke_device", "field.assign_cases",
-         "field.replace_case", "field.draw_backchecks", "field.flag_exclusion"}
+         "field.replace_case", "field.draw_backchecks", "field.flag_exclusion", "field.keep_conflict",
+         "field.apply_conflict"}
 
 
 def _url(template, world, sent):

@@ -174,3 +174,20 @@ def test_the_online_case_page_follows_the_same_rule(app, client, field_auth, wor
     assert _status(app, case_id) is CaseStatus.REFUSED
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(VisitAttempt)) == 2
+
+
+def test_a_visit_uuid_sent_again_with_another_outcome_or_note_is_refused(app, client, world):
+    payload = visit(world, outcome="no_contact")
+    first = client.post(URL, json=payload, headers=bearer(world["token1"]))
+    assert first.status_code == 201
+    for changed in (dict(payload, outcome="refused"), dict(payload, note="Hẹn lại chiều mai"),
+                    dict(payload, case_id=world["cases1"][1])):
+        response = client.post(URL, json=changed, headers=bearer(world["token1"]))
+        assert response.status_code == 409
+        assert response.get_json()["error"] == ("Lần đến này đã được nhận với kết quả hoặc ghi chú khác; "
+                                                "bản gửi này không được lưu.")
+    assert client.post(URL, json=dict(payload, note="  Nhà đóng cửa "),
+                       headers=bearer(world["token1"])).get_json() == first.get_json()
+    [stored] = _visits(app)
+    assert (stored.outcome, stored.note) == (CaseStatus.NO_CONTACT, "Nhà đóng cửa")
+    assert _status(app, payload["case_id"]) is CaseStatus.NO_CONTACT
