@@ -93,35 +93,29 @@ class Server:
         return {c.id: c.status for c in self.rows(SampleCase, SampleCase.id)}
 
 
-def _serve(backend, tmp_path_factory, sipas=False):
-    """A fresh database on ``backend`` (the session's parameter: each test runs on both)."""
+def served(backend, tmp_path_factory, cases_each=20, **world):
+    """A server on a fresh database on ``backend`` (the session's parameter: each test runs on
+    both), with a field world (``build_world`` options); yields (server, world)."""
     need_chromium()
     app = make_app(database_url(backend, tmp_path_factory, "collector"), tmp_path_factory)
     with app.app_context():
-        world = build_world(cases_each=20, sipas=sipas)
-    return app, world
+        built = build_world(cases_each=cases_each, **world)
+    server = Server(app)
+    server.start()
+    yield server, built
+    server.stop()
+    with app.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture
 def sipas_server(backend, tmp_path_factory):
-    app, world = _serve(backend, tmp_path_factory, sipas=True)
-    server = Server(app)
-    server.start()
-    yield server, world
-    server.stop()
-    with app.app_context():
-        db.engine.dispose()
+    yield from served(backend, tmp_path_factory, sipas=True)
 
 
 @pytest.fixture
 def field_server(backend, tmp_path_factory):
-    app, world = _serve(backend, tmp_path_factory)
-    server = Server(app)
-    server.start()
-    yield server, world
-    server.stop()
-    with app.app_context():
-        db.engine.dispose()
+    yield from served(backend, tmp_path_factory)
 
 
 @pytest.fixture

@@ -9,11 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from survey_app.extensions import db
-from tests.browser.conftest import need_chromium
-from tests.browser.test_collector import Server, profile, sign_in_and_open  # noqa: F401 (profile: a fixture)
-from tests.conftest import database_url, make_app
-from tests.field.world import build_world
+from tests.browser.test_collector import profile, served, sign_in_and_open  # noqa: F401 (profile: a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -28,17 +24,8 @@ def png(width=3, height=2) -> bytes:
 
 
 @pytest.fixture
-def media_server(tmp_path_factory):
-    need_chromium()
-    app = make_app(database_url("sqlite", tmp_path_factory, "collector-media"), tmp_path_factory)
-    with app.app_context():
-        world = build_world(cases_each=2, media=True)
-    server = Server(app)
-    server.start()
-    yield server, world
-    server.stop()
-    with app.app_context():
-        db.engine.dispose()
+def media_server(backend, tmp_path_factory):
+    yield from served(backend, tmp_path_factory, cases_each=2, media=True)
 
 
 def member(page, number, name, age):
