@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from datetime import datetime
 
 import click
@@ -45,7 +46,7 @@ def generate_command(campaign_code, unit_code, count, expires):
     request = BatchRequest(campaign, unit, count, expires)
     try:
         with click.progressbar(length=count, label="codes", show_pos=True,
-                               hidden=count < 2000, file=click.get_text_stream("stderr")) as bar:
+                               hidden=count < 2000, file=sys.stderr) as bar:
             codes = generate(request, bar.update)
     except InvitationRefused as refused:
         raise click.ClickException(str(refused)) from None

@@ -5,7 +5,8 @@ from datetime import datetime
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
 from survey_app.i18n import lazy_gettext as _l
 from survey_app.invitations.codes import MAX_BATCH
@@ -48,7 +49,7 @@ class BatchForm(FlaskForm):
 
     unit = SelectField(_l("Unit"), choices=[], validate_choice=False)
     count = CountField(_l("Number of codes"), validators=[
-        DataRequired(message=_l("Enter the number of codes.")),
+        InputRequired(message=_l("Enter the number of codes.")),
         NumberRange(min=1, max=MAX_BATCH, message=_l("Enter a whole number from %(min)s to %(max)s."))])
     expires = DayField(_l("Valid until"), validators=[Optional()])
 
@@ -57,7 +58,7 @@ class LettersForm(FlaskForm):
     """Print the letters of the unused codes (one unit or all)."""
 
     unit = SelectField(_l("Unit"), choices=[], validate_choice=False)
-    lang = SelectField(_l("Language"), choices=[("vi", "Tiếng Việt"), ("en", "English")], validate_choice=False)
+    lang = SelectField(_l("Language"), choices=[SelectChoice("vi", "Tiếng Việt"), SelectChoice("en", "English")], validate_choice=False)
 
 
 class OpenLinkForm(FlaskForm):
