@@ -5,6 +5,11 @@ Revises: 5c1d7a2e9b40
 Create Date: 2026-11-24 09:00:00.000000
 
 The channel ``open_link`` needs no DDL: channels are stored as strings (no native enum).
+
+On SQLite, ``campaign`` and ``invitation`` are referenced by other tables, so their columns are
+added and dropped in place (ALTER TABLE … ADD / DROP COLUMN, SQLite 3.35+), never by copying
+the table, which foreign keys forbid once rows exist; ``open_link``'s default is therefore a
+plain literal. Only ``response_draft`` (referenced by nothing) is copied, to relax a NOT NULL.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -17,12 +22,9 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('invitation', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('expires_at', sa.DateTime(timezone=True), nullable=True))
-
-    with op.batch_alter_table('campaign', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('open_link', sa.Boolean(), server_default=sa.false(), nullable=False))
-        batch_op.add_column(sa.Column('helpline', sa.String(length=64), nullable=True))
+    op.add_column('invitation', sa.Column('expires_at', sa.DateTime(timezone=True), nullable=True))
+    op.add_column('campaign', sa.Column('open_link', sa.Boolean(), server_default='0', nullable=False))
+    op.add_column('campaign', sa.Column('helpline', sa.String(length=64), nullable=True))
 
     with op.batch_alter_table('response_draft', schema=None) as batch_op:
         batch_op.alter_column('invitation_id', existing_type=sa.Integer(), nullable=True)
@@ -60,9 +62,6 @@ def downgrade():
         batch_op.drop_column('campaign_id')
         batch_op.alter_column('invitation_id', existing_type=sa.Integer(), nullable=False)
 
-    with op.batch_alter_table('campaign', schema=None) as batch_op:
-        batch_op.drop_column('helpline')
-        batch_op.drop_column('open_link')
-
-    with op.batch_alter_table('invitation', schema=None) as batch_op:
-        batch_op.drop_column('expires_at')
+    op.drop_column('campaign', 'helpline')
+    op.drop_column('campaign', 'open_link')
+    op.drop_column('invitation', 'expires_at')

@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import date
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, UniqueConstraint, false
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey_app.models.base import CreatedMixin, JSONDocument, db, enum_column
@@ -43,7 +43,7 @@ class Campaign(CreatedMixin, db.Model):
     appraisal_deadline: Mapped[date | None] = mapped_column(Date)
     #: Anyone may answer the citizens' questionnaire from the public link of a unit, without a
     #: code (self-selected answers, stored with the channel ``open_link``).
-    open_link: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    open_link: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     #: The telephone number respondents may call, printed on the pages of a used or expired code.
     helpline: Mapped[str | None] = mapped_column(String(64))
 
