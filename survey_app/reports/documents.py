@@ -61,7 +61,7 @@ def qr_data_uri(text: str) -> str:
 def letters_pdf(campaign: Campaign, base_url: str, locale: str = "vi", unit: AdminUnit | None = None) -> bytes:
     found = invitations(campaign, unit)
     if not found:
-        raise LookupError("no unused, unexpired invitation in this campaign")
+        raise LookupError("no unused invitation in this campaign (expired codes are not printed)")
     base = base_url.rstrip("/")
     codes = {i.code: {"printed": printed_code(i.code), "qr": qr_data_uri(f"{base}/q/{i.code}"),
                       "valid_until": last_valid_day(i)} for i in found}

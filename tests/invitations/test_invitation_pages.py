@@ -103,7 +103,7 @@ def test_letters_without_unused_codes_fail_visibly(analyst):
     response = analyst.post(PAGE + "/letters", data={"csrf_token": _token(analyst), "letters-unit": "",
                                                      "letters-lang": "vi"})
     job = analyst.get(response.headers["Location"]).get_data(as_text=True)
-    assert "no unused, unexpired invitation" in job
+    assert "no unused invitation in this campaign" in job
 
 
 def test_open_link_and_hotline_are_set_and_shown(app, analyst):
