@@ -90,7 +90,7 @@ def _reached_with_a_code() -> bool:
 
 
 def _open_link_limit() -> str:
-    return current_app.config.get("OPEN_LINK_LIMIT", "5 per hour")
+    return current_app.config["OPEN_LINK_LIMIT"]
 
 
 def _too_many_started() -> str:
