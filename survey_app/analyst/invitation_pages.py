@@ -99,7 +99,8 @@ def invitations_letters(code: str):
     form = LettersForm(request.form, prefix="letters")
     form.unit.choices = _unit_choices(units, _("All units"))
     unit_code = form.unit.data or None
-    if not form.validate() or form.lang.data not in ("vi", "en") or (unit_code and _unit_of(campaign, unit_code) is None):
+    unknown_unit = unit_code and _unit_of(campaign, unit_code) is None
+    if not form.validate() or form.lang.data not in ("vi", "en") or unknown_unit:
         messages = [_("This form has expired or was sent from elsewhere. Please submit it again.")] \
             if "csrf_token" in form.errors else [_("Choose one of the options.")]
         return render_template("analyst/reports/form_error.html", messages=messages), 400

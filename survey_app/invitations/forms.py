@@ -58,7 +58,8 @@ class LettersForm(FlaskForm):
     """Print the letters of the unused codes (one unit or all)."""
 
     unit = SelectField(_l("Unit"), choices=[], validate_choice=False)
-    lang = SelectField(_l("Language"), choices=[SelectChoice("vi", "Tiếng Việt"), SelectChoice("en", "English")], validate_choice=False)
+    lang = SelectField(_l("Language"), validate_choice=False,
+                       choices=[SelectChoice("vi", "Tiếng Việt"), SelectChoice("en", "English")])
 
 
 class OpenLinkForm(FlaskForm):
