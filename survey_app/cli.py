@@ -137,3 +137,4 @@ def init_app(app: Flask) -> None:
     from survey_app.index.cli import init_app as index_cli; index_cli(app)
     from survey_app.reports.cli import init_app as reports_cli; reports_cli(app)
     from survey_app.samples.cli import init_app as samples_cli; samples_cli(app)
+    from survey_app.invitations.cli import init_app as invitations_cli; invitations_cli(app)

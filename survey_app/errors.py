@@ -37,7 +37,10 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        return _respond(exc.code or 500, _messages().get(exc.code, exc.description))
+        message = _messages().get(exc.code, exc.description)
+        if exc.code == 429 and getattr(getattr(exc, "limit", None), "error_message", None):
+            message = exc.description  # a limit's own message, e.g. the open link's
+        return _respond(exc.code or 500, message)
 
     @app.errorhandler(DBAPIError)
     def database_unavailable(exc: DBAPIError):

@@ -10,7 +10,7 @@ from survey_app.models import Submission
 from survey_app.queries import campaign_by_code
 
 FORMATS = {"csv": ".csv", "xlsx": ".xlsx", "sav": ".sav", "dta": ".dta", "codebook": ".csv",
-           "results": ".xlsx", "pdf": ".pdf"}
+           "results": ".xlsx", "pdf": ".pdf", "letters": ".pdf"}
 MEDIA_TYPES = {".csv": "text/csv", ".pdf": "application/pdf", ".sav": "application/x-spss-sav",
                ".dta": "application/x-stata-dta",
                ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -20,6 +20,16 @@ def _row_progress(campaign, progress):
     total = db.session.scalar(select(func.count()).select_from(Submission)
                               .where(Submission.campaign_id == campaign.id)) or 1
     return lambda done: progress(100 * done / total)
+
+
+def _letters(campaign, params: dict, locale: str) -> bytes:
+    """The invitation letters of the campaign's (or one unit's) unused, unexpired codes."""
+    from survey_app.queries import unit_by_code
+    from survey_app.reports.documents import letters_pdf
+    unit = unit_by_code(params["unit"], campaign.year) if params.get("unit") else None
+    if params.get("unit") and unit is None:
+        raise LookupError(f"no unit has the code {params['unit']}")
+    return letters_pdf(campaign, params["base_url"], locale, unit)
 
 
 def perform(app, job_id: str, kind: str, params: dict, progress) -> str:
@@ -37,7 +47,10 @@ def perform(app, job_id: str, kind: str, params: dict, progress) -> str:
     locale = params.get("lang", "vi")
     spec = ExportSpec(campaign, params.get("form", "sipas_citizen"), locale, bool(params.get("labels")))
     rows = _row_progress(campaign, progress)
-    if kind == "pdf":
+    if kind == "letters":
+        progress(10)
+        target.write_bytes(_letters(campaign, params, locale))
+    elif kind == "pdf":
         progress(10)
         write_pdf(campaign, target, locale, params.get("unit") or None)
     elif kind == "results":

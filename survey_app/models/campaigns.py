@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import date
 
-from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey_app.models.base import CreatedMixin, JSONDocument, db, enum_column
@@ -27,7 +27,8 @@ STATUS_ORDER = list(CampaignStatus)
 class Campaign(CreatedMixin, db.Model):
     __tablename__ = "campaign"
     __audited__ = ("code", "title", "status", "framework_id", "self_assessment_deadline",
-                   "appraisal_deadline", "fieldwork_start", "fieldwork_end", "sampling_plan")
+                   "appraisal_deadline", "fieldwork_start", "fieldwork_end", "sampling_plan",
+                   "open_link", "helpline")
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
     title: Mapped[str] = mapped_column(String(300))
@@ -40,6 +41,11 @@ class Campaign(CreatedMixin, db.Model):
     fieldwork_end: Mapped[date | None] = mapped_column(Date)
     self_assessment_deadline: Mapped[date | None] = mapped_column(Date)
     appraisal_deadline: Mapped[date | None] = mapped_column(Date)
+    #: Anyone may answer the citizens' questionnaire from the public link of a unit, without a
+    #: code (self-selected answers, stored with the channel ``open_link``).
+    open_link: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    #: The telephone number respondents may call, printed on the pages of a used or expired code.
+    helpline: Mapped[str | None] = mapped_column(String(64))
 
     province: Mapped[AdminUnit] = relationship()
     framework: Mapped[Framework] = relationship()

@@ -44,7 +44,12 @@ class Respondent(CreatedMixin, db.Model):
 
 
 class Invitation(CreatedMixin, db.Model):
-    """A single-use code on an invitation letter or QR (*mã mời*)."""
+    """A single-use code on an invitation letter or QR (*mã mời*).
+
+    ``expires_at`` (optional) is the first moment the code no longer opens the questionnaire;
+    a questionnaire started before then may still be finished for a grace period
+    (:data:`survey_app.invitations.status.GRACE`).
+    """
 
     __tablename__ = "invitation"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -54,6 +59,7 @@ class Invitation(CreatedMixin, db.Model):
     unit_id: Mapped[int] = mapped_column(ForeignKey("admin_unit.id"))
     respondent_id: Mapped[int | None] = mapped_column(ForeignKey("respondent.id"))
     used_at: Mapped[datetime | None] = mapped_column(Timestamp())
+    expires_at: Mapped[datetime | None] = mapped_column(Timestamp())
 
     unit: Mapped[AdminUnit] = relationship()
 

@@ -14,9 +14,13 @@ from survey_app.models.units import AdminUnit
 
 
 class Channel(enum.Enum):
+    """How a submission came in. ``open_link``: a campaign's public link, no code, so the
+    respondent chose themselves (self-selected, not a sample)."""
+
     WEB_LINK = "web_link"
     INVITATION = "invitation"
     ENUMERATOR = "enumerator"
+    OPEN_LINK = "open_link"
 
 
 class ReviewState(enum.Enum):

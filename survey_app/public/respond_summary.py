@@ -2,20 +2,19 @@
 links from each refused answer to the page where it can be changed."""
 from __future__ import annotations
 
-from flask import url_for
-
 from survey_app.i18n import _
 from survey_app.questionnaire import flow
 from survey_app.questionnaire.engine import FormEngine
 
 
-def step_url(code: str, step: flow.Step, **args) -> str:
+def step_url(ticket, step: flow.Step, **args) -> str:
+    """The step's address for this code or open link (see :class:`~survey_app.public.tickets.Ticket`)."""
     if step.more:
-        return url_for("public.more", code=code, number=step.index + 1, **args)
+        return ticket.url("more", number=step.index + 1, **args)
     if step.instance is not None:
-        return url_for("public.repeat_page", code=code, number=step.index + 1,
-                       instance=step.instance + 1, sub=step.sub + 1, **args)
-    return url_for("public.page", code=code, number=step.index + 1, **args)
+        return ticket.url("repeat_page", number=step.index + 1,
+                          instance=step.instance + 1, sub=step.sub + 1, **args)
+    return ticket.url("page", number=step.index + 1, **args)
 
 
 def _row(engine, question, values, answers, step, label_prefix="") -> dict:
@@ -50,7 +49,7 @@ def _display(engine: FormEngine, question: dict, value: str) -> str:
     return choices.get(value, value)
 
 
-def problem_links(code: str, engine: FormEngine, answers: dict, problems) -> list[dict]:
+def problem_links(ticket, engine: FormEngine, answers: dict, problems) -> list[dict]:
 
     by_key = {}
     for step in flow.steps(engine, answers):
@@ -60,5 +59,5 @@ def problem_links(code: str, engine: FormEngine, answers: dict, problems) -> lis
             if step.instance is not None:
                 key = f"{flow.repeat_of(engine, step)['name']}[{step.instance + 1}]/{key}"
             by_key.setdefault(key, step)
-    return [{"message": p.message, "url": step_url(code, by_key[p.key], return_to="check")
+    return [{"message": p.message, "url": step_url(ticket, by_key[p.key], return_to="check")
              if p.key in by_key else None} for p in problems]

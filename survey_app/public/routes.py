@@ -3,6 +3,7 @@ from flask import abort, render_template
 
 from survey_app import queries
 from survey_app.public import bp
+from survey_app.public.tickets import open_ticket
 
 
 @bp.route("/")
@@ -16,4 +17,5 @@ def campaign(code: str):
     if found is None or found.status.value == "draft":
         abort(404)
     units = queries.campaign_units(found)
-    return render_template("public/campaign.html", campaign=found, units=units)
+    open_link = bool(units) and open_ticket(found.code, units[0].unit.code) is not None
+    return render_template("public/campaign.html", campaign=found, units=units, open_link=open_link)

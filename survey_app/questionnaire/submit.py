@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from survey_app.extensions import db
-from survey_app.models import Channel, Invitation, QuestionnaireVersion, ResponseDraft, Submission
+from survey_app.models import AdminUnit, Channel, Invitation, QuestionnaireVersion, ResponseDraft, Submission
 from survey_app.models.base import utcnow
 from survey_app.questionnaire.engine import FormEngine, Problem
 
@@ -65,24 +65,38 @@ def store(submission: Submission) -> tuple[Submission, bool]:
 def store_invitation_submission(invitation: Invitation, draft: ResponseDraft, engine: FormEngine) -> str:
     """Submit a citizen's draft: validate, store, use up the code; return the receipt number."""
     version = db.session.get(QuestionnaireVersion, invitation.questionnaire_version_id)
+    return _store_draft(draft, engine, version, invitation.campaign_id, invitation.unit,
+                        Channel.INVITATION, invitation)
+
+
+def store_open_submission(campaign_id: int, unit: AdminUnit, version: QuestionnaireVersion,
+                          draft: ResponseDraft, engine: FormEngine) -> str:
+    """Submit a draft opened from a campaign's open link: no invitation, channel ``open_link``."""
+    return _store_draft(draft, engine, version, campaign_id, unit, Channel.OPEN_LINK, None)
+
+
+def _store_draft(draft: ResponseDraft, engine: FormEngine, version: QuestionnaireVersion, campaign_id: int,
+                 unit: AdminUnit, channel: Channel, invitation: Invitation | None) -> str:
     now = utcnow()
     already = existing(version, draft.instance_uuid)
     if already is not None:
-        invitation.used_at = invitation.used_at or now
+        if invitation is not None:
+            invitation.used_at = invitation.used_at or now
         db.session.delete(draft)
         db.session.commit()
         return already.receipt
     answers = dict(draft.answers, start=_iso(draft.started_at), end=now.isoformat(),
-                   today=now.date().isoformat(), unit_code=invitation.unit.code)
+                   today=now.date().isoformat(), unit_code=unit.code)
     answers = {k: v for k, v in answers.items() if k in engine.fields}
     answers = checked_answers(engine, answers)
     submission = Submission(
         instance_uuid=draft.instance_uuid, questionnaire_id=version.questionnaire_id,
-        questionnaire_version_id=version.id, campaign_id=invitation.campaign_id,
-        unit_id=invitation.unit_id, channel=Channel.INVITATION, invitation_id=invitation.id,
+        questionnaire_version_id=version.id, campaign_id=campaign_id, unit_id=unit.id, channel=channel,
+        invitation_id=invitation.id if invitation is not None else None,
         answers=answers, paradata=dict(draft.paradata or {}), started_at=draft.started_at,
         submitted_at=now, receipt=new_receipt())
-    invitation.used_at = now
+    if invitation is not None:
+        invitation.used_at = now
     db.session.delete(draft)
     stored, _created = store(submission)
     return stored.receipt

@@ -5,18 +5,22 @@ enumerator listing the assigned cases with space for each visit's outcome.
 from __future__ import annotations
 
 from flask_babel import force_locale
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from survey_app.extensions import db
+from survey_app.invitations.codes import printed_code
+from survey_app.invitations.status import last_valid_day
 from survey_app.models import AdminUnit, Assignment, Campaign, Invitation, SampleCase, SampleList
+from survey_app.models.base import utcnow
 from survey_app.reports import REPORTS_DIR
 from survey_app.reports.render import LANGUAGES, local_fetcher, render
 
 
 def invitations(campaign: Campaign, unit: AdminUnit | None = None) -> list[Invitation]:
-    """Unused invitations of the campaign (of one unit), by unit and code."""
-    query = (select(Invitation).where(Invitation.campaign_id == campaign.id, Invitation.used_at.is_(None))
+    """Unused, unexpired invitations of the campaign (of one unit), by unit and code."""
+    query = (select(Invitation).where(Invitation.campaign_id == campaign.id, Invitation.used_at.is_(None),
+                                      or_(Invitation.expires_at.is_(None), Invitation.expires_at > utcnow()))
              .options(selectinload(Invitation.unit)).order_by(Invitation.unit_id, Invitation.code))
     if unit is not None:
         query = query.where(Invitation.unit_id == unit.id)
@@ -54,19 +58,13 @@ def qr_data_uri(text: str) -> str:
     return segno.make(text, error="m").svg_data_uri(scale=4, border=2)
 
 
-def printed_code(code: str) -> str:
-    """``HNMZ8GV6J6C`` → ``HNM-Z8GV-6J6C``, as typed back at /code (dashes do not matter)."""
-    if not code.isalnum():
-        return code
-    return "-".join([code[:3]] + [code[i:i + 4] for i in range(3, len(code), 4)])
-
-
 def letters_pdf(campaign: Campaign, base_url: str, locale: str = "vi", unit: AdminUnit | None = None) -> bytes:
     found = invitations(campaign, unit)
     if not found:
-        raise LookupError("no unused invitation in this campaign")
+        raise LookupError("no unused invitation in this campaign (expired codes are not printed)")
     base = base_url.rstrip("/")
-    codes = {i.code: {"printed": printed_code(i.code), "qr": qr_data_uri(f"{base}/q/{i.code}")} for i in found}
+    codes = {i.code: {"printed": printed_code(i.code), "qr": qr_data_uri(f"{base}/q/{i.code}"),
+                      "valid_until": last_valid_day(i)} for i in found}
     return document_pdf("letters.html", locale, campaign=campaign, invitations=found, base_url=base,
                         codes=codes)
 

@@ -4,11 +4,13 @@ import re
 RETRY_VALUES = ("0912345678", "5", "1", "abc")
 def tok(html):
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-def walk(c, code, free_text="Tốt"):
-    """Answer the questionnaire behind ``code`` to the end; return the receipt numbers shown."""
-    r = c.get(f"/q/{code}"); html = r.get_data(as_text=True)
+def walk(c, code, free_text="Tốt", landing=None):
+    """Answer the questionnaire behind ``code`` (or at the ``landing`` address, e.g. an open
+    link) to the end; return the receipt numbers shown."""
+    landing = landing or f"/q/{code}"
+    r = c.get(landing); html = r.get_data(as_text=True)
     assert r.status_code == 200, r.status_code
-    r = c.post(f"/q/{code}/start", data={"csrf_token": tok(html)})
+    r = c.post(f"{landing}/start", data={"csrf_token": tok(html)})
     url = r.headers["Location"]
     adds = 0
     for step in range(200):

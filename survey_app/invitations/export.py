@@ -1,0 +1,75 @@
+"""A campaign's invitation codes as a CSV file for the post office, and their counts per unit.
+
+The CSV starts with a byte-order mark so that Excel opens the Vietnamese unit names in UTF-8.
+Times are in the province's time zone, written in ISO 8601 with their offset.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import selectinload
+
+from survey_app.extensions import db
+from survey_app.invitations.codes import printed_code
+from survey_app.invitations.status import aware, local_zone
+from survey_app.models import AdminUnit, Campaign, Invitation
+from survey_app.models.base import utcnow
+
+HEADER = ["code", "printed_code", "unit_code", "unit_name", "link", "expires_at", "used_at"]
+
+
+@dataclass
+class UnitCounts:
+    unit_id: int
+    generated: int = 0
+    used: int = 0
+    expired: int = 0
+
+    @property
+    def open(self) -> int:
+        return self.generated - self.used - self.expired
+
+
+def counts(campaign: Campaign) -> dict[int, UnitCounts]:
+    """Per unit id: codes made, used, and expired unused (a code in its grace period counts as
+    expired here: it opens only for the respondent who had started)."""
+    now = utcnow()
+    expired = case((Invitation.used_at.is_(None) & (Invitation.expires_at <= now), 1), else_=0)
+    rows = db.session.execute(
+        select(Invitation.unit_id, func.count(), func.count(Invitation.used_at), func.sum(expired))
+        .where(Invitation.campaign_id == campaign.id).group_by(Invitation.unit_id))
+    return {unit_id: UnitCounts(unit_id, made, used, int(gone or 0)) for unit_id, made, used, gone in rows}
+
+
+def _text(value: str) -> str:
+    """A cell Excel must not run as a formula (a unit name starting with ``=``)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+def _local(moment) -> str:
+    moment = aware(moment)
+    return moment.astimezone(local_zone()).isoformat(timespec="minutes") if moment else ""
+
+
+def invitations(campaign: Campaign, unit: AdminUnit | None = None):
+    query = (select(Invitation).where(Invitation.campaign_id == campaign.id)
+             .options(selectinload(Invitation.unit)).order_by(Invitation.unit_id, Invitation.id))
+    if unit is not None:
+        query = query.where(Invitation.unit_id == unit.id)
+    return db.session.scalars(query.execution_options(yield_per=2000))
+
+
+def csv_text(campaign: Campaign, link, unit: AdminUnit | None = None) -> str:
+    """The codes as CSV text with a BOM; ``link(code)`` gives each code's address."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(HEADER)
+    for invitation in invitations(campaign, unit):
+        writer.writerow([invitation.code, printed_code(invitation.code), invitation.unit.code,
+                         _text(invitation.unit.name), link(invitation.code), _local(invitation.expires_at),
+                         _local(invitation.used_at)])
+    return out.getvalue()
