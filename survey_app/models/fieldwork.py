@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey_app.models.base import CreatedMixin, JSONDocument, Timestamp, db, enum_column, utcnow
@@ -140,8 +140,11 @@ class SubmissionPlace(db.Model):
     """Where an interview was recorded (from the device's geolocation), for location checks."""
 
     __tablename__ = "submission_place"
+    #: The checks on intake read an enumerator's positions near a point, and a village's.
+    __table_args__ = (Index("ix_submission_place_campaign_enumerator_lat", "campaign_id", "enumerator_id", "lat"),
+                      Index("ix_submission_place_campaign_cluster", "campaign_id", "cluster"))
     submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id"), primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"))
     enumerator_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     cluster: Mapped[str | None] = mapped_column(String(64))
     lat: Mapped[float] = mapped_column(Float)

@@ -7,6 +7,7 @@ it so that later checks are indexed queries, not scans of every answer document.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import unicodedata
 from collections.abc import Callable
@@ -17,7 +18,7 @@ from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import and_, bindparam, or_, select
 
 from survey_app.extensions import db
 from survey_app.models import (IdentityKey, QualityFlag, QualitySettings, Role, Submission,
@@ -124,13 +125,23 @@ def _point(paradata: dict | None) -> tuple[float, float] | None:
 
 @cache
 def _places_query(has_enumerator: bool, has_cluster: bool):
-    """The positions in the campaign of the same enumerator, or of the same village (built once
-    per shape: every intake with a position runs it)."""
-    mine = (SubmissionPlace.enumerator_id == bindparam("enumerator_id") if has_enumerator
-            else SubmissionPlace.enumerator_id.is_(None))
-    return (select(SubmissionPlace.enumerator_id, SubmissionPlace.cluster, SubmissionPlace.lat, SubmissionPlace.lon)
-            .where(SubmissionPlace.campaign_id == bindparam("campaign_id"),
-                   or_(mine, SubmissionPlace.cluster == bindparam("cluster")) if has_cluster else mine))
+    """The enumerator's positions in the campaign within a box around the point, and the
+    village's positions: two index lookups, whatever the campaign's size (built once per shape)."""
+    place = SubmissionPlace
+    mine = and_(place.enumerator_id == bindparam("enumerator_id") if has_enumerator else place.enumerator_id.is_(None),
+                place.lat.between(bindparam("south"), bindparam("north")),
+                place.lon.between(bindparam("west"), bindparam("east")))
+    return (select(place.enumerator_id, place.cluster, place.lat, place.lon)
+            .where(place.campaign_id == bindparam("campaign_id"),
+                   or_(mine, place.cluster == bindparam("cluster")) if has_cluster else mine))
+
+
+def _box(point: tuple[float, float], radius_m: float) -> dict[str, float]:
+    """A latitude/longitude box holding every point within ``radius_m`` of ``point``."""
+    lat_step = radius_m / DEGREE_M * 1.01
+    lon_step = lat_step / max(math.cos(math.radians(min(abs(point[0]), 89.0))), 0.01)
+    return {"south": point[0] - lat_step, "north": point[0] + lat_step,
+            "west": point[1] - lon_step, "east": point[1] + lon_step}
 
 
 def _places(connection, new: NewSubmission, point, settings) -> tuple[int, list, dict]:
@@ -138,7 +149,7 @@ def _places(connection, new: NewSubmission, point, settings) -> tuple[int, list,
     cluster = new.cluster
     rows = connection.execute(_places_query(new.enumerator_id is not None, bool(cluster)),
                               {"campaign_id": new.campaign_id, "enumerator_id": new.enumerator_id,
-                               "cluster": cluster}).all()
+                               "cluster": cluster, **_box(point, settings.location_radius_m)}).all()
     place = {"submission_id": new.id, "campaign_id": new.campaign_id, "enumerator_id": new.enumerator_id,
              "cluster": cluster, "lat": point[0], "lon": point[1],
              "accuracy_m": (new.paradata.get("geolocation") or {}).get("accuracy_m")}

@@ -84,3 +84,24 @@ def test_rules_in_isolation():
     assert normalise("phone", "+84 912.345.678") == normalise("phone", "0912345678")
     assert normalise("name", "NGUYỄN  Văn A.") == normalise("name", "nguyễn văn a")
     assert rules.unusual_hour(5, 6, 21) and rules.unusual_hour(21, 6, 21) and rules.unusual_hour(20, 6, 21) is None
+
+
+def test_the_lookup_box_holds_every_point_within_the_radius():
+    import math
+    import random
+
+    from survey_app.quality.intake import _box
+    from survey_app.quality.rules import EARTH_RADIUS_M, distance_m
+
+    rng = random.Random(7)
+    for _ in range(500):
+        centre, radius = (rng.uniform(-70, 70), rng.uniform(-179, 179)), rng.uniform(5, 500)
+        bearing, reach = rng.uniform(0, 2 * math.pi), radius * 0.999 / EARTH_RADIUS_M
+        lat1, lon1 = map(math.radians, centre)
+        lat2 = math.asin(math.sin(lat1) * math.cos(reach) + math.cos(lat1) * math.sin(reach) * math.cos(bearing))
+        lon2 = lon1 + math.atan2(math.sin(bearing) * math.sin(reach) * math.cos(lat1),
+                                 math.cos(reach) - math.sin(lat1) * math.sin(lat2))
+        point = (math.degrees(lat2), math.degrees(lon2))
+        assert distance_m(centre, point) <= radius
+        box = _box(centre, radius)
+        assert box["south"] <= point[0] <= box["north"] and box["west"] <= point[1] <= box["east"]
