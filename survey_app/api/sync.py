@@ -35,7 +35,7 @@ def field_bundle():
 @bp.route("/field/submissions", methods=["POST"])
 @csrf.exempt
 @limiter.limit("600 per minute", key_func=lambda: device_key() or get_remote_address())
-@device_sending
+@device_sending(autocommit=True)
 def field_submission():
     """Store one interview (or its correction) once; repeats get the same acknowledgement."""
     return _answer(receive, request.get_json(silent=True))

@@ -28,11 +28,9 @@ from survey_app.field.files import missing_files
 from survey_app.field.intake_store import NewInterview, store
 from survey_app.field.tokens import SendingDevice
 from survey_app.i18n import _
-from survey_app.models import (AdminUnit, Assignment, CaseStatus, Channel, DeviceToken, IdentityKey,
-                               QualityFlag, QualitySettings, QuestionnaireVersion, ReviewState,
-                               SampleCase, SampleList, Submission, SubmissionEdit,
-                               SyncReceipt, VersionStatus, VisitAttempt)
-from survey_app.models.audit import write_entries
+from survey_app.models import (AdminUnit, Assignment, CaseStatus, Channel, DeviceToken, QualitySettings,
+                               QuestionnaireVersion, ReviewState, SampleCase, SampleList, Submission,
+                               SubmissionEdit, SyncReceipt, VersionStatus, VisitAttempt)
 from survey_app.models.base import utcnow
 from survey_app.quality.intake import THRESHOLDS, NewSubmission, check, thresholds
 from survey_app.questionnaire.engine import FormEngine, cached_engine
@@ -136,8 +134,6 @@ _SUBMISSION, _CASE, _VISIT = Submission.__table__, SampleCase.__table__, VisitAt
 _RECEIPT, _DEVICE, _QS = SyncReceipt.__table__, DeviceToken.__table__, QualitySettings.__table__
 _TOUCH_DEVICE = _DEVICE.update().where(_DEVICE.c.id == bindparam("device_id")).values(
     last_sync_at=bindparam("moment"))
-_INSERT_FLAGS = QualityFlag.__table__.insert().returning(QualityFlag.__table__.c.id, sort_by_parameter_order=True)
-_INSERT_KEYS = IdentityKey.__table__.insert()
 _QV = QuestionnaireVersion.__table__
 
 
@@ -233,30 +229,18 @@ def _new_interview(data: dict, device: SendingDevice) -> dict | None:
     visit = {"case_id": data["case_id"], "enumerator_id": device.user_id, "at": data["submitted_at"] or now,
              "outcome": CaseStatus.COMPLETED, "note": None, "attempt_number": row.visits + 1}
     actor = (device.user_id, device.username)
-    submission_id = store(connection, NewInterview(
+    store(connection, NewInterview(
         submission, visit, device.id, None if row.status is CaseStatus.COMPLETED else row.status, actor,
-        {"review_state": ReviewState.RECEIVED.value}, findings.place,
-        answers_digest=data["digest"]))
-    _store_findings(connection, submission_id, findings, actor)
+        {"review_state": ReviewState.RECEIVED.value}, findings.place, answers_digest=data["digest"],
+        flags=list(findings.reasons.items()),
+        identity_keys=[(key["kind"], key["digest"]) for key in findings.identity_keys]))
     return _ack(key, key, receipt, False, now)
-
-
-def _store_findings(connection, submission_id: int, findings, actor) -> None:
-    """The fingerprints and quality flags of a stored interview (flags never delete data: they
-    are exclusions with a reason, audited like the hook would)."""
-    if findings.identity_keys:
-        connection.execute(_INSERT_KEYS, [dict(k, submission_id=submission_id) for k in findings.identity_keys])
-    if findings.reasons:
-        flags = [{"submission_id": submission_id, "rule": rule, "reason": reason, "details": {},
-                  "excluded": True, "created_at": utcnow()} for rule, reason in findings.reasons.items()]
-        ids = connection.execute(_INSERT_FLAGS, flags).scalars().all()
-        write_entries(connection, [("insert", "quality_flag", flag_id, None, {"rule": flag["rule"], "excluded": True})
-                                   for flag_id, flag in zip(ids, flags)], actor=actor)
 
 
 def _correction(data, device: SendingDevice) -> dict:
     """A rejected interview corrected by its enumerator: an edit of the original, never a copy
     (through the ORM: its flush hook audits the change of the answers)."""
+    db.session.commit()  # the device check may have read in autocommit: the edit is one transaction
     submission = db.session.scalar(select(Submission).where(
         Submission.instance_uuid == data["instance_uuid"], Submission.enumerator_id == device.user_id))
     if submission is None:

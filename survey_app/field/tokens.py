@@ -100,14 +100,20 @@ _SENDING = (select(DeviceToken.id, DeviceToken.user_id, DeviceToken.revoked_at, 
             .where(DeviceToken.token_hash == bindparam("token_hash")))
 
 
-def authenticate_sending() -> SendingDevice | None:
+def authenticate_sending(autocommit: bool = False) -> SendingDevice | None:
     """Like :func:`authenticate` (same refusals: no token, unknown, revoked, inactive user, no
     enumerator role), without loading ORM objects: the token, its user and the user's
-    enumerator roles in one query."""
+    enumerator roles in one query.
+
+    ``autocommit``: on PostgreSQL, the request's connection reads outside a transaction (for
+    the intake of interviews, whose writes are one statement); elsewhere it has no effect.
+    """
     plain = _bearer()
     if not plain:
         return None
-    rows = db.session.connection().execute(_SENDING, {"token_hash": digest(plain)}).all()
+    connection = (db.session.connection(execution_options=_AUTOCOMMIT)
+                  if autocommit and db.engine.dialect.name == "postgresql" else db.session.connection())
+    rows = connection.execute(_SENDING, {"token_hash": digest(plain)}).all()
     if not rows:
         return None
     first = rows[0]
@@ -116,14 +122,20 @@ def authenticate_sending() -> SendingDevice | None:
     return SendingDevice(first.id, first.user_id, first.username, tuple(r.unit_id for r in rows))
 
 
-def device_sending(view):
-    """:func:`device_required` for the intake of interviews: ``g.device`` is a
-    :class:`SendingDevice` (no ORM objects; ``g.enumerator`` is not set)."""
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        row = authenticate_sending()
-        if row is None:
-            abort(401)
-        g.device = row
-        return view(*args, **kwargs)
-    return wrapped
+_AUTOCOMMIT = {"isolation_level": "AUTOCOMMIT"}
+
+
+def device_sending(view=None, *, autocommit: bool = False):
+    """:func:`device_required` for the offline collector's sends: ``g.device`` is a
+    :class:`SendingDevice` (no ORM objects; ``g.enumerator`` is not set). Used bare, or as
+    ``@device_sending(autocommit=True)`` (see :func:`authenticate_sending`)."""
+    def decorate(function):
+        @wraps(function)
+        def wrapped(*args, **kwargs):
+            row = authenticate_sending(autocommit)
+            if row is None:
+                abort(401)
+            g.device = row
+            return function(*args, **kwargs)
+        return wrapped
+    return decorate(view) if view is not None else decorate

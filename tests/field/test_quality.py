@@ -105,3 +105,21 @@ def test_the_lookup_box_holds_every_point_within_the_radius():
         assert distance_m(centre, point) <= radius
         box = _box(centre, radius)
         assert box["south"] <= point[0] <= box["north"] and box["west"] <= point[1] <= box["east"]
+
+
+def test_an_interview_with_two_flags_stores_both_with_their_audit_entries(app, client, big_world):
+    from survey_app.models import AuditEntry, IdentityKey, User
+
+    receipt = _send(client, big_world, 0, started_at="2024-08-05T16:00:00Z", submitted_at="2024-08-05T16:00:10Z",
+                    answers={"phone": "0912 345 678"})
+    assert set(_flags(app)[receipt]) == {"too_fast", "unusual_hour"}
+    with app.app_context():
+        stored = db.session.scalar(select(Submission).where(Submission.receipt == receipt))
+        flags = {f.id: f.rule for f in db.session.scalars(select(QualityFlag).where(
+            QualityFlag.submission_id == stored.id))}
+        entries = db.session.scalars(select(AuditEntry).where(AuditEntry.entity == "quality_flag")).all()
+        username = db.session.get(User, big_world["users"]["enum1"]).username
+        assert {(e.entity_id, e.after["rule"], e.after["excluded"], e.actor) for e in entries} == {
+            (flag_id, rule, True, username) for flag_id, rule in flags.items()}
+        keys = db.session.scalars(select(IdentityKey).where(IdentityKey.submission_id == stored.id)).all()
+        assert [(k.kind, k.campaign_id) for k in keys] == [("phone", stored.campaign_id)]
