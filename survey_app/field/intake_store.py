@@ -107,7 +107,8 @@ def _store_step_by_step(connection: Connection, interview: NewInterview) -> int:
 
 
 def _store_in_one_statement(connection: Connection, interview: NewInterview) -> int:
-    statement = _one_statement(interview.case_status_before is not None, interview.place is not None)
+    has_findings = bool(interview.flags or interview.identity_keys)
+    statement = _one_statement(interview.case_status_before is not None, interview.place is not None, has_findings)
     user_id, actor = interview.actor
     values = {f"s_{name}": interview.submission[name] for name in SUBMISSION_COLUMNS}
     values.update({f"v_{name}": interview.visit[name] for name in VISIT_COLUMNS})
@@ -119,10 +120,11 @@ def _store_in_one_statement(connection: Connection, interview: NewInterview) -> 
                       case_after={"status": CaseStatus.COMPLETED.value})
     if interview.place is not None:
         values.update({f"p_{name}": interview.place[name] for name in PLACE_COLUMNS})
-    values.update(flag_rules=[rule for rule, _ in interview.flags],
-                  flag_reasons=[reason for _, reason in interview.flags], flag_details={},
-                  key_kinds=[kind for kind, _ in interview.identity_keys],
-                  key_digests=[digest for _, digest in interview.identity_keys])
+    if has_findings:
+        values.update(flag_rules=[rule for rule, _ in interview.flags],
+                      flag_reasons=[reason for _, reason in interview.flags], flag_details={},
+                      key_kinds=[kind for kind, _ in interview.identity_keys],
+                      key_digests=[digest for _, digest in interview.identity_keys])
     return connection.execute(statement, values).scalar_one()
 
 
@@ -131,7 +133,7 @@ def _typed(name: str, column) -> bindparam:
 
 
 @cache
-def _one_statement(completes_case: bool, has_place: bool):
+def _one_statement(completes_case: bool, has_place: bool, has_findings: bool):
     """``WITH new_submission AS (INSERT … RETURNING id), receipt AS (INSERT … SELECT … FROM
     new_submission), … SELECT id FROM new_submission``: PostgreSQL runs every data-modifying
     CTE exactly once, whether or not the main query reads it, and checks the foreign keys at
@@ -163,13 +165,14 @@ def _one_statement(completes_case: bool, has_place: bool):
     if has_place:
         writes.append(insert(_PLACE).from_select(["submission_id", *PLACE_COLUMNS], select(
             new.c.id, *(_typed(f"p_{name}", _PLACE.c[name]) for name in PLACE_COLUMNS))).cte("place"))
-    writes += _findings_ctes(new, actor, audit_columns)
+    if has_findings:
+        writes += _findings_ctes(new, actor, audit_columns)
     return select(new.c.id).add_cte(*writes)
 
 
 def _findings_ctes(new, actor, audit_columns) -> list:
-    """Flags and fingerprints from arrays (``unnest``): empty arrays write nothing, so one
-    statement serves every interview, flagged or not."""
+    """Flags and fingerprints from arrays (``unnest``): one statement shape whatever their
+    number (an empty array writes nothing)."""
     found = func.unnest(bindparam("flag_rules", type_=ARRAY(String)),
                         bindparam("flag_reasons", type_=ARRAY(Text))).table_valued("rule", "reason").render_derived("found")
     flags = (insert(_FLAG).from_select(
