@@ -9,18 +9,9 @@ import click
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
+from survey_app.reports.cli import campaign_and_unit
+
 invitations_cli = AppGroup("invitations", help="Invitation codes for the citizens' questionnaire.")
-
-
-def _campaign_and_unit(campaign_code: str, unit_code: str | None):
-    from survey_app.queries import campaign_by_code, unit_by_code
-    campaign = campaign_by_code(campaign_code)
-    if campaign is None:
-        raise click.ClickException(f"no campaign has the code {campaign_code}")
-    unit = unit_by_code(unit_code, campaign.year) if unit_code else None
-    if unit_code and unit is None:
-        raise click.ClickException(f"no unit has the code {unit_code} in {campaign.year}")
-    return campaign, unit
 
 
 def _date(ctx, param, value):
@@ -42,7 +33,7 @@ def _date(ctx, param, value):
 def generate_command(campaign_code, unit_code, count, expires):
     """Make COUNT new single-use codes for CAMPAIGN and a unit."""
     from survey_app.invitations.codes import BatchRequest, InvitationRefused, generate
-    campaign, unit = _campaign_and_unit(campaign_code, unit_code)
+    campaign, unit = campaign_and_unit(campaign_code, unit_code)
     request = BatchRequest(campaign, unit, count, expires)
     try:
         with click.progressbar(length=count, label="codes", show_pos=True,
@@ -63,7 +54,7 @@ def generate_command(campaign_code, unit_code, count, expires):
 def export_command(campaign_code, unit_code, base_url, output):
     """Write CAMPAIGN's codes as CSV (UTF-8 with BOM, for Excel)."""
     from survey_app.invitations.export import csv_text
-    campaign, unit = _campaign_and_unit(campaign_code, unit_code)
+    campaign, unit = campaign_and_unit(campaign_code, unit_code)
     base = (base_url or "").rstrip("/")
     if not base:
         click.echo("no --base-url (or PUBLIC_BASE_URL): the links are written as paths, /q/CODE", err=True)

@@ -31,14 +31,15 @@ def report_command(campaign_code, unit_code, locale, output):
     click.echo(f"{path}: {path.stat().st_size:,} bytes in {time.perf_counter() - started:.1f} s")
 
 
-def _campaign_and_unit(campaign_code: str, unit_code: str | None):
+def campaign_and_unit(campaign_code: str, unit_code: str | None):
+    """The campaign and (optionally) the unit named on a command line, or a one-line refusal."""
     from survey_app.queries import campaign_by_code, unit_by_code
     campaign = campaign_by_code(campaign_code)
     if campaign is None:
         raise click.ClickException(f"no campaign has the code {campaign_code}")
     unit = unit_by_code(unit_code, campaign.year) if unit_code else None
     if unit_code and unit is None:
-        raise click.ClickException(f"no unit has the code {unit_code}")
+        raise click.ClickException(f"no unit has the code {unit_code} in {campaign.year}")
     return campaign, unit
 
 
@@ -62,7 +63,7 @@ def _write(output: str, make) -> None:
 def letters_command(campaign_code, base_url, unit_code, locale, output):
     """Write one invitation letter per unused invitation code of CAMPAIGN (PDF)."""
     from survey_app.reports.documents import letters_pdf
-    campaign, unit = _campaign_and_unit(campaign_code, unit_code)
+    campaign, unit = campaign_and_unit(campaign_code, unit_code)
     _write(output, lambda: letters_pdf(campaign, base_url, locale, unit))
 
 
@@ -75,7 +76,7 @@ def letters_command(campaign_code, base_url, unit_code, locale, output):
 def sheets_command(campaign_code, unit_code, locale, output):
     """Write each enumerator's sheet of assigned cases for CAMPAIGN (PDF)."""
     from survey_app.reports.documents import sheets_pdf
-    campaign, unit = _campaign_and_unit(campaign_code, unit_code)
+    campaign, unit = campaign_and_unit(campaign_code, unit_code)
     _write(output, lambda: sheets_pdf(campaign, locale, unit))
 
 

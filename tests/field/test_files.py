@@ -191,20 +191,10 @@ def test_missing_files_are_found_inside_repeats(app):
 
 LIMITED = """
 import io, sys
-from tests.conftest import make_app
 from tests.field.world import bearer, build_world
+from tests.limited_app import limited_app
 
-class Factory:  # make_app's tmp_path_factory, in a folder given by the test
-    def __init__(self, root): self.root, self.n = root, 0
-    def mktemp(self, name):
-        import pathlib
-        self.n += 1
-        path = pathlib.Path(self.root) / f"{name}{self.n}"
-        path.mkdir()
-        return path
-
-factory = Factory(sys.argv[1])
-app = make_app(f"sqlite:///{factory.mktemp('db')}/test.db", factory, RATELIMIT_ENABLED=True)
+app = limited_app(sys.argv[1])
 with app.app_context():
     world = build_world(cases_each=1)
 client = app.test_client()

@@ -76,20 +76,10 @@ def test_an_unassessed_unit_or_a_closed_campaign_has_no_open_link(app, client, o
 
 LIMITED = """
 import re, sys
-from tests.conftest import make_app
 from tests.invitations.conftest import build_world
+from tests.limited_app import limited_app
 
-class Factory:  # make_app's tmp_path_factory, in a folder given by the test
-    def __init__(self, root): self.root, self.n = root, 0
-    def mktemp(self, name):
-        import pathlib
-        self.n += 1
-        path = pathlib.Path(self.root) / f"{name}{self.n}"
-        path.mkdir()
-        return path
-
-factory = Factory(sys.argv[1])
-app = make_app(f"sqlite:///{factory.mktemp('db')}/test.db", factory, RATELIMIT_ENABLED=True)
+app = limited_app(sys.argv[1])
 with app.app_context():
     world = build_world(open_link=True)
     from survey_app.invitations.codes import BatchRequest, generate
