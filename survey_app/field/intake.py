@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Float, Integer, and_, bindparam, cast, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from survey_app.extensions import db
@@ -30,9 +30,9 @@ from survey_app.field.tokens import SendingDevice
 from survey_app.i18n import _
 from survey_app.models import (AdminUnit, Assignment, CaseStatus, Channel, DeviceToken, QualitySettings,
                                QuestionnaireVersion, ReviewState, SampleCase, SampleList, Submission,
-                               SubmissionEdit, SyncReceipt, VersionStatus, VisitAttempt)
+                               SubmissionEdit, SubmissionPlace, SyncReceipt, VersionStatus, VisitAttempt)
 from survey_app.models.base import utcnow
-from survey_app.quality.intake import THRESHOLDS, NewSubmission, check, thresholds
+from survey_app.quality.intake import DEGREE_M, THRESHOLDS, NewSubmission, check, sent_position, thresholds
 from survey_app.questionnaire.engine import FormEngine, cached_engine
 
 MAX_PARADATA = 256 * 1024
@@ -137,10 +137,11 @@ _TOUCH_DEVICE = _DEVICE.update().where(_DEVICE.c.id == bindparam("device_id")).v
 _QV = QuestionnaireVersion.__table__
 
 
-def _load_statement():
+def _load_statement(with_places: bool = False):
     """The case, its assignment, its form (the sample's choice, else the campaign's), the
     claimed version, the case's visits so far, the quality thresholds, and whether the client
-    UUID has a receipt already: one query."""
+    UUID has a receipt already: one query. ``with_places`` (PostgreSQL): also the positions the
+    location checks read (:func:`_nearby_places`), saving their round trip."""
     attempts = (select(func.count(_VISIT.c.id)).where(_VISIT.c.case_id == _CASE.c.id).scalar_subquery())
     receipt = (select(_RECEIPT.c.id).where(_RECEIPT.c.client_uuid == bindparam("client_uuid"))
                .scalar_subquery())
@@ -150,7 +151,7 @@ def _load_statement():
                    attempts.label("visits"), receipt.label("receipt_id"),
                    _QV.c.id.label("version_id"), _QV.c.questionnaire_id, _QV.c.status.label("version_status"),
                    _QV.c.source_checksum, *(_QS.c[name] for name in THRESHOLDS),
-                   _QS.c.id.label("settings_id"))
+                   _QS.c.id.label("settings_id"), *([_nearby_places().label("places")] if with_places else []))
             .select_from(_CASE)
             .join(SampleList, SampleList.id == _CASE.c.sample_list_id)
             .outerjoin(Assignment, Assignment.case_id == _CASE.c.id)
@@ -159,7 +160,24 @@ def _load_statement():
             .where(_CASE.c.id == bindparam("case_id")))
 
 
-_LOAD = _load_statement()
+def _nearby_places():
+    """As a JSON array of [enumerator, cluster, lat, lon]: the enumerator's positions in the
+    campaign within the box of ``quality.intake._box`` around the sent point, and the village's
+    positions (``quality.intake._places_query``, in SQL); empty without a point."""
+    place = SubmissionPlace.__table__
+    lat, lon = cast(bindparam("lat", type_=Float), Float), cast(bindparam("lon", type_=Float), Float)
+    radius = func.coalesce(_QS.c.location_radius_m, _QS.c.location_radius_m.default.arg)
+    lat_step = radius / DEGREE_M * 1.01
+    lon_step = lat_step / func.greatest(func.cos(func.radians(func.least(func.abs(lat), 89.0))), 0.01)
+    mine = and_(place.c.enumerator_id == bindparam("enumerator_id", type_=Integer),
+                place.c.lat.between(lat - lat_step, lat + lat_step), place.c.lon.between(lon - lon_step, lon + lon_step))
+    village = and_(_CASE.c.cluster.is_not(None), place.c.cluster == _CASE.c.cluster)
+    rows = func.json_agg(func.json_build_array(place.c.enumerator_id, place.c.cluster, place.c.lat, place.c.lon))
+    return (select(rows).where(place.c.campaign_id == SampleList.campaign_id, lat.is_not(None), or_(mine, village))
+            .scalar_subquery())
+
+
+_LOAD = {False: _load_statement(), True: _load_statement(with_places=True)}
 _RECEIPT_OF = (select(_RECEIPT.c.client_uuid, _RECEIPT.c.submission_edit_id, _RECEIPT.c.received_at,
                       _RECEIPT.c.submission_id, _RECEIPT.c.answers_digest,
                       _SUBMISSION.c.instance_uuid, _SUBMISSION.c.receipt, _SUBMISSION.c.enumerator_id)
@@ -198,8 +216,12 @@ def _new_interview(data: dict, device: SendingDevice) -> dict | None:
     acknowledgement, or ``None`` when the client UUID has a receipt already."""
     connection = db.session.connection()
     key = data["instance_uuid"]
-    row = connection.execute(_LOAD, {"case_id": data["case_id"], "version_id": data["version_id"],
-                                     "client_uuid": key}).one_or_none()
+    point = sent_position(data["paradata"])
+    with_places = connection.dialect.name == "postgresql"
+    row = connection.execute(_LOAD[with_places], {
+        "case_id": data["case_id"], "version_id": data["version_id"], "client_uuid": key,
+        "enumerator_id": device.user_id, "lat": point[0] if point else None,
+        "lon": point[1] if point else None}).one_or_none()
     if row is not None and row.receipt_id is not None:
         return None
     if row is None and connection.scalar(select(_RECEIPT.c.id).where(_RECEIPT.c.client_uuid == key)) is not None:
@@ -216,8 +238,9 @@ def _new_interview(data: dict, device: SendingDevice) -> dict | None:
     new = NewSubmission(None, row.campaign_id, row.questionnaire_id, device.user_id, row.unit_id,
                         row.cluster, answers, paradata, data["started_at"])
     settings = thresholds(None if row.settings_id is None else [getattr(row, name) for name in THRESHOLDS])
+    places = (row.places or []) if with_places else None  # read with the case on PostgreSQL
     findings = check(connection, new, engine.definition, settings,
-                     _scope_check(connection, device, row.unit_id))
+                     _scope_check(connection, device, row.unit_id), places)
     receipt = f"F{secrets.token_hex(6).upper()}"
     submission = {
         "instance_uuid": key, "questionnaire_id": row.questionnaire_id,

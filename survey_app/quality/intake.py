@@ -114,7 +114,8 @@ def _identity(connection, new: NewSubmission, keys: list[dict]) -> list:
     return [kinds, others] if kinds else []
 
 
-def _point(paradata: dict | None) -> tuple[float, float] | None:
+def sent_position(paradata: dict | None) -> tuple[float, float] | None:
+    """The (lat, lon) the device sent in its paradata, when valid."""
     geo = (paradata or {}).get("geolocation") or {}
     try:
         lat, lon = float(geo["lat"]), float(geo["lon"])
@@ -144,18 +145,19 @@ def _box(point: tuple[float, float], radius_m: float) -> dict[str, float]:
             "west": point[1] - lon_step, "east": point[1] + lon_step}
 
 
-def _places(connection, new: NewSubmission, point, settings) -> tuple[int, list, dict]:
+def _places(connection, new: NewSubmission, point, settings, rows=None) -> tuple[int, list, dict]:
     """The position to store; the enumerator's others nearby and the cluster's positions."""
     cluster = new.cluster
-    rows = connection.execute(_places_query(new.enumerator_id is not None, bool(cluster)),
-                              {"campaign_id": new.campaign_id, "enumerator_id": new.enumerator_id,
-                               "cluster": cluster, **_box(point, settings.location_radius_m)}).all()
+    if rows is None:
+        rows = connection.execute(_places_query(new.enumerator_id is not None, bool(cluster)),
+                                  {"campaign_id": new.campaign_id, "enumerator_id": new.enumerator_id,
+                                   "cluster": cluster, **_box(point, settings.location_radius_m)}).all()
     place = {"submission_id": new.id, "campaign_id": new.campaign_id, "enumerator_id": new.enumerator_id,
              "cluster": cluster, "lat": point[0], "lon": point[1],
              "accuracy_m": (new.paradata.get("geolocation") or {}).get("accuracy_m")}
-    near = sum(1 for r in rows if r.enumerator_id == new.enumerator_id
-               and rules.distance_m(point, (r.lat, r.lon)) <= settings.location_radius_m)
-    village = [(r.lat, r.lon) for r in rows if cluster and r.cluster == cluster]
+    near = sum(1 for enumerator_id, _, lat, lon in rows if enumerator_id == new.enumerator_id
+               and rules.distance_m(point, (lat, lon)) <= settings.location_radius_m)
+    village = [(lat, lon) for _, place_cluster, lat, lon in rows if cluster and place_cluster == cluster]
     return near, village, place
 
 
@@ -202,13 +204,14 @@ def rules_no_page() -> tuple[str, ...]:
 
 
 def check(connection, new: NewSubmission, definition: dict, settings,
-          outside_scope: Callable[[], str | None]) -> Findings:
+          outside_scope: Callable[[], str | None], places: list | None = None) -> Findings:
     """Reasons by rule for one new submission, and its fingerprints and position to store.
 
     Reads other submissions' keys and places through ``connection``; writes nothing.
     ``settings``: the questionnaire's thresholds (a :class:`QualitySettings` or any object with
     its attributes); ``outside_scope``: the case's unit name when the enumerator does not hold
-    the role for it, else ``None`` (called once).
+    the role for it, else ``None`` (called once); ``places``: the positions :func:`_places`
+    would read ((enumerator id, cluster, lat, lon) each), when the caller read them already.
     """
     found = {"too_fast": rules.too_fast((new.paradata or {}).get("duration_s"),
                                         _answered(new.answers, definition), settings.min_seconds_per_question),
@@ -219,9 +222,9 @@ def check(connection, new: NewSubmission, definition: dict, settings,
     findings = Findings({})
     same = _identity(connection, new, findings.identity_keys)
     found["duplicate"] = rules.duplicate(*same) if same else None
-    point = _point(new.paradata)
+    point = sent_position(new.paradata)
     if point is not None:
-        near, village, findings.place = _places(connection, new, point, settings)
+        near, village, findings.place = _places(connection, new, point, settings, places)
         found["same_location"] = rules.same_location(near, settings.location_radius_m, settings.max_at_location)
         found["off_area"] = rules.off_area(point, village, settings.off_area_km)
     unit_name = outside_scope()
