@@ -138,3 +138,4 @@ def init_app(app: Flask) -> None:
     from survey_app.reports.cli import init_app as reports_cli; reports_cli(app)
     from survey_app.samples.cli import init_app as samples_cli; samples_cli(app)
     from survey_app.invitations.cli import init_app as invitations_cli; invitations_cli(app)
+    from survey_app.campaigns.cli import init_app as campaigns_cli; campaigns_cli(app)

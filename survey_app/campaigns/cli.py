@@ -1,0 +1,14 @@
+"""``flask --app wsgi campaign create | copy | status | advance | publish``.
+
+The group lives here; each step's commands live beside their service and register on it.
+"""
+from __future__ import annotations
+
+from flask import Flask
+from flask.cli import AppGroup
+
+campaign_cli = AppGroup("campaign", help="Create, copy, advance and publish a campaign.")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(campaign_cli)
