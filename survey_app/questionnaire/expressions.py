@@ -49,7 +49,8 @@ node-set; any other absent name raises 'unknown_reference'.
 Results: ``evaluate`` returns ``str``, ``float`` or ``bool``; a node-set result
 becomes the string of its first node.  Conversions and dates: see
 ``expr_functions``.  ``now`` is an aware datetime or an ISO datetime string
-(no offset = UTC), default: the local time; today() is its date in its offset.
+(no offset = UTC), default: the current time in province time (UTC+07:00, see
+``expr_library``); today() is its date in its offset.
 All text (expression and answers) is NFC-normalised; string-length() and
 substr() count code points, so string-length('Nguyễn') is 6.
 
@@ -71,9 +72,10 @@ import functools
 import math
 import re
 
-from .expr_functions import (FUNCTIONS, ExpressionError, NodeSet, compile_regex, nfc,
-                             normalise_answer, parse_temporal, to_boolean, to_number,
-                             to_string)
+from .expr_functions import FUNCTIONS as CORE_FUNCTIONS
+from .expr_functions import (ExpressionError, NodeSet, compile_regex, nfc, normalise_answer,
+                             parse_temporal, to_boolean, to_number, to_string)
+from .expr_library import LIBRARY, PROVINCE_OFFSET_MINUTES
 
 __all__ = ['ExpressionError', 'NodeSet', 'evaluate', 'parse', 'references', 'validate',
            'to_string', 'to_number', 'to_boolean', 'FUNCTIONS']
@@ -89,6 +91,7 @@ _REF_NAME_RE = re.compile(r'[A-Za-z_][A-Za-z0-9_.\-]*')
 _LEVELS = (('or',), ('and',), ('=', '!='), ('<', '<=', '>', '>='), ('+', '-'),
            ('*', 'div', 'mod'))
 _WORD_OPS = {'and', 'or', 'div', 'mod'}
+FUNCTIONS = {**CORE_FUNCTIONS, **LIBRARY}
 
 
 def tokenize(text):
@@ -346,7 +349,7 @@ def _check_repeat_path(answers, path):
 def _clock(now):
     """``now`` (aware/naive datetime, ISO text or None) -> temporal fields."""
     if now is None:
-        now = _dt.datetime.now().astimezone()
+        now = _dt.datetime.now(_dt.timezone(_dt.timedelta(minutes=PROVINCE_OFFSET_MINUTES)))
     if isinstance(now, _dt.datetime):
         off = now.utcoffset()
         minutes = 0 if off is None else int(off.total_seconds() // 60)
