@@ -292,8 +292,8 @@ var ParExpr = (function () {
   function padded(bytes, size, little) { // message + 0x80 + zeros + bit length, as 32-bit words
     let b = bytes.concat([0x80]), bits = bytes.length * 8;
     const len = [], w = [];
-    while (b.length % size !== size - 8) b.push(0);
-    for (let i = 0; i < 8; i++) { len.push(bits % 256); bits = floor(bits / 256); }
+    while (b.length % size !== size - size / 8) b.push(0); // SHA-512's length field has 16 bytes
+    for (let i = 0; i < size / 8; i++) { len.push(bits % 256); bits = floor(bits / 256); }
     b = b.concat(little ? len : len.reverse());
     for (let i = 0; i < b.length; i += 4) {
       w.push(little ? b[i] | b[i + 1] << 8 | b[i + 2] << 16 | b[i + 3] << 24 : b[i] << 24 | b[i + 1] << 16 | b[i + 2] << 8 | b[i + 3]);
