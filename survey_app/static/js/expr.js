@@ -421,7 +421,23 @@ var ParExpr = (function () {
       n += 6;
       if (n >= 8) { n -= 8; bytes.push(acc >> n & 255); }
     }
-    try { return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(new Uint8Array(bytes)); } catch (e) { return ''; }
+    return fromUtf8(bytes);
+  }
+  function fromUtf8(b) { // strict, as Python decodes: '' unless the bytes are UTF-8
+    let s = '';
+    for (let i = 0; i < b.length;) {
+      const c = b[i], n = c < 0x80 ? 0 : c >= 0xc2 && c < 0xe0 ? 1 : c >= 0xe0 && c < 0xf0 ? 2 : c >= 0xf0 && c < 0xf5 ? 3 : -1;
+      let cp = n ? c & (0x3f >> n) : c;
+      if (n < 0 || i + n >= b.length) return '';
+      for (let k = 1; k <= n; k++) {
+        if ((b[i + k] & 0xc0) !== 0x80) return '';
+        cp = cp << 6 | b[i + k] & 63;
+      }
+      if ((n === 2 && (cp < 0x800 || (cp >= 0xd800 && cp < 0xe000))) || (n === 3 && (cp < 0x10000 || cp > 0x10ffff))) return '';
+      s += String.fromCodePoint(cp);
+      i += n + 1;
+    }
+    return s;
   }
   const math1 = (f) => [1, 1, (ctx, x) => f(toNum(x))];
   var LIBRARY = {
