@@ -22,6 +22,12 @@ Rules chosen where ODK leaves room (both evaluators follow them):
   legs (haversine), both rounded to 2 decimals.  Too few points give 0; no point at all, or
   a malformed one (not two numbers, latitude beyond ±90, longitude beyond ±180), gives NaN
   (ODK's web-forms tests, whose examples are among the vectors).
+* ``randomize(${x}, seed?)`` shuffles a node-set as the spec says (inside-out Fisher-Yates;
+  with a seed, Park-Miller on trunc(seed), so the same seed gives ODK's order everywhere).
+* ``indexed-repeat(${x}, ${repeat}, i[, ${inner}, j[, ${inner2}, k]])`` is ``${x}`` in the
+  i-th (1-based) instance of the repeat (and the j-th of the inner one): the arguments in
+  ``${}`` must be references; an index that is no whole number >= 1, or beyond the
+  instances, gives the empty node-set.
 * Time zones: the local zone of both evaluators is the province's, Asia/Ho_Chi_Minh, a fixed
   UTC+07:00 (no daylight saving since 1975), whatever the phone's or server's zone: the
   default clock of today()/now() reads it.  A number of days is an instant since
@@ -40,8 +46,8 @@ import math
 import random as _random
 import re
 
-from .expr_functions import (WS, ExpressionError, NodeSet, _current, datetime_text, fields_from_days,
-                             format_date, parse_temporal, temporal_arg, to_boolean, to_number,
+from .expr_functions import (WS, ExpressionError, NodeSet, _current, _node_values, datetime_text,
+                             fields_from_days, format_date, parse_temporal, temporal_arg, to_number,
                              to_string)
 
 PROVINCE_OFFSET_MINUTES = 7 * 60
@@ -183,6 +189,33 @@ def _random_number(ctx):
     return _random.random()
 
 
+def _park_miller(seed):
+    """ODK's seeded generator: Park-Miller on trunc(seed) (NaN and infinities are 0), with
+    JavaScript's remainder, giving floats in [0, 1)."""
+    n = to_number(seed)
+    state = int(math.fmod(0 if n != n or math.isinf(n) else math.trunc(n), 2147483647))
+    state = state + 2147483646 if state <= 0 else state
+
+    def next_float():
+        nonlocal state
+        state = state * 16807 % 2147483647
+        return (state - 1) / 2147483646
+    return next_float
+
+
+def _randomize(ctx, ns, seed=None):
+    """The answers of a node-set shuffled by the "inside-out" Fisher-Yates of the spec."""
+    values = _node_values(ns, 'randomize')
+    rng = _random.random if seed is None else _park_miller(seed)
+    out = [''] * len(values)
+    for i, value in enumerate(values):
+        j = math.floor(rng() * (i + 1))
+        if j != i:
+            out[i] = out[j]
+        out[j] = value
+    return NodeSet(out)
+
+
 # ---------------------------------------------------------------- geography
 
 def _points(args):
@@ -281,6 +314,8 @@ LIBRARY = {
     'log10': (1, 1, _maths(math.log10)),
     'pi': (0, 0, lambda ctx: math.pi),
     'random': (0, 0, _random_number),
+    'randomize': (1, 2, _randomize),
+    'indexed-repeat': (3, 7, None),  # lazy: evaluated by expressions._indexed_repeat
     'substring': (2, 3, _substring),
     'substring-before': (2, 2, _substring_before),
     'substring-after': (2, 2, _substring_after),

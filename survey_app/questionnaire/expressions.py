@@ -217,6 +217,9 @@ def _check_call(name, args, pos):
         raise ExpressionError('parse', f"position() only accepts '..' at {pos}")
     if name == 'regex' and args[1][0] == 'str':
         compile_regex(args[1][1])
+    if name == 'indexed-repeat' and (len(args) % 2 == 0 or any(a[0] != 'ref' for a in args[::2][:1] + args[1::2])):
+        raise ExpressionError('parse', f'indexed-repeat() takes ${{name}}, ${{repeat}}, index[, ${{repeat}}, '
+                                       f'index]... at {pos}')
 
 
 @functools.lru_cache(maxsize=2048)
@@ -395,7 +398,29 @@ def _call(name, args, ctx):
     if name == 'if':  # lazy: only the chosen branch is evaluated
         chosen = args[1] if to_boolean(_eval(args[0], ctx)) else args[2]
         return _eval(chosen, ctx)
+    if name == 'indexed-repeat':
+        return _indexed_repeat(args, ctx)
     return FUNCTIONS[name][2](ctx, *[_eval(a, ctx) for a in args])
+
+
+def _indexed_repeat(args, ctx):
+    """``args[0]`` in the given (1-based) instances of the repeats named by ``args[1::2]``."""
+    path = []
+    for repeat, index in zip(args[1::2], args[2::2]):
+        n = to_number(_eval(index, ctx))
+        if n != n or math.isinf(n) or n != math.trunc(n) or n < 1:
+            return NodeSet([])
+        path.append((repeat[1], int(n) - 1))
+    ctx.resolve(args[0][1])  # an unknown name is refused as anywhere else
+    node = ctx.answers
+    for name, index in path:  # each step a repeat of the one before, with that instance
+        instances = _find_repeat(node, name)
+        if instances is None or index >= len(instances):
+            return NodeSet([])
+        node = instances[index]
+    out = []
+    _collect(ctx.answers, args[0][1], path, out)
+    return NodeSet(out)
 
 
 def _binary(op, left, right, ctx):

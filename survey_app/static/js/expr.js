@@ -439,6 +439,21 @@ var ParExpr = (function () {
     }
     return s;
   }
+  function parkMiller(seed) { // ODK's seeded generator (expr_library._park_miller)
+    const n = toNum(seed);
+    let state = (isFinite(n) ? trunc(n) : 0) % 2147483647;
+    if (state <= 0) state += 2147483646;
+    return () => { state = state * 16807 % 2147483647; return (state - 1) / 2147483646; };
+  }
+  function randomize(ctx, ns, seed) { // inside-out Fisher-Yates, as the spec says
+    const v = nodes(ns, 'randomize'), rng = seed === undefined ? Math.random : parkMiller(seed), out = v.map(() => '');
+    v.forEach((value, i) => {
+      const j = floor(rng() * (i + 1));
+      if (j !== i) out[i] = out[j];
+      out[j] = value;
+    });
+    return new NodeSet(out);
+  }
   const math1 = (f) => [1, 1, (ctx, x) => f(toNum(x))];
   var LIBRARY = {
     'sin': math1(Math.sin), 'cos': math1(Math.cos), 'tan': math1(Math.tan),
@@ -448,6 +463,8 @@ var ParExpr = (function () {
     'log': math1(Math.log), 'log10': math1(Math.log10),
     'pi': [0, 0, () => Math.PI],
     'random': [0, 0, () => Math.random()],
+    'randomize': [1, 2, randomize],
+    'indexed-repeat': [3, 7, null], // lazy: see indexedRepeat()
     'substring': [2, 3, substring],
     'substring-before': [2, 2, (ctx, s, t) => { s = toStr(s); const i = s.indexOf(toStr(t)); return i < 0 ? '' : s.slice(0, i); }],
     'substring-after': [2, 2, (ctx, s, t) => { s = toStr(s); t = toStr(t); const i = s.indexOf(t); return i < 0 ? '' : s.slice(i + t.length); }],
@@ -587,6 +604,9 @@ var ParExpr = (function () {
     }
     if (name === 'position' && args.length && args[0][0] !== 'parent') throw fail('parse', "position() only accepts '..' at " + pos);
     if (name === 'regex' && args[1][0] === 'str') regex(args[1][1]);
+    if (name === 'indexed-repeat' && (args.length % 2 === 0 || args.some((a, i) => (i === 0 || i % 2 === 1) && a[0] !== 'ref'))) {
+      throw fail('parse', 'indexed-repeat() takes ${name}, ${repeat}, index[, ${repeat}, index]... at ' + pos);
+    }
   }
   var cache = new Map();
   function parse(expr) {
@@ -667,7 +687,25 @@ var ParExpr = (function () {
   }
   function call(name, args, ctx) {
     if (name === 'if') return ev(toBool(ev(args[0], ctx)) ? args[1] : args[2], ctx);
+    if (name === 'indexed-repeat') return indexedRepeat(args, ctx);
     return FUNCTIONS[name][2](ctx, ...args.map((a) => ev(a, ctx)));
+  }
+  function indexedRepeat(args, ctx) { // args[0] in the given 1-based instances of the repeats args[1], args[3]...
+    const path = [], out = [];
+    for (let k = 1; k < args.length; k += 2) {
+      const n = toNum(ev(args[k + 1], ctx));
+      if (!Number.isInteger(n) || n < 1) return new NodeSet([]);
+      path.push([args[k][1], n - 1]);
+    }
+    resolve(ctx, args[0][1]); // an unknown name is refused as anywhere else
+    let node = ctx.answers;
+    for (const step of path) { // each step a repeat of the one before, with that instance
+      const list = findRepeat(node, step[0]);
+      if (!list || step[1] >= list.length) return new NodeSet([]);
+      node = list[step[1]];
+    }
+    collect(ctx.answers, args[0][1], path, out);
+    return new NodeSet(out);
   }
   var ARITH = {
     '+': (x, y) => x + y, '-': (x, y) => x - y,
