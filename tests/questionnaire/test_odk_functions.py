@@ -42,6 +42,8 @@ CALCULATIONS = {
     "start_fraction": "decimal-time(${started})",
     "planted_date": "date(${planted_text})",
     "die": "if(random() < 1, 'ok', 'never')",
+    "third_note": "indexed-repeat(${tree_note}, ${tree}, 3)",
+    "shuffled_notes": "join(',', randomize(${tree_note}, 42))",
 }
 FORM = "\n".join([
     "| survey |",
@@ -100,11 +102,12 @@ def test_the_forestry_form_imports_and_both_engines_calculate_the_same():
     assert server["visit_day"] == "Tue 05/03/19" and server["planted_date"] == "2019-03-05"
     assert server["back_to_time"] == "2024-05-01T22:20:30.250+07:00"
     assert server["start_fraction"] == "0.5" and server["die"] == "ok"
+    assert server["third_note"] == "gãy cành" and sorted(server["shuffled_notes"].split(",")) == ["", "gãy cành", "sâu"]
     assert engine.problems(server) == []
 
 
 @pytest.mark.parametrize("expr,name", [("pulldata('trees', 'name', 'code', ${slope})", "pulldata"),
-                                       ("indexed-repeat(${slope}, ${slope}, 1)", "indexed-repeat"),
+                                       ("jr:choice-name(${species}, '${species}')", "jr:choice-name"),
                                        ("lower-case('A')", "lower-case")])
 def test_a_function_we_lack_is_refused_with_its_name_and_row(app, expr, name):
     text = FORM.replace("| | calculate | die |", f"| | calculate | missing | | {expr} |\n| | calculate | die |")
