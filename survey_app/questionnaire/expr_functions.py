@@ -18,8 +18,9 @@ Conversions (XPath 1.0 section 4, with JavaRosa's node-set unpacking):
 * ``to_number``: bool -> 1/0; node-set -> ``to_number(to_string(ns))``;
   string -> a decimal number (``-?digits(.digits)?``, an exponent ``e-12`` allowed as in
   JavaRosa, optional surrounding ' \\t\\r\\n', no '+'), else an ISO date (days since
-  1970-01-01; month and day may have one digit, '1970-1-2'), datetime (fractional days, UTC; no offset means UTC), time
-  (fraction of a day, wall clock, offset ignored), else NaN.  So '' is NaN.
+  1970-01-01; month and day may have one digit, '1970-1-2'), datetime (fractional days,
+  UTC; no offset means UTC), time (fraction of a day, wall clock, offset ignored), else
+  NaN.  So '' is NaN.
 * ``to_boolean``: number -> non-zero and not NaN; string -> non-empty;
   node-set -> ``to_boolean(to_string(ns))`` (JavaRosa: an unanswered
   question is false, not "the node exists").
@@ -324,6 +325,14 @@ def _node_values(v, fname):
     return v.values
 
 
+def flat_values(args):
+    """Arguments as one list of values, each node-set replaced by its answers."""
+    out = []
+    for a in args:
+        out.extend(a.values if isinstance(a, NodeSet) else [a])
+    return out
+
+
 def _current(ctx):
     if ctx.current is None:
         raise ExpressionError('context', "no current value ('.') here")
@@ -386,8 +395,7 @@ def _pow(ctx, a, b):
 
 def _extreme(pick):
     def fn(ctx, *args):
-        nums = [to_number(x) for a in args
-                for x in (a.values if isinstance(a, NodeSet) else [a])]
+        nums = [to_number(x) for x in flat_values(args)]
         if not nums or any(n != n for n in nums):
             return math.nan
         return pick(nums)

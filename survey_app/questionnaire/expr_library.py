@@ -15,7 +15,7 @@ Rules chosen where ODK leaves room (both evaluators follow them):
 * ``digest(text, 'MD5'|'SHA-1'|'SHA-256'|'SHA-384'|'SHA-512', 'base64'|'hex')`` hashes the
   text's UTF-8 bytes; base64 is the default; an unknown algorithm or encoding is a 'type'
   error.
-* ``area``/``distance``: points are 'lat lon [alt acc]', a geotrace/geoshape is points
+* ``area``/``distance`` (``expr_geography``): points are 'lat lon [alt acc]', a geotrace/geoshape is points
   separated by ';'; every argument (answers of a node-set, texts) adds its points in order.
   The Earth is a sphere of the equatorial radius 6,378,100 m (Enketo's and JavaRosa's);
   area is the geodesic polygon area (closed implicitly), distance the sum of great-circle
@@ -35,7 +35,8 @@ Rules chosen where ODK leaves room (both evaluators follow them):
   ``format-date-time(n, f)`` show it in province time, while ``date(n)`` and
   ``format-date(n, f)`` keep ODK's calendar-day reading (day floor(n), time of day in UTC).
   A text date-time keeps its own offset (shown as written; none, and a date's midnight,
-  mean UTC, as number() reads them).  ``decimal-time`` reads a time with an offset in province time ('05:00Z' is 0.5).
+  mean UTC, as number() reads them).  ``decimal-time`` reads a time with an offset in
+  province time ('05:00Z' is 0.5).
 * ``format-date``/``format-date-time`` tokens: %Y %y %m %n %b %d %e %a %H %h %M %S %3 %%;
   month and weekday names are English (Jan…, Sun…) as in the spec.
 """
@@ -47,11 +48,11 @@ import random as _random
 import re
 
 from .expr_functions import (WS, ExpressionError, NodeSet, _current, _node_values, datetime_text,
-                             fields_from_days, format_date, parse_temporal, temporal_arg, to_number,
-                             to_string)
+                             fields_from_days, flat_values, format_date, parse_temporal, temporal_arg,
+                             to_number, to_string)
+from .expr_geography import area, distance
 
 PROVINCE_OFFSET_MINUTES = 7 * 60
-EARTH_RADIUS_M = 6378100.0
 _DIGESTS = {'MD5': 'md5', 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-384': 'sha384',
             'SHA-512': 'sha512'}
 _BASE64_RE = re.compile('(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{2,3})?')
@@ -123,24 +124,17 @@ def _normalize_space(ctx, v=None):
     return ' '.join(t for t in re.split('[ \t\r\n]+', to_string(_current(ctx) if v is None else v)) if t)
 
 
-def _items(args):
-    out = []
-    for a in args:
-        out.extend(a.values if isinstance(a, NodeSet) else [a])
-    return out
-
-
 def _within(low, high, total):
     low, high = to_number(low), to_number(high)
     return (low != low or low < 0 or total >= low) and (high != high or high < 0 or total <= high)
 
 
 def _checklist(ctx, low, high, *args):
-    return _within(low, high, sum(1 for v in _items(args) if to_number(v) > 0))
+    return _within(low, high, sum(1 for v in flat_values(args) if to_number(v) > 0))
 
 
 def _weighted_checklist(ctx, low, high, *args):
-    items = _items(args)
+    items = flat_values(args)
     if len(items) % 2:
         raise ExpressionError('type', 'weighted-checklist() needs value and weight pairs')
     total = 0.0
@@ -157,7 +151,7 @@ def _count_non_empty(ctx, ns):
 
 
 def _join(ctx, sep, *args):
-    return to_string(sep).join(to_string(v) for v in _items(args))
+    return to_string(sep).join(to_string(v) for v in flat_values(args))
 
 
 def _boolean_from_string(ctx, v):
@@ -214,53 +208,6 @@ def _randomize(ctx, ns, seed=None):
             out[i] = out[j]
         out[j] = value
     return NodeSet(out)
-
-
-# ---------------------------------------------------------------- geography
-
-def _points(args):
-    """Every point of the arguments as (lat, lon) in radians, or None if one is malformed."""
-    points = []
-    for value in _items(args):
-        for part in to_string(value).split(';'):
-            words = [w for w in re.split('[ \t\r\n]+', part) if w]
-            if not words:
-                continue
-            if len(words) < 2:
-                return None
-            lat, lon = to_number(words[0]), to_number(words[1])
-            if not (abs(lat) <= 90 and abs(lon) <= 180):
-                return None
-            points.append((math.radians(lat), math.radians(lon)))
-    return points
-
-
-def _area(ctx, *args):
-    pts = _points(args)
-    if not pts:
-        return math.nan
-    total = 0.0
-    if len(pts) > 2:
-        for i, (lat1, lon1) in enumerate(pts):
-            lat2, lon2 = pts[(i + 1) % len(pts)]
-            total += (lon2 - lon1) * (2 + math.sin(lat1) + math.sin(lat2))
-    return _two_decimals(abs(total * EARTH_RADIUS_M * EARTH_RADIUS_M / 2))
-
-
-def _distance(ctx, *args):
-    pts = _points(args)
-    if not pts:
-        return math.nan
-    total = 0.0
-    for (lat1, lon1), (lat2, lon2) in zip(pts, pts[1:]):
-        h = (math.sin((lat2 - lat1) / 2) ** 2
-             + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2)
-        total += 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(h)))
-    return _two_decimals(total)
-
-
-def _two_decimals(x):
-    return math.floor(x * 100 + 0.5) / 100
 
 
 # ---------------------------------------------------------------- date-times
@@ -328,8 +275,8 @@ LIBRARY = {
     'weighted-checklist': (2, None, _weighted_checklist),
     'digest': (2, 3, _digest),
     'base64-decode': (1, 1, _base64_decode),
-    'area': (1, None, _area),
-    'distance': (1, None, _distance),
+    'area': (1, None, area),
+    'distance': (1, None, distance),
     'date-time': (1, 1, _date_time),
     'format-date-time': (2, 2, _format_date_time),
     'decimal-time': (1, 1, _decimal_time),

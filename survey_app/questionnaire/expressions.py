@@ -217,7 +217,8 @@ def _check_call(name, args, pos):
         raise ExpressionError('parse', f"position() only accepts '..' at {pos}")
     if name == 'regex' and args[1][0] == 'str':
         compile_regex(args[1][1])
-    if name == 'indexed-repeat' and (len(args) % 2 == 0 or any(a[0] != 'ref' for a in args[::2][:1] + args[1::2])):
+    if name == 'indexed-repeat' and (len(args) % 2 == 0
+                                     or any(a[0] != 'ref' for a in [args[0], *args[1::2]])):
         raise ExpressionError('parse', f'indexed-repeat() takes ${{name}}, ${{repeat}}, index[, ${{repeat}}, '
                                        f'index]... at {pos}')
 

@@ -88,8 +88,10 @@ def test_js_has_the_same_functions():
     if node is None:
         pytest.skip('node is not installed')  # test_vectors_node fails under CI already
     script = ("const F = require('./survey_app/static/js/expr.js').FUNCTIONS;"
-              "console.log(JSON.stringify(Object.keys(F).map((k) => [k, F[k][0], F[k][1] === Infinity ? null : F[k][1]])))")
-    proc = subprocess.run([node, '-e', script], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True)
+              "console.log(JSON.stringify(Object.keys(F).map("
+              "(k) => [k, F[k][0], F[k][1] === Infinity ? null : F[k][1]])))")
+    proc = subprocess.run([node, '-e', script], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                          check=True)
     js = {name: (low, high) for name, low, high in json.loads(proc.stdout)}
     assert js == {name: (low, high) for name, (low, high, _) in ex.FUNCTIONS.items()}
 
