@@ -7,7 +7,8 @@
  * -> array of names; validate(expr); toStr/toNum/toBool; errors are Error
  * objects with .code ('parse', 'unknown_function', 'arity',
  * 'unknown_reference', 'type', 'context', 'regex'). repeat_path indexes are
- * 0-based; now is a Date or an ISO datetime string (no offset = UTC). */
+ * 0-based; now is a Date (read in province time, UTC+07:00, like the default clock) or an
+ * ISO datetime string (no offset = UTC). */
 var ParExpr = (function () {
   'use strict';
   var G = typeof self !== 'undefined' ? self : typeof global !== 'undefined' ? global : {};
