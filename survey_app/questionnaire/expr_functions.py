@@ -16,10 +16,11 @@ Conversions (XPath 1.0 section 4, with JavaRosa's node-set unpacking):
 * ``to_string``: bool -> 'true'/'false'; number -> ``number_to_string``;
   node-set -> value of its first node, '' when empty.
 * ``to_number``: bool -> 1/0; node-set -> ``to_number(to_string(ns))``;
-  string -> XPath Number (``-?digits(.digits)?`` with optional surrounding
-  ' \\t\\r\\n', no exponent, no '+'), else an ISO date (days since
-  1970-01-01), datetime (fractional days, UTC; no offset means UTC), time
-  (fraction of a day, wall clock, offset ignored), else NaN.  So '' is NaN.
+  string -> a decimal number (``-?digits(.digits)?``, an exponent ``e-12`` allowed as in
+  JavaRosa, optional surrounding ' \\t\\r\\n', no '+'), else an ISO date (days since
+  1970-01-01; month and day may have one digit, '1970-1-2'), datetime (fractional days,
+  UTC; no offset means UTC), time (fraction of a day, wall clock, offset ignored), else
+  NaN.  So '' is NaN.
 * ``to_boolean``: number -> non-zero and not NaN; string -> non-empty;
   node-set -> ``to_boolean(to_string(ns))`` (JavaRosa: an unanswered
   question is false, not "the node exists").
@@ -35,12 +36,13 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 WS = ' \t\r\n'
-_NUMBER_RE = re.compile(r'[ \t\r\n]*(-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))[ \t\r\n]*')
+_NUMBER_RE = re.compile(r'[ \t\r\n]*(-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)[ \t\r\n]*')
 _TIME = r'([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.([0-9]+))?)?(Z|[+-][0-9]{2}(?::?[0-9]{2})?)?'
-_DATE = r'([0-9]{4})-([0-9]{2})-([0-9]{2})'
+_DATE = r'([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})'
 _TEMPORAL_RES = (('date', re.compile(_DATE)), ('datetime', re.compile(_DATE + 'T' + _TIME)),
                  ('time', re.compile(_TIME)))
 _MONTHS = 'Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec'.split()
+_WEEKDAYS = 'Mon Tue Wed Thu Fri Sat Sun'.split()
 _EPOCH_ORDINAL = 719163  # date(1970, 1, 1).toordinal()
 
 
@@ -236,10 +238,11 @@ def datetime_text(t):
 
 
 def format_date(t, fmt):
-    """strftime subset: %Y %y %m %n %d %e %H %M %S %b %%; others kept as is."""
+    """ODK's tokens: %Y %y %m %n %b %d %e %a %H %h %M %S %3 %%; others kept as is."""
     codes = {'Y': f'{t[1]:04d}', 'y': f'{t[1] % 100:02d}', 'm': f'{t[2]:02d}',
              'n': str(t[2]), 'd': f'{t[3]:02d}', 'e': str(t[3]), 'H': f'{t[4]:02d}',
-             'M': f'{t[5]:02d}', 'S': f'{t[6]:02d}', 'b': _MONTHS[t[2] - 1], '%': '%'}
+             'h': str(t[4]), 'M': f'{t[5]:02d}', 'S': f'{t[6]:02d}', '3': f'{t[7]:03d}',
+             'b': _MONTHS[t[2] - 1], 'a': _WEEKDAYS[date(t[1], t[2], t[3]).weekday()], '%': '%'}
     return re.sub('%(.?)', lambda m: codes.get(m.group(1), m.group(0)), fmt, flags=re.S)
 
 
@@ -322,6 +325,14 @@ def _node_values(v, fname):
     return v.values
 
 
+def flat_values(args):
+    """Arguments as one list of values, each node-set replaced by its answers."""
+    out = []
+    for a in args:
+        out.extend(a.values if isinstance(a, NodeSet) else [a])
+    return out
+
+
 def _current(ctx):
     if ctx.current is None:
         raise ExpressionError('context', "no current value ('.') here")
@@ -384,8 +395,7 @@ def _pow(ctx, a, b):
 
 def _extreme(pick):
     def fn(ctx, *args):
-        nums = [to_number(x) for a in args
-                for x in (a.values if isinstance(a, NodeSet) else [a])]
+        nums = [to_number(x) for x in flat_values(args)]
         if not nums or any(n != n for n in nums):
             return math.nan
         return pick(nums)
@@ -449,7 +459,6 @@ FUNCTIONS = {
     'if': (3, 3, None),  # lazy: evaluated by expressions._call
     'coalesce': (2, 2, lambda ctx, a, b: to_string(a) or to_string(b)),
     'concat': (0, None, _concat),
-    'join': (2, 2, lambda ctx, sep, ns: to_string(sep).join(_node_values(ns, 'join'))),
     'string-length': (0, 1, lambda ctx, v=None: float(len(
         to_string(_current(ctx) if v is None else v)))),
     'substr': (2, 3, _substr),

@@ -49,7 +49,8 @@ node-set; any other absent name raises 'unknown_reference'.
 Results: ``evaluate`` returns ``str``, ``float`` or ``bool``; a node-set result
 becomes the string of its first node.  Conversions and dates: see
 ``expr_functions``.  ``now`` is an aware datetime or an ISO datetime string
-(no offset = UTC), default: the local time; today() is its date in its offset.
+(no offset = UTC), default: the current time in province time (UTC+07:00, see
+``expr_library``); today() is its date in its offset.
 All text (expression and answers) is NFC-normalised; string-length() and
 substr() count code points, so string-length('Nguyễn') is 6.
 
@@ -71,9 +72,10 @@ import functools
 import math
 import re
 
-from .expr_functions import (FUNCTIONS, ExpressionError, NodeSet, compile_regex, nfc,
-                             normalise_answer, parse_temporal, to_boolean, to_number,
-                             to_string)
+from .expr_functions import FUNCTIONS as CORE_FUNCTIONS
+from .expr_functions import (ExpressionError, NodeSet, compile_regex, nfc, normalise_answer,
+                             parse_temporal, to_boolean, to_number, to_string)
+from .expr_library import LIBRARY, PROVINCE_OFFSET_MINUTES
 
 __all__ = ['ExpressionError', 'NodeSet', 'evaluate', 'parse', 'references', 'validate',
            'to_string', 'to_number', 'to_boolean', 'FUNCTIONS']
@@ -89,6 +91,7 @@ _REF_NAME_RE = re.compile(r'[A-Za-z_][A-Za-z0-9_.\-]*')
 _LEVELS = (('or',), ('and',), ('=', '!='), ('<', '<=', '>', '>='), ('+', '-'),
            ('*', 'div', 'mod'))
 _WORD_OPS = {'and', 'or', 'div', 'mod'}
+FUNCTIONS = {**CORE_FUNCTIONS, **LIBRARY}
 
 
 def tokenize(text):
@@ -214,6 +217,10 @@ def _check_call(name, args, pos):
         raise ExpressionError('parse', f"position() only accepts '..' at {pos}")
     if name == 'regex' and args[1][0] == 'str':
         compile_regex(args[1][1])
+    if name == 'indexed-repeat' and (len(args) % 2 == 0
+                                     or any(a[0] != 'ref' for a in [args[0], *args[1::2]])):
+        raise ExpressionError('parse', f'indexed-repeat() takes ${{name}}, ${{repeat}}, index[, ${{repeat}}, '
+                                       f'index]... at {pos}')
 
 
 @functools.lru_cache(maxsize=2048)
@@ -346,7 +353,7 @@ def _check_repeat_path(answers, path):
 def _clock(now):
     """``now`` (aware/naive datetime, ISO text or None) -> temporal fields."""
     if now is None:
-        now = _dt.datetime.now().astimezone()
+        now = _dt.datetime.now(_dt.timezone(_dt.timedelta(minutes=PROVINCE_OFFSET_MINUTES)))
     if isinstance(now, _dt.datetime):
         off = now.utcoffset()
         minutes = 0 if off is None else int(off.total_seconds() // 60)
@@ -392,7 +399,29 @@ def _call(name, args, ctx):
     if name == 'if':  # lazy: only the chosen branch is evaluated
         chosen = args[1] if to_boolean(_eval(args[0], ctx)) else args[2]
         return _eval(chosen, ctx)
+    if name == 'indexed-repeat':
+        return _indexed_repeat(args, ctx)
     return FUNCTIONS[name][2](ctx, *[_eval(a, ctx) for a in args])
+
+
+def _indexed_repeat(args, ctx):
+    """``args[0]`` in the given (1-based) instances of the repeats named by ``args[1::2]``."""
+    path = []
+    for repeat, index in zip(args[1::2], args[2::2]):
+        n = to_number(_eval(index, ctx))
+        if n != n or math.isinf(n) or n != math.trunc(n) or n < 1:
+            return NodeSet([])
+        path.append((repeat[1], int(n) - 1))
+    ctx.resolve(args[0][1])  # an unknown name is refused as anywhere else
+    node = ctx.answers
+    for name, index in path:  # each step a repeat of the one before, with that instance
+        instances = _find_repeat(node, name)
+        if instances is None or index >= len(instances):
+            return NodeSet([])
+        node = instances[index]
+    out = []
+    _collect(ctx.answers, args[0][1], path, out)
+    return NodeSet(out)
 
 
 def _binary(op, left, right, ctx):

@@ -68,9 +68,32 @@ def test_vector_python(vector):
 
 
 def test_vector_count_and_shape():
-    assert len(VECTORS) >= 250
+    assert len(VECTORS) >= 1000
     for v in VECTORS:
         assert ('error' in v) != ('expected' in v), v['expr']
+
+
+def test_every_function_has_vectors():
+    """Each function of the table is exercised by at least three vectors, one of them a
+    successful evaluation."""
+    for name in ex.FUNCTIONS:
+        calls = [v for v in VECTORS if re.search(rf'(?<![\w:-]){re.escape(name)}\(', v['expr'])]
+        assert len(calls) >= 3, name
+        assert any('expected' in v for v in calls), name
+
+
+def test_js_has_the_same_functions():
+    """Both evaluators know the same names with the same arities."""
+    node = shutil.which('node')
+    if node is None:
+        pytest.skip('node is not installed')  # test_vectors_node fails under CI already
+    script = ("const F = require('./survey_app/static/js/expr.js').FUNCTIONS;"
+              "console.log(JSON.stringify(Object.keys(F).map("
+              "(k) => [k, F[k][0], F[k][1] === Infinity ? null : F[k][1]])))")
+    proc = subprocess.run([node, '-e', script], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                          check=True)
+    js = {name: (low, high) for name, low, high in json.loads(proc.stdout)}
+    assert js == {name: (low, high) for name, (low, high, _) in ex.FUNCTIONS.items()}
 
 
 def test_vectors_node():
@@ -147,3 +170,22 @@ def test_python_only_inputs():
         evaluate('1', {}, now='yesterday')
     assert info.value.code == 'context'
     assert ex.to_string(ex.NodeSet([])) == '' and ex.to_number(ex.NodeSet(['2'])) == 2.0
+
+
+def test_the_default_clock_is_province_time_in_both_evaluators():
+    """today()/now() read the province's zone (Asia/Ho_Chi_Minh), whatever the machine's."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+    assert evaluate('today()', {}) == dt.datetime.now(ZoneInfo('Asia/Ho_Chi_Minh')).date().isoformat()
+    assert evaluate('now()', {}).endswith('+07:00')
+    node = shutil.which('node')
+    if node is None:
+        pytest.skip('node is not installed')  # test_vectors_node fails under CI already
+    script = ("const E = require('./survey_app/static/js/expr.js');"
+              "console.log(JSON.stringify([E.evaluate('now()', {}, {now: new Date('2024-05-01T20:30:00Z')}),"
+              "E.evaluate('today()', {}, {now: new Date('2024-05-01T20:30:00Z')}), E.evaluate('now()', {})]))")
+    proc = subprocess.run([node, '-e', script], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                          check=True, env={**os.environ, 'TZ': 'America/New_York'})
+    at, day, current = json.loads(proc.stdout)
+    assert (at, day) == ('2024-05-02T03:30:00.000+07:00', '2024-05-02')
+    assert current.endswith('+07:00')

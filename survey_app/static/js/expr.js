@@ -7,15 +7,18 @@
  * -> array of names; validate(expr); toStr/toNum/toBool; errors are Error
  * objects with .code ('parse', 'unknown_function', 'arity',
  * 'unknown_reference', 'type', 'context', 'regex'). repeat_path indexes are
- * 0-based; now is a Date or an ISO datetime string (no offset = UTC). */
+ * 0-based; now is a Date (read in province time, UTC+07:00, like the default clock) or an
+ * ISO datetime string (no offset = UTC). */
 var ParExpr = (function () {
   'use strict';
   var G = typeof self !== 'undefined' ? self : typeof global !== 'undefined' ? global : {};
-  var NUM_RE = /^[ \t\r\n]*(-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))[ \t\r\n]*$/;
+  var NUM_RE = /^[ \t\r\n]*(-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)[ \t\r\n]*$/;
   var TIME = '([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\\.([0-9]+))?)?(Z|[+-][0-9]{2}(?::?[0-9]{2})?)?';
-  var DATE = '([0-9]{4})-([0-9]{2})-([0-9]{2})';
+  var DATE = '([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})';
   var TEMPORAL = [DATE, DATE + 'T' + TIME, TIME].map((p) => new RegExp(`^${p}$`));
   var MONTHS = 'Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec'.split(' ');
+  var WEEKDAYS = 'Sun Mon Tue Wed Thu Fri Sat'.split(' ');
+  var PROVINCE = 420; // the local zone: Asia/Ho_Chi_Minh, UTC+07:00 (see expr_library.py)
   var TOKEN = /[ \t\r\n]*(?:([0-9]+(?:\.[0-9]*)?|\.[0-9]+)|("[^"]*"|'[^']*')|\$\{([^}]*)\}|([A-Za-z_][A-Za-z0-9_-]*(?::[A-Za-z_][A-Za-z0-9_-]*)?)|(!=|<=|>=|\.\.|[()+\-*=<>,.])|($))/y;
   var KINDS = [null, 'num', 'str', 'ref', 'name', 'op', 'end'];
   var LEVELS = [['or'], ['and'], ['=', '!='], ['<', '<=', '>', '>='], ['+', '-'], ['*', 'div', 'mod']];
@@ -98,9 +101,10 @@ var ParExpr = (function () {
     if (n === Infinity || n === -Infinity) throw fail('type', 'date out of range');
     return n !== n ? null : fieldsFromDays(n);
   }
-  function formatDate(t, fmt) { // %Y %y %m %n %d %e %H %M %S %b %%; other codes kept as they are
+  function formatDate(t, fmt) { // %Y %y %m %n %b %d %e %a %H %h %M %S %3 %%; other codes kept as they are
     const codes = { Y: pad(t[1], 4), y: pad(t[1] % 100, 2), m: pad(t[2], 2), n: t[2], d: pad(t[3], 2),
-      e: t[3], H: pad(t[4], 2), M: pad(t[5], 2), S: pad(t[6], 2), b: MONTHS[t[2] - 1], '%': '%' };
+      e: t[3], H: pad(t[4], 2), h: t[4], M: pad(t[5], 2), S: pad(t[6], 2), 3: pad(t[7], 3), b: MONTHS[t[2] - 1],
+      a: WEEKDAYS[(((daysFromCivil(t[1], t[2], t[3]) + 4) % 7) + 7) % 7], '%': '%' };
     return fmt.replace(/%([\s\S]?)/g, (all, c) => c && codes.hasOwnProperty(c) ? codes[c] : all);
   }
   const dateText = (t) => formatDate(t, '%Y-%m-%d');
@@ -108,12 +112,12 @@ var ParExpr = (function () {
     const off = t[8] || 0, a = abs(off);
     return formatDate(t, `%Y-%m-%dT%H:%M:%S.${pad(t[7], 3)}${off < 0 ? '-' : '+'}`) + pad(floor(a / 60), 2) + ':' + pad(a % 60, 2);
   }
-  function clock(now) { // -> temporal fields; a Date is read in the browser's time zone
+  function clock(now) { // -> temporal fields; a Date (default: the current one) is read in province time
     now = now === undefined || now === null ? new Date() : now;
-    const local = now instanceof Date && new Date(now - now.getTimezoneOffset() * 6e4).toISOString().slice(0, 23);
+    const local = now instanceof Date && new Date(now.getTime() + PROVINCE * 6e4).toISOString().slice(0, 23);
     const t = parseTemporal(local || nfc(String(now)));
     if (!t || t[0] !== 'datetime') throw fail('context', 'now must be an ISO datetime, got ' + now);
-    t[8] = local ? -now.getTimezoneOffset() : t[8] || 0;
+    t[8] = local ? PROVINCE : t[8] || 0;
     return t;
   }
 
@@ -195,6 +199,291 @@ var ParExpr = (function () {
     for (let i = toInt(n); i > 0; i--) s += 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'[rnd(62)];
     return s;
   }
+  /* ---- the rest of ODK's function set: mirror of expr_library.py (its docstring has the rules) ---- */
+  const xround = (n) => isFinite(n) ? floor(n + 0.5) : n;
+  const items = (args) => [].concat(...args.map(values));
+  function substring(ctx, s, start, len) {
+    const c = chars(s), a = xround(toNum(start)), b = len === undefined ? Infinity : a + xround(toNum(len));
+    return a !== a || b !== b ? '' : c.filter((ch, i) => a <= i + 1 && i + 1 < b).join('');
+  }
+  function translate(ctx, s, from, to) {
+    const f = chars(from), t = chars(to), map = new Map();
+    f.forEach((c, i) => { if (!map.has(c)) map.set(c, i < t.length ? t[i] : ''); });
+    return chars(s).map((c) => map.has(c) ? map.get(c) : c).join('');
+  }
+  function within(lo, hi, total) {
+    lo = toNum(lo); hi = toNum(hi);
+    return (lo !== lo || lo < 0 || total >= lo) && (hi !== hi || hi < 0 || total <= hi);
+  }
+  function weighted(ctx, lo, hi, ...args) {
+    const v = items(args);
+    let total = 0;
+    if (v.length % 2) throw fail('type', 'weighted-checklist() needs value and weight pairs');
+    for (let i = 0; i < v.length; i += 2) if (toNum(v[i]) > 0) total += toNum(v[i + 1]);
+    return within(lo, hi, total);
+  }
+  function points(args) { // [[lat, lon] in radians] or null when a point is malformed
+    const out = [];
+    for (const value of items(args)) {
+      for (const part of toStr(value).split(';')) {
+        const w = part.split(/[ \t\r\n]+/).filter(Boolean);
+        if (!w.length) continue;
+        const lat = w.length > 1 ? toNum(w[0]) : NaN, lon = w.length > 1 ? toNum(w[1]) : NaN;
+        if (!(abs(lat) <= 90 && abs(lon) <= 180)) return null;
+        out.push([lat * Math.PI / 180, lon * Math.PI / 180]);
+      }
+    }
+    return out;
+  }
+  const R = 6378100, cents = (x) => floor(x * 100 + 0.5) / 100, sin = Math.sin;
+  function area(ctx, ...args) {
+    const p = points(args);
+    let total = 0;
+    if (!p || !p.length) return NaN;
+    if (p.length > 2) p.forEach((a, i) => { const b = p[(i + 1) % p.length]; total += (b[1] - a[1]) * (2 + sin(a[0]) + sin(b[0])); });
+    return cents(abs(total * R * R / 2));
+  }
+  function distance(ctx, ...args) {
+    const p = points(args);
+    let total = 0;
+    if (!p || !p.length) return NaN;
+    for (let i = 1; i < p.length; i++) {
+      const a = p[i - 1], b = p[i], h = Math.pow(sin((b[0] - a[0]) / 2), 2) + Math.cos(a[0]) * Math.cos(b[0]) * Math.pow(sin((b[1] - a[1]) / 2), 2);
+      total += 2 * R * Math.asin(min(1, Math.sqrt(h)));
+    }
+    return cents(total);
+  }
+  function instant(v) { // text keeps its own offset; a number is an instant shown in province time
+    if (typeof v !== 'number' && typeof v !== 'boolean') {
+      const t = parseTemporal(strip(toStr(v)));
+      if (t) { t[8] = t[8] || 0; return t; }
+    }
+    if (!temporalArg(v)) return null;
+    const t = fieldsFromDays(toNum(v) + PROVINCE / 1440);
+    t[8] = PROVINCE;
+    return t;
+  }
+  function decimalTime(ctx, v) {
+    const t = parseTemporal(strip(toStr(v)));
+    if (!t || t[0] !== 'time') return NaN;
+    let m = t[4] * 60 + t[5];
+    if (t[8] !== null) m += PROVINCE - t[8];
+    return ((((m % 1440) + 1440) % 1440) * 60 + t[6] + t[7] / 1000) / 86400;
+  }
+
+  /* digest: MD5, SHA-1 and SHA-2 in pure JS (SubtleCrypto is asynchronous and needs a secure context) */
+  var HASH = {
+    md5:'d76aa478e8c7b756242070dbc1bdceeef57c0faf4787c62aa8304613fd469501698098d88b44f7afffff5bb1895cd7be6b901122fd987193a679438e49b40821f61e2562c040b340265e5a51e9b6c7aad62f105d02441453d8a1e681e7d3fbc821e1cde6c33707d6f4d50d87455a14eda9e3e905fcefa3f8676f02d98d2a4c8afffa39428771f6816d9d6122fde5380ca4beea444bdecfa9f6bb4b60bebfbc70289b7ec6eaa127fad4ef308504881d05d9d4d039e6db99e51fa27cf8c4ac5665f4292244432aff97ab9423a7fc93a039655b59c38f0ccc92ffeff47d85845dd16fa87e4ffe2ce6e0a30143144e0811a1f7537e82bd3af2352ad7d2bbeb86d391',
+    k512:'428a2f98d728ae227137449123ef65cdb5c0fbcfec4d3b2fe9b5dba58189dbbc3956c25bf348b53859f111f1b605d019923f82a4af194f9bab1c5ed5da6d8118d807aa98a303024212835b0145706fbe243185be4ee4b28c550c7dc3d5ffb4e272be5d74f27b896f80deb1fe3b1696b19bdc06a725c71235c19bf174cf692694e49b69c19ef14ad2efbe4786384f25e30fc19dc68b8cd5b5240ca1cc77ac9c652de92c6f592b02754a7484aa6ea6e4835cb0a9dcbd41fbd476f988da831153b5983e5152ee66dfaba831c66d2db43210b00327c898fb213fbf597fc7beef0ee4c6e00bf33da88fc2d5a79147930aa72506ca6351e003826f142929670a0e6e7027b70a8546d22ffc2e1b21385c26c9264d2c6dfc5ac42aed53380d139d95b3df650a73548baf63de766a0abb3c77b2a881c2c92e47edaee692722c851482353ba2bfe8a14cf10364a81a664bbc423001c24b8b70d0f89791c76c51a30654be30d192e819d6ef5218d69906245565a910f40e35855771202a106aa07032bbd1b819a4c116b8d2d0c81e376c085141ab532748774cdf8eeb9934b0bcb5e19b48a8391c0cb3c5c95a634ed8aa4ae3418acb5b9cca4f7763e373682e6ff3d6b2b8a3748f82ee5defb2fc78a5636f43172f6084c87814a1f0ab728cc702081a6439ec90befffa23631e28a4506cebde82bde9bef9a3f7b2c67915c67178f2e372532bca273eceea26619cd186b8c721c0c207eada7dd6cde0eb1ef57d4f7fee6ed17806f067aa72176fba0a637dc5a2c898a6113f9804bef90dae1b710b35131c471b28db77f523047d8432caab7b40c724933c9ebe0a15c9bebc431d67c49c100d4c4cc5d4becb3e42b6597f299cfc657e2a5fcb6fab3ad6faec6c44198c4a475817',
+    iv512:'6a09e667f3bcc908bb67ae8584caa73b3c6ef372fe94f82ba54ff53a5f1d36f1510e527fade682d19b05688c2b3e6c1f1f83d9abfb41bd6b5be0cd19137e2179',
+    iv384:'cbbb9d5dc1059ed8629a292a367cd5079159015a3070dd17152fecd8f70e593967332667ffc00b318eb44a8768581511db0c2e0d64f98fa747b5481dbefa4fa4'
+  };
+  const hexWords = (h) => h.match(/.{8}/g).map((x) => parseInt(x, 16) | 0);
+  function utf8(s) { // lone surrogates as 3 bytes, like Python's 'surrogatepass'
+    const out = [];
+    for (const ch of s) {
+      const c = ch.codePointAt(0);
+      if (c < 0x80) out.push(c);
+      else if (c < 0x800) out.push(0xc0 | c >> 6, 0x80 | c & 63);
+      else if (c < 0x10000) out.push(0xe0 | c >> 12, 0x80 | c >> 6 & 63, 0x80 | c & 63);
+      else out.push(0xf0 | c >> 18, 0x80 | c >> 12 & 63, 0x80 | c >> 6 & 63, 0x80 | c & 63);
+    }
+    return out;
+  }
+  function padded(bytes, size, little) { // message + 0x80 + zeros + bit length, as 32-bit words
+    let b = bytes.concat([0x80]), bits = bytes.length * 8;
+    const len = [], w = [];
+    while (b.length % size !== size - size / 8) b.push(0); // SHA-512's length field has 16 bytes
+    for (let i = 0; i < size / 8; i++) { len.push(bits % 256); bits = floor(bits / 256); }
+    b = b.concat(little ? len : len.reverse());
+    for (let i = 0; i < b.length; i += 4) {
+      w.push(little ? b[i] | b[i + 1] << 8 | b[i + 2] << 16 | b[i + 3] << 24 : b[i] << 24 | b[i + 1] << 16 | b[i + 2] << 8 | b[i + 3]);
+    }
+    return w;
+  }
+  function wordBytes(words, little) {
+    const out = [];
+    words.forEach((x) => { for (let k = 0; k < 4; k++) out.push(x >>> (little ? 8 * k : 24 - 8 * k) & 255); });
+    return out;
+  }
+  const rotl = (x, n) => x << n | x >>> (32 - n), rotr = (x, n) => x >>> n | x << (32 - n);
+  function md5(bytes) {
+    const K = hexWords(HASH.md5), S = [7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15, 21], w = padded(bytes, 64, true);
+    let h = [0x67452301, 0xefcdab89 | 0, 0x98badcfe | 0, 0x10325476];
+    for (let o = 0; o < w.length; o += 16) {
+      let a = h[0], b = h[1], c = h[2], d = h[3];
+      for (let i = 0; i < 64; i++) {
+        const r = i >> 4;
+        const f = r === 0 ? (b & c) | (~b & d) : r === 1 ? (d & b) | (~d & c) : r === 2 ? b ^ c ^ d : c ^ (b | ~d);
+        const g = r === 0 ? i : r === 1 ? (5 * i + 1) % 16 : r === 2 ? (3 * i + 5) % 16 : (7 * i) % 16;
+        const t = d;
+        d = c; c = b;
+        b = (b + rotl((a + f + K[i] + w[o + g]) | 0, S[r * 4 + (i & 3)])) | 0;
+        a = t;
+      }
+      h = [h[0] + a | 0, h[1] + b | 0, h[2] + c | 0, h[3] + d | 0];
+    }
+    return wordBytes(h, true);
+  }
+  function sha1(bytes) {
+    const w = padded(bytes, 64, false);
+    let h = [0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0].map((x) => x | 0);
+    for (let o = 0; o < w.length; o += 16) {
+      const W = w.slice(o, o + 16);
+      let a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
+      for (let i = 0; i < 80; i++) {
+        if (i >= 16) W[i] = rotl(W[i - 3] ^ W[i - 8] ^ W[i - 14] ^ W[i - 16], 1);
+        const f = i < 20 ? (b & c) | (~b & d) : i < 40 || i >= 60 ? b ^ c ^ d : (b & c) | (b & d) | (c & d);
+        const k = i < 20 ? 0x5a827999 : i < 40 ? 0x6ed9eba1 : i < 60 ? 0x8f1bbcdc : 0xca62c1d6;
+        const t = (rotl(a, 5) + f + e + (k | 0) + W[i]) | 0;
+        e = d; d = c; c = rotl(b, 30); b = a; a = t;
+      }
+      h = [h[0] + a | 0, h[1] + b | 0, h[2] + c | 0, h[3] + d | 0, h[4] + e | 0];
+    }
+    return wordBytes(h, false);
+  }
+  function sha256(bytes) {
+    const K = hexWords(HASH.k512).filter((x, i) => i % 2 === 0), w = padded(bytes, 64, false);
+    let h = hexWords(HASH.iv512).filter((x, i) => i % 2 === 0); // SHA-256's constants are SHA-512's high halves
+    for (let o = 0; o < w.length; o += 16) {
+      const W = w.slice(o, o + 16);
+      let v = h.slice();
+      for (let i = 0; i < 64; i++) {
+        if (i >= 16) {
+          const x = W[i - 15], y = W[i - 2];
+          W[i] = (W[i - 16] + (rotr(x, 7) ^ rotr(x, 18) ^ x >>> 3) + W[i - 7] + (rotr(y, 17) ^ rotr(y, 19) ^ y >>> 10)) | 0;
+        }
+        const a = v[0], e = v[4];
+        const t1 = (v[7] + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & v[5]) ^ (~e & v[6])) + K[i] + W[i]) | 0;
+        const t2 = ((rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & v[1]) ^ (a & v[2]) ^ (v[1] & v[2]))) | 0;
+        v = [t1 + t2 | 0, a, v[1], v[2], v[3] + t1 | 0, e, v[5], v[6]];
+      }
+      h = h.map((x, j) => x + v[j] | 0);
+    }
+    return wordBytes(h, false);
+  }
+  /* 64-bit words as [high, low] int32 pairs (no BigInt on the target browsers) */
+  const r64 = (x, n) => n < 32 ? [x[0] >>> n | x[1] << (32 - n), x[1] >>> n | x[0] << (32 - n)] : r64([x[1], x[0]], n - 32);
+  const s64 = (x, n) => [x[0] >>> n, x[1] >>> n | x[0] << (32 - n)];
+  const x64 = (a, b, c) => [a[0] ^ b[0] ^ c[0], a[1] ^ b[1] ^ c[1]];
+  function a64(...xs) {
+    let hi = 0, lo = 0;
+    xs.forEach((x) => { hi += x[0] | 0; lo += x[1] >>> 0; });
+    return [(hi + floor(lo / 4294967296)) | 0, lo | 0];
+  }
+  const pairs = (w) => { const out = []; for (let i = 0; i < w.length; i += 2) out.push([w[i], w[i + 1]]); return out; };
+  function sha512(bytes, iv, size) {
+    const K = pairs(hexWords(HASH.k512)), w = pairs(padded(bytes, 128, false));
+    let h = pairs(hexWords(iv));
+    for (let o = 0; o < w.length; o += 16) {
+      const W = w.slice(o, o + 16);
+      let v = h.slice();
+      for (let i = 0; i < 80; i++) {
+        if (i >= 16) {
+          const x = W[i - 15], y = W[i - 2];
+          W[i] = a64(W[i - 16], x64(r64(x, 1), r64(x, 8), s64(x, 7)), W[i - 7], x64(r64(y, 19), r64(y, 61), s64(y, 6)));
+        }
+        const a = v[0], b = v[1], c = v[2], e = v[4], f = v[5], g = v[6];
+        const ch = [(e[0] & f[0]) ^ (~e[0] & g[0]), (e[1] & f[1]) ^ (~e[1] & g[1])];
+        const maj = [(a[0] & b[0]) ^ (a[0] & c[0]) ^ (b[0] & c[0]), (a[1] & b[1]) ^ (a[1] & c[1]) ^ (b[1] & c[1])];
+        const t1 = a64(v[7], x64(r64(e, 14), r64(e, 18), r64(e, 41)), ch, K[i], W[i]);
+        const t2 = a64(x64(r64(a, 28), r64(a, 34), r64(a, 39)), maj);
+        v = [a64(t1, t2), a, b, c, a64(v[3], t1), e, f, g];
+      }
+      h = h.map((x, j) => a64(x, v[j]));
+    }
+    return wordBytes([].concat(...h), false).slice(0, size);
+  }
+  var B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  function base64(b) {
+    let s = '';
+    for (let i = 0; i < b.length; i += 3) {
+      const n = b[i] << 16 | (b[i + 1] || 0) << 8 | (b[i + 2] || 0);
+      s += B64[n >> 18] + B64[n >> 12 & 63] + (i + 1 < b.length ? B64[n >> 6 & 63] : '=') + (i + 2 < b.length ? B64[n & 63] : '=');
+    }
+    return s;
+  }
+  var DIGESTS = { 'MD5': md5, 'SHA-1': sha1, 'SHA-256': sha256, 'SHA-384': (b) => sha512(b, HASH.iv384, 48),
+    'SHA-512': (b) => sha512(b, HASH.iv512, 64) };
+  function digest(ctx, data, algorithm, encoding) {
+    const name = toStr(algorithm).toUpperCase(), enc = encoding === undefined ? 'base64' : toStr(encoding).toLowerCase();
+    if (!DIGESTS.hasOwnProperty(name) || (enc !== 'base64' && enc !== 'hex')) {
+      throw fail('type', `digest(): unknown algorithm or encoding '${toStr(algorithm)}', '${enc}'`);
+    }
+    const raw = DIGESTS[name](utf8(toStr(data)));
+    return enc === 'hex' ? raw.map((x) => pad(x.toString(16), 2)).join('') : base64(raw);
+  }
+  var BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{2,3})?$/;
+  function base64Decode(ctx, v) { // '' unless valid base64 of UTF-8 text
+    const s = toStr(v).replace(/=+$/, ''), bytes = [];
+    if (!BASE64_RE.test(toStr(v))) return '';
+    for (let i = 0, acc = 0, n = 0; i < s.length; i++) {
+      acc = acc << 6 | B64.indexOf(s[i]);
+      n += 6;
+      if (n >= 8) { n -= 8; bytes.push(acc >> n & 255); }
+    }
+    return fromUtf8(bytes);
+  }
+  function fromUtf8(b) { // strict, as Python decodes: '' unless the bytes are UTF-8
+    let s = '';
+    for (let i = 0; i < b.length;) {
+      const c = b[i], n = c < 0x80 ? 0 : c >= 0xc2 && c < 0xe0 ? 1 : c >= 0xe0 && c < 0xf0 ? 2 : c >= 0xf0 && c < 0xf5 ? 3 : -1;
+      let cp = n ? c & (0x3f >> n) : c;
+      if (n < 0 || i + n >= b.length) return '';
+      for (let k = 1; k <= n; k++) {
+        if ((b[i + k] & 0xc0) !== 0x80) return '';
+        cp = cp << 6 | b[i + k] & 63;
+      }
+      if ((n === 2 && (cp < 0x800 || (cp >= 0xd800 && cp < 0xe000))) || (n === 3 && (cp < 0x10000 || cp > 0x10ffff))) return '';
+      s += String.fromCodePoint(cp);
+      i += n + 1;
+    }
+    return s;
+  }
+  function parkMiller(seed) { // ODK's seeded generator (expr_library._park_miller)
+    const n = toNum(seed);
+    let state = (isFinite(n) ? trunc(n) : 0) % 2147483647;
+    if (state <= 0) state += 2147483646;
+    return () => { state = state * 16807 % 2147483647; return (state - 1) / 2147483646; };
+  }
+  function randomize(ctx, ns, seed) { // inside-out Fisher-Yates, as the spec says
+    const v = nodes(ns, 'randomize'), rng = seed === undefined ? Math.random : parkMiller(seed), out = v.map(() => '');
+    v.forEach((value, i) => {
+      const j = floor(rng() * (i + 1));
+      if (j !== i) out[i] = out[j];
+      out[j] = value;
+    });
+    return new NodeSet(out);
+  }
+  const math1 = (f) => [1, 1, (ctx, x) => f(toNum(x))];
+  var LIBRARY = {
+    'sin': math1(Math.sin), 'cos': math1(Math.cos), 'tan': math1(Math.tan),
+    'asin': math1(Math.asin), 'acos': math1(Math.acos), 'atan': math1(Math.atan),
+    'atan2': [2, 2, (ctx, y, x) => Math.atan2(toNum(y), toNum(x))],
+    'sqrt': math1(Math.sqrt), 'exp': math1(Math.exp), 'exp10': math1((x) => Math.pow(10, x)),
+    'log': math1(Math.log), 'log10': math1(Math.log10),
+    'pi': [0, 0, () => Math.PI],
+    'random': [0, 0, () => Math.random()],
+    'randomize': [1, 2, randomize],
+    'indexed-repeat': [3, 7, null], // lazy: see indexedRepeat()
+    'substring': [2, 3, substring],
+    'substring-before': [2, 2, (ctx, s, t) => { s = toStr(s); const i = s.indexOf(toStr(t)); return i < 0 ? '' : s.slice(0, i); }],
+    'substring-after': [2, 2, (ctx, s, t) => { s = toStr(s); t = toStr(t); const i = s.indexOf(t); return i < 0 ? '' : s.slice(i + t.length); }],
+    'translate': [3, 3, translate],
+    'normalize-space': [0, 1, (ctx, v) => toStr(dot(ctx, v)).split(/[ \t\r\n]+/).filter(Boolean).join(' ')],
+    'join': [1, Infinity, (ctx, sep, ...args) => items(args).map(toStr).join(toStr(sep))],
+    'boolean-from-string': [1, 1, (ctx, v) => toStr(v) === 'true' || toStr(v) === '1'],
+    'count-non-empty': [1, 1, (ctx, ns) => nodes(ns, 'count-non-empty').filter((x) => x !== '').length],
+    'checklist': [2, Infinity, (ctx, lo, hi, ...args) => within(lo, hi, items(args).filter((v) => toNum(v) > 0).length)],
+    'weighted-checklist': [2, Infinity, weighted],
+    'digest': [2, 3, digest],
+    'base64-decode': [1, 1, base64Decode],
+    'area': [1, Infinity, area],
+    'distance': [1, Infinity, distance],
+    'date-time': [1, 1, (ctx, v) => (v = instant(v)) ? datetimeText(v) : ''],
+    'format-date-time': [2, 2, (ctx, v, f) => (v = instant(v)) ? formatDate(v, toStr(f)) : ''],
+    'decimal-time': [1, 1, decimalTime]
+  };
   var FUNCTIONS = {
     'true': [0, 0, () => true],
     'false': [0, 0, () => false],
@@ -211,7 +500,6 @@ var ParExpr = (function () {
     'if': [3, 3, null], // lazy: see call()
     'coalesce': [2, 2, (ctx, a, b) => toStr(a) || toStr(b)],
     'concat': [0, Infinity, (ctx, ...args) => args.map((a) => isNS(a) ? a.values.join('') : toStr(a)).join('')],
-    'join': [2, 2, (ctx, sep, ns) => nodes(ns, 'join').join(toStr(sep))],
     'string-length': [0, 1, (ctx, v) => chars(dot(ctx, v)).length],
     'substr': [2, 3, substr],
     'contains': [2, 2, (ctx, a, b) => toStr(a).includes(toStr(b))],
@@ -237,6 +525,7 @@ var ParExpr = (function () {
     'once': [1, 1, (ctx, v) => ctx.current ? ctx.current : v],
     'uuid': [0, 1, uuid]
   };
+  Object.keys(LIBRARY).forEach((name) => { FUNCTIONS[name] = LIBRARY[name]; });
 
   /* ---- tokenizer and recursive-descent parser (grammar: expressions.py) ---- */
   function tokenize(text) {
@@ -316,6 +605,9 @@ var ParExpr = (function () {
     }
     if (name === 'position' && args.length && args[0][0] !== 'parent') throw fail('parse', "position() only accepts '..' at " + pos);
     if (name === 'regex' && args[1][0] === 'str') regex(args[1][1]);
+    if (name === 'indexed-repeat' && (args.length % 2 === 0 || args.some((a, i) => (i === 0 || i % 2 === 1) && a[0] !== 'ref'))) {
+      throw fail('parse', 'indexed-repeat() takes ${name}, ${repeat}, index[, ${repeat}, index]... at ' + pos);
+    }
   }
   var cache = new Map();
   function parse(expr) {
@@ -396,7 +688,25 @@ var ParExpr = (function () {
   }
   function call(name, args, ctx) {
     if (name === 'if') return ev(toBool(ev(args[0], ctx)) ? args[1] : args[2], ctx);
+    if (name === 'indexed-repeat') return indexedRepeat(args, ctx);
     return FUNCTIONS[name][2](ctx, ...args.map((a) => ev(a, ctx)));
+  }
+  function indexedRepeat(args, ctx) { // args[0] in the given 1-based instances of the repeats args[1], args[3]...
+    const path = [], out = [];
+    for (let k = 1; k < args.length; k += 2) {
+      const n = toNum(ev(args[k + 1], ctx));
+      if (!Number.isInteger(n) || n < 1) return new NodeSet([]);
+      path.push([args[k][1], n - 1]);
+    }
+    resolve(ctx, args[0][1]); // an unknown name is refused as anywhere else
+    let node = ctx.answers;
+    for (const step of path) { // each step a repeat of the one before, with that instance
+      const list = findRepeat(node, step[0]);
+      if (!list || step[1] >= list.length) return new NodeSet([]);
+      node = list[step[1]];
+    }
+    collect(ctx.answers, args[0][1], path, out);
+    return new NodeSet(out);
   }
   var ARITH = {
     '+': (x, y) => x + y, '-': (x, y) => x - y,
