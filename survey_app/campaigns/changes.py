@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 
 from survey_app import queries
-from survey_app.campaigns.creation import CampaignRefused
+from survey_app.campaigns.refused import CampaignRefused
 from survey_app.extensions import db
 from survey_app.i18n import _
 from survey_app.models import (AssessmentStatus, Campaign, CampaignStatus, LifecycleChange, RoundDeadline,

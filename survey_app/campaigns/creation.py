@@ -17,17 +17,10 @@ from survey_app.extensions import db
 from survey_app.i18n import _
 from survey_app.models import (AdminUnit, Campaign, CampaignQuestionnaire, CampaignStatus, CampaignUnit,
                                Framework, Questionnaire, QuestionnaireVersion, RoundDeadline, VersionStatus)
+from survey_app.campaigns.refused import CampaignRefused
 from survey_app.units.state import FINAL_ROUND
 
 CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,62}$")
-
-
-class CampaignRefused(ValueError):
-    """The campaign cannot be created (or changed); ``problems`` are in the reader's language."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__("; ".join(problems))
-        self.problems = problems
 
 
 @dataclass

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from survey_app import queries
 from survey_app.campaigns import guards
-from survey_app.campaigns.creation import CampaignRefused
+from survey_app.campaigns.refused import CampaignRefused
 from survey_app.extensions import db
 from survey_app.i18n import _
 from survey_app.models import (AppraisalRound, AssessmentStatus, Campaign, CampaignStatus, LifecycleChange,
