@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 
 from survey_app import queries
-from survey_app.campaigns.refused import CampaignRefused
+from survey_app.campaigns.refused import CampaignRefused, actor_id
 from survey_app.extensions import db
 from survey_app.i18n import _
 from survey_app.models import (AssessmentStatus, Campaign, CampaignStatus, LifecycleChange, RoundDeadline,
@@ -80,7 +80,7 @@ def extend_deadline(campaign: Campaign, target: str, new: date | None, reason: s
         row.due = new
         db.session.add(row)
     change = LifecycleChange(campaign_id=campaign.id, kind="extend", target=target, reason=text,
-                             before=old.isoformat() if old else None, after=new.isoformat(), user_id=_user_id())
+                             before=old.isoformat() if old else None, after=new.isoformat(), user_id=actor_id())
     db.session.add(change)
     db.session.commit()
     return change
@@ -117,7 +117,7 @@ def reopen(campaign: Campaign, unit_code: str, until: date | None, reason: str |
     if council.signed_off(campaign, cu.unit_id):
         db.session.delete(council.sign_offs(campaign)[cu.unit_id])
     change = LifecycleChange(campaign_id=campaign.id, kind="reopen", target="self_assessment", unit_id=cu.unit_id,
-                             before=before, after=until.isoformat(), reason=text, user_id=_user_id())
+                             before=before, after=until.isoformat(), reason=text, user_id=actor_id())
     db.session.add(change)
     db.session.commit()
     return change
@@ -126,8 +126,3 @@ def reopen(campaign: Campaign, unit_code: str, until: date | None, reason: str |
 def history(campaign: Campaign) -> list[LifecycleChange]:
     return list(db.session.scalars(select(LifecycleChange).where(LifecycleChange.campaign_id == campaign.id)
                                    .order_by(LifecycleChange.at.desc(), LifecycleChange.id.desc())))
-
-
-def _user_id() -> int | None:
-    from survey_app.models.audit import _current_actor
-    return _current_actor()[0]

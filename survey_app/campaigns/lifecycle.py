@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from survey_app import queries
 from survey_app.campaigns import guards
-from survey_app.campaigns.refused import CampaignRefused
+from survey_app.campaigns.refused import CampaignRefused, actor_id
 from survey_app.extensions import db
 from survey_app.i18n import _
 from survey_app.models import (AppraisalRound, AssessmentStatus, Campaign, CampaignStatus, LifecycleChange,
@@ -160,14 +160,9 @@ def advance(campaign: Campaign, expected: CampaignStatus | None = None, reason: 
     campaign.status = found.target
     db.session.add(LifecycleChange(campaign_id=campaign.id, kind="advance", target="status",
                                    before=found.source.value, after=found.target.value, reason=reason.strip(),
-                                   user_id=_user_id()))
+                                   user_id=actor_id()))
     db.session.commit()
     return campaign.status
-
-
-def _user_id() -> int | None:
-    from survey_app.models.audit import _current_actor
-    return _current_actor()[0]
 
 
 @dataclass

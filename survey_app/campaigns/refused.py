@@ -1,4 +1,5 @@
-"""The one refusal of the campaign services, with its problems in the reader's language."""
+"""The one refusal of the campaign services, with its problems in the reader's language, and
+who made a change."""
 from __future__ import annotations
 
 
@@ -8,3 +9,10 @@ class CampaignRefused(ValueError):
     def __init__(self, problems: list[str]):
         super().__init__("; ".join(problems))
         self.problems = problems
+
+
+def actor_id() -> int | None:
+    """The signed-in user's id for a change's record, as the audit log sees them (None: the CLI)."""
+    from survey_app.models.audit import _current_actor
+
+    return _current_actor()[0]

@@ -57,14 +57,6 @@ class Campaign(CreatedMixin, db.Model):
     questionnaires: Mapped[list[CampaignQuestionnaire]] = relationship(
         back_populates="campaign", cascade="all, delete-orphan")
 
-    def advance(self) -> CampaignStatus:
-        """Move to the next status of draft → self-assessment → appraisal → fieldwork → analysis → published."""
-        position = STATUS_ORDER.index(self.status)
-        if position + 1 >= len(STATUS_ORDER):
-            raise ValueError("published is the last status")
-        self.status = STATUS_ORDER[position + 1]
-        return self.status
-
 
 class CampaignUnit(db.Model):
     """A unit assessed in a campaign, at the framework level it is scored on."""

@@ -49,6 +49,8 @@ def self_lock_reason(campaign: Campaign, assessment: SelfAssessment | None) -> s
         return _("The self-assessment has been submitted; its points are locked.")
     if past_deadline(campaign):
         return _("The self-assessment deadline has passed; the points are locked.")
+    if campaign.status is CampaignStatus.DRAFT:
+        return _("Self-assessment has not opened yet.")
     if current_round(campaign) is not None or campaign.status not in SCORING_STATUSES:
         return _("Appraisal has started; the self-assessed points are locked.")
     return None
