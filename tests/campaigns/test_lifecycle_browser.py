@@ -22,8 +22,8 @@ def test_campaign_pages_fit_a_phone(page, live_server, tmp_path, path):
     sign_in(page, live_server, "admin")
     page.goto(live_server + path)
     assert PAGES[path] in page.locator("main").inner_text()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360, "the page scrolls sideways on a phone"
     page.screenshot(path=str(tmp_path / (path.strip("/").replace("/", "_") + ".png")), full_page=False)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360, "the page scrolls sideways on a phone"
 
 
 def test_the_refusal_links_each_undecided_sub_criterion_to_its_page(page, live_server):
