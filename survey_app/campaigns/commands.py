@@ -11,6 +11,7 @@ from survey_app.campaigns.cli import campaign_cli
 from survey_app.campaigns.creation import CampaignRefused, CampaignSpec, create_campaign, parse_sampling_plan
 from survey_app.extensions import db
 from survey_app.formatting import status_label
+from survey_app.i18n import _
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -108,9 +109,9 @@ def status(code):
 def _describe(step: lifecycle.Transition) -> None:
     if step.target is not None:
         click.echo(f"next: {status_label(step.source)} → {status_label(step.target)}")
-    _echo_items("it will lock:", [lifecycle.Item(text) for text in step.locks])
-    _echo_items("not done yet:", step.not_done)
-    _echo_items("refused until:", step.blockers)
+    _echo_items(_("It will lock") + ":", [lifecycle.Item(text) for text in step.locks])
+    _echo_items(_("Not done yet") + ":", step.not_done)
+    _echo_items(_("This step is refused until:"), step.blockers)
 
 
 @campaign_cli.command("advance")
