@@ -36,7 +36,7 @@ def short_date(value: date | datetime | None) -> str:
 def status_label(status) -> str:
     """The translated name of a campaign, case, review or assessment status."""
     labels = {
-        "draft": _("Draft"), "fieldwork": _("Fieldwork"), "appraisal": _("Appraisal"),
+        "draft": _("Draft"), "self_assessment": _("Self-assessment"), "fieldwork": _("Fieldwork"), "appraisal": _("Appraisal"),
         "analysis": _("Analysis"), "published": _("Published"), "submitted": _("Submitted"),
         "locked": _("Locked"), "pending": _("Pending"), "no_contact": _("No contact"),
         "refused": _("Refused"), "ineligible": _("Ineligible"), "completed": _("Completed"),

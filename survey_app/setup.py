@@ -142,6 +142,8 @@ def setup_blueprints(app: Flask) -> None:
     app.register_blueprint(analyst_bp, url_prefix="/analyst")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api")
+    from survey_app.campaigns.pages import bp as campaigns_bp
+    app.register_blueprint(campaigns_bp, url_prefix="/lifecycle")
 
 
 def setup_errors(app: Flask) -> None:

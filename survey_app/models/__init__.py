@@ -9,6 +9,8 @@ from survey_app.models.collection import (Assignment, CaseStatus, Invitation, Re
 from survey_app.models.drafts import ResponseDraft
 from survey_app.models.fieldwork import (BackCheck, ConflictStatus, DeviceToken, IdentityKey, QualityFlag,
                                          QualitySettings, SubmissionConflict, SubmissionPlace, SyncReceipt)
+from survey_app.models.lifecycle import (CouncilAssignment, CouncilMember, LifecycleChange,
+                                         RoundDeadline, UnitSignOff)
 from survey_app.models.frameworks import Framework, FrameworkNode, NodeKind, ScoringMethod
 from survey_app.models.questionnaires import Questionnaire, QuestionnaireVersion, VersionStatus
 from survey_app.models.scores import (AppraisalComment, AppraisalRound, AssessmentStatus,

@@ -14,9 +14,12 @@ from survey_app.models.units import AdminUnit
 
 
 class CampaignStatus(enum.Enum):
+    """The states of a campaign's year, in order (:mod:`survey_app.campaigns.lifecycle`)."""
+
     DRAFT = "draft"
-    FIELDWORK = "fieldwork"
+    SELF_ASSESSMENT = "self_assessment"
     APPRAISAL = "appraisal"
+    FIELDWORK = "fieldwork"
     ANALYSIS = "analysis"
     PUBLISHED = "published"
 
@@ -53,14 +56,6 @@ class Campaign(CreatedMixin, db.Model):
         back_populates="campaign", cascade="all, delete-orphan")
     questionnaires: Mapped[list[CampaignQuestionnaire]] = relationship(
         back_populates="campaign", cascade="all, delete-orphan")
-
-    def advance(self) -> CampaignStatus:
-        """Move to the next status of draft → fieldwork → appraisal → analysis → published."""
-        position = STATUS_ORDER.index(self.status)
-        if position + 1 >= len(STATUS_ORDER):
-            raise ValueError("published is the last status")
-        self.status = STATUS_ORDER[position + 1]
-        return self.status
 
 
 class CampaignUnit(db.Model):

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey_app.models.base import Timestamp, db, enum_column, utcnow
@@ -30,12 +30,14 @@ class SelfAssessment(db.Model):
 
     __tablename__ = "self_assessment"
     __table_args__ = (UniqueConstraint("campaign_id", "unit_id"),)
-    __audited__ = ("status", "submitted_at")
+    __audited__ = ("status", "submitted_at", "reopened_until")
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"))
     unit_id: Mapped[int] = mapped_column(ForeignKey("admin_unit.id"))
     status: Mapped[AssessmentStatus] = enum_column(AssessmentStatus, default=AssessmentStatus.DRAFT)
     submitted_at: Mapped[datetime | None] = mapped_column(Timestamp())
+    #: Reopened for the unit, with a reason, until the end of this day (province time).
+    reopened_until: Mapped[date | None] = mapped_column(Date)
 
     unit: Mapped[AdminUnit] = relationship()
     scores: Mapped[list[Score]] = relationship(back_populates="assessment")

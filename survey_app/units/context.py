@@ -49,10 +49,19 @@ def load(campaign_code: str, unit_code: str) -> UnitContext:
     if cu is None:
         abort(404)
     editor = current_user.has_role(Role.UNIT_EDITOR) and current_user.can_reach(Role.UNIT_EDITOR, unit)
-    appraiser = current_user.has_role(Role.APPRAISER) and current_user.can_reach(Role.APPRAISER, unit)
+    appraiser = appraises(campaign, unit)
     if not (editor or appraiser):
         abort(403)
     return UnitContext(campaign, unit, cu, queries.assessment(campaign, unit), editor, appraiser)
+
+
+def appraises(campaign: Campaign, unit: AdminUnit) -> bool:
+    """The visitor appraises ``unit``: an appraiser reaching it, and its council member once the
+    campaign's units are assigned (:mod:`survey_app.campaigns.council`)."""
+    from survey_app.campaigns.council import may_appraise
+
+    return (current_user.has_role(Role.APPRAISER) and current_user.can_reach(Role.APPRAISER, unit)
+            and may_appraise(campaign, current_user, unit))
 
 
 def require(allowed: bool) -> None:

@@ -100,6 +100,7 @@ class EvidenceForm(FlaskForm):
 class RecogniseAllForm(FlaskForm):
     reason = TextAreaField(_l("Reason for the decision"), validators=[
         DataRequired(message=_l("Give the reason for the decision.")), REASON])
+    reviewed = HiddenField()
     recognise_all = SubmitField(_l("Recognise every undecided score"))
 
 

@@ -10,15 +10,15 @@ from survey_app import queries
 from survey_app.access import roles_required
 from survey_app.extensions import db
 from survey_app.i18n import _
-from survey_app.models import (AnalysisEstimate, AppraisalRound, AssessmentStatus, Role,
-                               RoundStatus, ScoringMethod, SelfAssessment)
+from survey_app.models import AnalysisEstimate, AppraisalRound, Role, RoundStatus, ScoringMethod
 from survey_app.models.base import utcnow
 from survey_app.units import bp, state
 from survey_app.units.forms import RoundForm
 
 
 def _apply(campaign, step: str, found: AppraisalRound | None) -> str:
-    """Move the campaign's appraisal one step on; returns the message to show."""
+    """Move the campaign's appraisal one step on (open_1, reply, open_2); returns the message to
+    show. Closing the final round is :func:`survey_app.campaigns.lifecycle.advance`."""
     if step == "open_1":
         db.session.add(AppraisalRound(campaign_id=campaign.id, number=1, status=RoundStatus.OPEN))
         return _("Appraisal round 1 is open.")
@@ -26,13 +26,8 @@ def _apply(campaign, step: str, found: AppraisalRound | None) -> str:
         found.status = RoundStatus.UNIT_REPLY
         return _("The units can now reply and add evidence.")
     found.status, found.closed_at = RoundStatus.CLOSED, utcnow()
-    if step == "open_2":
-        db.session.add(AppraisalRound(campaign_id=campaign.id, number=2, status=RoundStatus.OPEN))
-        return _("Appraisal round 2 is open.")
-    for assessment in db.session.scalars(select(SelfAssessment).where(
-            SelfAssessment.campaign_id == campaign.id)):
-        assessment.status = AssessmentStatus.LOCKED
-    return _("Appraisal is final; every score is locked.")
+    db.session.add(AppraisalRound(campaign_id=campaign.id, number=2, status=RoundStatus.OPEN))
+    return _("Appraisal round 2 is open.")
 
 
 @bp.route("/<campaign_code>/rounds", methods=["POST"])
@@ -48,6 +43,8 @@ def round_step(campaign_code: str):
     expected = state.next_step(campaign)
     if expected is None or form.step.data != expected:
         state.refuse(_("This step has already been taken or is not possible now."))
+    if expected == "close":  # closing appraisal is the campaign's step, on its confirmation page
+        return redirect(url_for("campaigns.advance", code=campaign.code))
     flash(_apply(campaign, expected, state.current_round(campaign)), "success")
     db.session.commit()
     return redirect(url_for("units.appraisal"))

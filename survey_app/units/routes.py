@@ -7,11 +7,12 @@ from flask_login import current_user
 from survey_app import queries
 from survey_app.extensions import db
 from survey_app.access import roles_required
+from survey_app.campaigns import council
 from survey_app.i18n import _
 from survey_app.models import AssessmentStatus, Role, Score, SelfAssessment
 from survey_app.models.base import utcnow
 from survey_app.units import bp, state
-from survey_app.units.context import load, require
+from survey_app.units.context import appraises, load, require
 from survey_app.units.forms import RecogniseAllForm, RoundForm, parse_points, self_assessment_form
 
 
@@ -19,7 +20,8 @@ def _my_rows(role: Role) -> list[dict]:
     rows = []
     for campaign in queries.campaigns():
         for cu in queries.campaign_units(campaign):
-            if current_user.can_reach(role, cu.unit):
+            if (appraises(campaign, cu.unit) if role is Role.APPRAISER
+                    else current_user.can_reach(role, cu.unit)):
                 rows.append({"campaign": campaign, "cu": cu,
                              "assessment": queries.assessment(campaign, cu.unit)})
     return rows
@@ -57,6 +59,7 @@ def _page(ctx, form, status: int = 200):
         open_round=open_round, reply_round=state.reply_round(ctx.campaign, ctx.assessment),
         totals=queries.field_totals(ctx.assessment) if ctx.assessment else [],
         recognise_form=RecogniseAllForm() if ctx.appraiser and open_round else None,
+        sign_off=council.sign_offs(ctx.campaign).get(ctx.unit.id), final_round=state.FINAL_ROUND,
         note=(ctx.campaign.framework.settings or {}).get("province_choice_note", {})), status
 
 

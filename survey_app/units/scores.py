@@ -1,11 +1,12 @@
 """One score: its evidence, the council's decisions, the unit's replies and its history."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, send_file, url_for
+from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import or_, select
 
 from survey_app.access import roles_required
+from survey_app.campaigns import guards
 from survey_app.extensions import db
 from survey_app.i18n import _
 from survey_app.models import AppraisalComment, AppraisalRound, AuditEntry, Evidence, Role
@@ -168,7 +169,8 @@ def download(campaign_code, unit_code, evidence_id):
 @bp.route("/<campaign_code>/<unit_code>/recognise-all", methods=["POST"])
 @roles_required(Role.UNIT_EDITOR, Role.APPRAISER)
 def recognise_all(campaign_code, unit_code):
-    """Recognise, with one reason, every score not yet decided in the open round."""
+    """Recognise, with one reason, every score not yet decided in the open round; an earlier
+    round's differing decision is listed first and kept unless the appraiser ticks it."""
     ctx = load(campaign_code, unit_code)
     require(ctx.appraiser)
     round_ = state.appraisal_round(ctx.campaign, ctx.assessment)
@@ -177,15 +179,11 @@ def recognise_all(campaign_code, unit_code):
     form = RecogniseAllForm()
     if not form.validate():
         return render_template("error.html", code=400, message=_("Give the reason for the decision.")), 400
-    decided = set(db.session.scalars(select(AppraisalComment.score_id).where(
-        AppraisalComment.round_id == round_.id, AppraisalComment.kind != "reply")))
-    count = 0
-    for item in ctx.assessment.scores:
-        if item.id not in decided and item.self_points is not None:
-            item.appraised_points, item.appraisal_reason = item.self_points, form.reason.data.strip()
-            db.session.add(AppraisalComment(score_id=item.id, round_id=round_.id, author_id=current_user.id,
-                                            kind="recognise", points=item.self_points, body=item.appraisal_reason))
-            count += 1
-    db.session.commit()
+    earlier = guards.earlier_decisions(ctx.assessment, round_)
+    if earlier and not form.reviewed.data:
+        return render_template("units/recognise_all.html", ctx=ctx, campaign=ctx.campaign, unit=ctx.unit,
+                               form=form, earlier=earlier, round=round_)
+    overwrite = {int(v) for v in request.form.getlist("overwrite") if v.isdigit()}
+    count = guards.recognise_all(ctx.assessment, round_, current_user.id, form.reason.data.strip(), overwrite)
     flash(_("%(count)s scores were recognised.", count=count), "success")
     return redirect(url_for("units.assessment", campaign_code=campaign_code, unit_code=unit_code))

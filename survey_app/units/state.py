@@ -18,7 +18,8 @@ from survey_app.models import (AppraisalRound, AssessmentStatus, Campaign, Campa
                                RoundStatus, SelfAssessment)
 
 FINAL_ROUND = 2
-SCORING_STATUSES = (CampaignStatus.DRAFT, CampaignStatus.FIELDWORK, CampaignStatus.APPRAISAL)
+#: Units self-assess in these campaign statuses (until the deadline or appraisal round 1).
+SCORING_STATUSES = (CampaignStatus.SELF_ASSESSMENT, CampaignStatus.APPRAISAL)
 
 
 def today() -> date:
@@ -36,11 +37,20 @@ def past_deadline(campaign: Campaign) -> bool:
 
 
 def self_lock_reason(campaign: Campaign, assessment: SelfAssessment | None) -> str | None:
-    """Why the unit can no longer change its self-assessed points (None: it can)."""
+    """Why the unit can no longer change its self-assessed points (None: it can).
+
+    A self-assessment reopened with a reason stays open until its date, whatever the deadline
+    and the rounds (:func:`survey_app.campaigns.changes.reopen`)."""
+    if (assessment is not None and assessment.status is AssessmentStatus.DRAFT
+            and assessment.reopened_until is not None and today() <= assessment.reopened_until
+            and campaign.status in SCORING_STATUSES):
+        return None
     if assessment is not None and assessment.status is not AssessmentStatus.DRAFT:
         return _("The self-assessment has been submitted; its points are locked.")
     if past_deadline(campaign):
         return _("The self-assessment deadline has passed; the points are locked.")
+    if campaign.status is CampaignStatus.DRAFT:
+        return _("Self-assessment has not opened yet.")
     if current_round(campaign) is not None or campaign.status not in SCORING_STATUSES:
         return _("Appraisal has started; the self-assessed points are locked.")
     return None
@@ -52,6 +62,9 @@ def appraisal_round(campaign: Campaign, assessment: SelfAssessment | None) -> Ap
     if found is None or found.status is not RoundStatus.OPEN:
         return None
     if assessment is None or assessment.status is not AssessmentStatus.SUBMITTED:
+        return None
+    from survey_app.campaigns.council import signed_off
+    if signed_off(campaign, assessment.unit_id):
         return None
     return found
 
@@ -75,7 +88,7 @@ def next_step(campaign: Campaign) -> str | None:
     """The council's next step: open_1 | reply | open_2 | close | None (final)."""
     found = current_round(campaign)
     if found is None:
-        return "open_1" if campaign.status in SCORING_STATUSES else None
+        return "open_1" if campaign.status is CampaignStatus.APPRAISAL else None
     if found.status is RoundStatus.OPEN:
         return "reply" if found.number < FINAL_ROUND else "close"
     if found.status is RoundStatus.UNIT_REPLY:

@@ -5,7 +5,8 @@ from io import BytesIO
 from sqlalchemy import select
 
 from survey_app.extensions import db
-from survey_app.models import AppraisalComment, AssessmentStatus, Evidence, Score, SelfAssessment
+import builders
+from survey_app.models import AppraisalComment, AssessmentStatus, Campaign, Evidence, Score, SelfAssessment
 
 UNIT = "/units/T-2024/D2"
 SCORE = UNIT + "/scores/1.1.1"
@@ -48,7 +49,17 @@ def test_two_rounds_with_decisions_replies_evidence_and_a_final_lock(world, visi
     page = editor.get(SCORE).get_data(as_text=True)
     assert "quyết định.pdf" in page and "Kế hoạch ban hành chậm" in page and "council" in page
     assert "0.5 → 1.0" in page  # the history of the appraised points
-    assert step(council, "close").status_code == 302
+    closing = step(council, "close")  # closing is the campaign's step, on its confirmation page
+    assert closing.status_code == 302 and closing.headers["Location"].endswith("/lifecycle/T-2024/advance")
+    assert council.get("/lifecycle/T-2024/advance").status_code == 409  # undecided, not signed off
+    with world.app_context():
+        campaign = db.session.scalar(select(Campaign).where(Campaign.code == "T-2024"))
+        builders.assess(campaign, campaign.units[0].unit, builders.full_marks)  # D1 submits late
+        db.session.commit()
+    for unit in ("D1", "D2"):
+        assert council.post(f"/units/T-2024/{unit}/recognise-all", {"reason": "Đủ tài liệu"}).status_code == 302
+        assert council.post(f"/lifecycle/T-2024/units/{unit}/sign-off", {"action": "sign"}).status_code == 302
+    assert council.post("/lifecycle/T-2024/advance", {"expected": "appraisal"}).status_code == 302
     with world.app_context():
         assert {a.status for a in db.session.scalars(select(SelfAssessment))} == {AssessmentStatus.LOCKED}
         comments = db.session.scalar(select(db.func.count()).select_from(AppraisalComment))
