@@ -77,6 +77,8 @@ def rows(spec: ExportSpec, columns: list[Variable] | None = None):
         Submission.review_state, SampleCase.stratum, SampleCase.cluster, SampleCase.selection_probability,
         Submission.answers, Submission.channel))
     for i, (uuid, unit_code, state, stratum, cluster, probability, answers, channel) in enumerate(result):
+        if weights.design == "staff":
+            stratum, cluster = unit_code, uuid
         design = {"instance_uuid": uuid, "unit_code": unit_code, "review_state": state.value,
                   "channel": channel.value, "mode": mode_of(channel.value),
                   "stratum": stratum, "psu": cluster or (uuid if stratum else None),

@@ -12,7 +12,7 @@ from analysis.intervals import interval
 from survey_app.extensions import db
 from survey_app.models import AnalysisEstimate, AnalysisRun, Campaign
 from survey_app.survey_analysis.staff import DESIGN as STAFF_DESIGN
-from survey_app.survey_analysis.staff import staff_design, staff_table
+from survey_app.survey_analysis.staff import framework_questionnaires, staff_design, staff_table
 from survey_app.survey_analysis.table import build_table
 from survey_app.survey_analysis.weights import weighted_design
 
@@ -76,8 +76,7 @@ def item_scores(design, items: list[str], missing_codes, data):
 
 def other_questionnaires(campaign: Campaign, rule: dict) -> tuple[list, dict[str, int]]:
     """Item scores of the other questionnaires the framework uses (the staff survey), by unit."""
-    names = sorted({(node.survey or {}).get("questionnaire") for node in campaign.framework.nodes
-                    if node.survey} - {None, rule["questionnaire"]})
+    names = sorted(framework_questionnaires(campaign) - {rule["questionnaire"]})
     found, exclusions = [], {}
     for name in names:
         data, excluded = staff_table(campaign, name)

@@ -172,3 +172,31 @@ def test_results_tables_hold_every_estimate_and_the_index(ctx, tmp_path):
     assert set(index["class"]) <= {"A", "B", "C", "D"}
     assert (index["rank_low"] <= index["rank"]).all() and (index["rank"] <= index["rank_high"]).all()
     assert dict(book["run"].iter_rows(values_only=True))["number"] == run.number
+
+
+STAFF = "cbcc_staff"
+
+
+def test_the_staff_questionnaire_is_exported_with_its_design(ctx, tmp_path):
+    """The staff and leaders' form (scored in field 8.2): stratum = unit, PSU = respondent, weight 1."""
+    statfiles.write_statfile(ExportSpec(ctx, STAFF, "vi"), tmp_path / "staff.sav", "sav")
+    data, meta = pyreadstat.read_sav(str(tmp_path / "staff.sav"), user_missing=True)
+    stored = dict(db.session.execute(select(Submission.instance_uuid, Submission.answers).join(
+        Questionnaire, Questionnaire.id == Submission.questionnaire_id).where(
+        Submission.campaign_id == ctx.id, Questionnaire.form_id == STAFF)).all())
+    assert len(data) == len(stored) > 0 and set(data["instance_uuid"]) == set(stored)
+    assert (data["stratum"] == data["unit_code"]).all() and (data["psu"] == data["instance_uuid"]).all()
+    assert set(data["weight"]) == {1.0} and set(data["analysed"]) == {1.0}
+    assert {(r["lo"], r["hi"]) for r in meta.missing_ranges["rating_overall"]} == {(9.0, 9.0)}
+    for uuid, value in zip(data["instance_uuid"], data["rating_overall"]):
+        assert value == int(stored[uuid]["rating_overall"])
+    assert set(data["channel"]) == {"web_link"} and set(data["mode"]) == {"web"}
+
+
+def test_channel_and_mode_columns(ctx):
+    coded = list(csv.DictReader(io.StringIO("".join(writers.csv_chunks(ExportSpec(ctx, FORM, "en"))).lstrip("\ufeff"))))
+    channels = dict(db.session.execute(_citizens(select(Submission.instance_uuid, Submission.channel), ctx)).all())
+    assert {(r["channel"], r["mode"]) for r in coded} >= {("enumerator", "face_to_face")}
+    for row in coded:
+        assert row["channel"] == channels[row["instance_uuid"]].value
+        assert row["mode"] == ("face_to_face" if row["channel"] == "enumerator" else "web")
