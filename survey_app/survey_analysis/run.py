@@ -7,7 +7,8 @@ from importlib.metadata import PackageNotFoundError, version
 import pandas as pd
 from sqlalchemy import func, select
 
-from analysis import satisfaction_scores
+from analysis import SurveyDesign, satisfaction_scores
+from analysis.estimators import factorize_labels
 from analysis.intervals import interval
 from survey_app.extensions import db
 from survey_app.models import AnalysisEstimate, AnalysisRun, Campaign
@@ -35,14 +36,17 @@ def scoring_rule(campaign: Campaign) -> dict:
 
 
 def domain_df(data) -> dict[str, float]:
-    """Each unit's own degrees of freedom: its PSUs minus its strata.
+    """Each unit's own degrees of freedom: its PSUs minus its strata, at least 1.
 
     Every assessed unit is a stratum with a handful of villages, so the design's df (hundreds)
     would overstate what one unit's variance estimate rests on; Korn & Graubard (1999, §5.2)
-    use the domain's PSUs minus strata.
+    use the domain's PSUs minus strata, R's ``degf(subset(design, unit))``
+    (:meth:`analysis.SurveyDesign.domain_df`).
     """
-    counts = data.groupby("unit_code").agg(psus=("psu", "nunique"), strata=("stratum", "nunique"))
-    return {str(u): float(max(r.psus - r.strata, 1)) for u, r in counts.iterrows()}
+    design = SurveyDesign(data.assign(_one=1.0), weights="_one", strata="stratum", clusters="psu",
+                          lonely_psu="certainty")
+    codes, units = factorize_labels(data["unit_code"])
+    return {u: float(max(df, 1.0)) for u, df in zip(units, design.domain_df(codes, len(units)))}
 
 
 def with_domain_intervals(frame, dfs: dict[str, float]):
