@@ -19,7 +19,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import CalibrationError, SurveyDesign, satisfaction_scores, svymean, svyprop, svytotal, trim, trim_weights
+from analysis import (CalibrationError, SurveyDesign, satisfaction_scores, svymean, svyprop, svyquantile, svytotal, trim,
+                      trim_weights)
 
 from api_support import API
 
@@ -145,3 +146,17 @@ def test_satisfaction_scores_take_the_domain_df(apiclus1):
 def _codes(series: pd.Series):
     codes, uniq = pd.factorize(series, sort=True)
     return codes, len(uniq)
+
+
+def test_domain_medians_on_the_domain_df_are_rs_svyquantile_of_the_subset(r, dclus1):
+    """R's ``svyquantile`` on a subset uses ``degf`` of the subset.  In the 14 high schools the lower
+    end of F(q)'s interval (0.026) lies below the first step of F (1/14); R's ``qs`` then finds no
+    position and gives the second value (478), the rule ``min{y: F(y) >= p}`` gives the smallest (443)."""
+    res = svyquantile(dclus1, "api00", [0.5], by="stype", df="domain")
+    for e in res:
+        key = f"median.dclus1.{e.domain}"
+        assert e.df == r[f"df.dclus1.{e.domain}"]
+        assert e.estimate == r[key] and e.ci_high == r[f"{key}.ci_high"]
+        if e.domain != "H":
+            assert e.ci_low == r[f"{key}.ci_low"]
+    assert res.get(domain="H").ci_low == dclus1.data.loc[dclus1.data["stype"] == "H", "api00"].min()

@@ -51,3 +51,12 @@ for (name in c("dstrat", "dclus1", "dclus2")) {
     out(sprintf("df.%s.%s.ci_low", name, s), ci[1]); out(sprintf("df.%s.%s.ci_high", name, s), ci[2])
   }
 }
+
+# 5. The median of each domain with its Woodruff interval on the domain's df (svyquantile's default
+#    df is degf of the design it is given: here the subset).
+for (s in c("E", "H", "M")) {
+  q <- svyquantile(~api00, subset(dclus1, stype == s), 0.5)
+  ci <- confint(q)
+  out(sprintf("median.dclus1.%s", s), coef(q)); out(sprintf("median.dclus1.%s.ci_low", s), ci[1])
+  out(sprintf("median.dclus1.%s.ci_high", s), ci[2])
+}
