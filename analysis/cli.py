@@ -6,7 +6,9 @@ Example (R's ``dclus2``, weights implied by the fpc of both stages)::
         --fpc fpc1,fpc2 --mean api00 --total enroll --format json
 
 Weighting steps run in the order post-stratify, rake, trim.  Trimming bounds
-are absolute weights.  Bad input prints one line on stderr and exits with 2.
+are absolute weights; ``--trim-method additive`` is R's ``trimWeights(strict=TRUE)``.
+``--df domain`` gives each ``--by`` domain its own degrees of freedom (R's
+``degf(subset(...))``) instead of the design's.  Bad input prints one line on stderr and exits with 2.
 """
 
 from __future__ import annotations
@@ -20,9 +22,9 @@ import pandas as pd
 
 from .design import LONELY_RULES, SurveyDesign
 from .errors import SurveyError
-from .estimators import svymean, svyprop, svyratio, svytotal
+from .estimators import DF_RULES, svymean, svyprop, svyratio, svytotal
 from .results import COLUMNS, Results
-from .trimming import trim
+from .trimming import TRIM_METHODS, trim
 from .weighting import poststratify, rake
 
 JSON_KEYS = COLUMNS[:-1]
@@ -78,6 +80,8 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--rake", action="append", default=[], metavar="COL=LEVEL:TOTAL,...")
     e.add_argument("--poststratify", metavar="COL=LEVEL:TOTAL,...")
     e.add_argument("--trim", metavar="LOW:HIGH")
+    e.add_argument("--trim-method", default="proportional", choices=TRIM_METHODS)
+    e.add_argument("--df", default="design", choices=DF_RULES)
     e.add_argument("--ci", default="t", choices=("t", "normal"))
     e.add_argument("--format", default="table", choices=("json", "csv", "table"))
     return p
@@ -99,7 +103,7 @@ def _design(args: argparse.Namespace) -> SurveyDesign:
     if args.rake:
         design = rake(design, dict(_margin(m) for m in args.rake))
     if args.trim:
-        design = trim(design, *_bounds(args.trim))
+        design = trim(design, *_bounds(args.trim), method=args.trim_method)
     return design
 
 
@@ -123,7 +127,7 @@ def estimate(args: argparse.Namespace) -> Results:
     design = _design(args)
     out = Results([])
     for stat, col in requests:
-        out = out + ESTIMATORS[stat](design, col, by=args.by, ci=args.ci)
+        out = out + ESTIMATORS[stat](design, col, by=args.by, ci=args.ci, df=args.df)
     return out
 
 

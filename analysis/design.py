@@ -211,7 +211,9 @@ class SurveyDesign:
     Attributes
     ----------
     df : int
-        Design degrees of freedom: number of PSUs minus number of strata.
+        Design degrees of freedom: number of PSUs minus number of strata.  Estimators use it
+        for every domain by default (as R's ``confint`` after ``svyby``); with ``df="domain"``
+        each domain gets its own, :meth:`domain_df` (R's ``degf(subset(design, ...))``).
     """
 
     def __init__(self, data: pd.DataFrame, weights: str | None = None, strata: str | None = None,
@@ -278,6 +280,35 @@ class SurveyDesign:
     def df(self) -> int:
         """Design degrees of freedom: PSUs minus strata (R's ``degf``)."""
         return int(self.n_psu - self.n_strata)
+
+    def domain_df(self, dom: np.ndarray, n_dom: int) -> np.ndarray:
+        """Degrees of freedom of each domain as R's ``degf(subset(design, domain))``.
+
+        Parameters
+        ----------
+        dom : ndarray of int, shape (n,)
+            Domain code of each row, 0..n_dom-1, or -1 for rows in no domain.
+        n_dom : int
+
+        Returns
+        -------
+        ndarray of float, shape (n_dom,)
+            ``PSUs_d - strata_d``: the first-stage units and the strata holding at least one
+            row of domain ``d`` with a non-zero weight (R: ``length(unique(cluster[inset, 1]))
+            - length(unique(strata[inset, 1]))``).  A domain inside one PSU has 0 (R's t
+            interval is then undefined, NaN).
+
+        References
+        ----------
+        Lumley, T. (2010). *Complex Surveys*, sec. 2.3 (``degf``); Korn, E. L. & Graubard, B. I.
+        (1999). *Analysis of Health Surveys*, sec. 5.2 (domain degrees of freedom).
+        """
+        dom = np.asarray(dom, dtype=np.int64)
+        inset = (dom >= 0) & (self.weights != 0)
+        d = dom[inset]
+        psus = np.unique(self.stages[0].unit[inset] * n_dom + d) % n_dom
+        strata = np.unique(self.strata_codes[inset] * n_dom + d) % n_dom
+        return (np.bincount(psus, minlength=n_dom) - np.bincount(strata, minlength=n_dom)).astype(float)
 
     @property
     def n(self) -> int:

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from .design import SurveyDesign
-from .errors import EstimationError
+from .errors import EstimationError, check_choice
 from .intervals import interval
 from .linearize import Grouping, group_sum, grouped_totals, indicator, row_blocks, rows_of, var_by_domain
 from .results import Results, build
@@ -81,13 +81,22 @@ def numeric_blocks(design: SurveyDesign, names: Sequence[str]):
     return block
 
 
+def level_label(value) -> str:
+    """The text of a level as R's ``factor`` gives it: a whole number stored as a float
+    (a 0/1 column with missing values is a float column) without its ``.0``."""
+    if isinstance(value, (float, np.floating)) and np.isfinite(value) and float(value).is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def factorize_labels(series: pd.Series, dtype="string") -> tuple[np.ndarray, list[str]]:
-    """``pd.factorize(series.astype(dtype), sort=True)`` with labels as str, missing values coded -1.
+    """Codes of ``series`` by sorted level text (:func:`level_label`), missing values coded -1.
 
     The values are converted to text only once per distinct value, not per row.
+    ``dtype`` is kept for callers; the text is :func:`level_label` whatever it is.
     """
     raw, uniq = pd.factorize(series)
-    text = pd.Series(uniq).astype(dtype)
+    text = pd.Series([level_label(u) for u in uniq], dtype=object)
     code_of_uniq, labels = pd.factorize(text, sort=True)
     codes = np.where(raw >= 0, code_of_uniq[np.maximum(raw, 0)], -1) if len(uniq) else raw
     return codes.astype(np.int64), [str(u) for u in labels]
@@ -101,9 +110,9 @@ def domains(design: SurveyDesign, by: str | Sequence[str] | None) -> tuple[np.nd
     parts = [column(design, b) for b in names]
     if len(parts) == 1:
         return factorize_labels(parts[0], "string")
-    label = parts[0].astype("string") if len(parts) == 1 else \
-        pd.concat(parts, axis=1).astype("string").agg(" / ".join, axis=1)
     missing = pd.concat(parts, axis=1).isna().any(axis=1).to_numpy()
+    texts = [p.map(level_label, na_action="ignore").fillna("") for p in parts]
+    label = pd.concat(texts, axis=1).agg(" / ".join, axis=1)
     codes, uniq = pd.factorize(label.where(~missing), sort=True)
     return codes.astype(np.int64), [str(u) for u in uniq]
 
@@ -219,23 +228,60 @@ def srs_variance(design: SurveyDesign, core: dict, dom: np.ndarray, n_dom: int) 
     return srs_from_sums(core, s1, s2)
 
 
+DF_RULES = ("design", "domain")
+
+
+def degrees_of_freedom(design: SurveyDesign, dom: np.ndarray, n_dom: int, rule: str = "design") -> np.ndarray:
+    """Degrees of freedom of the t interval of each domain.
+
+    Parameters
+    ----------
+    rule : {"design", "domain"}
+        ``"design"`` (default): the full design's ``PSUs - strata`` for every domain, as R's
+        ``confint`` of a ``svyby`` result (Lumley 2010, sec. 2.3).  ``"domain"``: each
+        domain's own PSUs minus strata, R's ``degf(subset(design, domain))``
+        (:meth:`SurveyDesign.domain_df`; Korn & Graubard 1999, sec. 5.2), wider intervals
+        for domains that rest on a few PSUs.
+
+    Returns
+    -------
+    ndarray of float, shape (n_dom,)
+    """
+    check_choice("df", rule, DF_RULES)
+    if rule == "domain":
+        return design.domain_df(dom, n_dom)
+    return np.full(n_dom, float(design.df))
+
+
 def summarize(design: SurveyDesign, core: dict, dom: np.ndarray, n_dom: int, ci_method: str = "wald",
-              level: float = 0.95, dist: str = "t") -> dict[str, np.ndarray]:
+              level: float = 0.95, dist: str = "t", df: str = "design") -> dict[str, np.ndarray]:
     """SE, interval, df, deff and cv arrays (D x J) from a :func:`ratio_core` result.
 
     One pass over the influence values (``core["z"]``, an array or a block
     function) gives the design variance and the SRS variance of the deff.
+    ``df`` is the rule of :func:`degrees_of_freedom`.
     """
     var, (s1, s2) = var_by_domain(design, core["z"], dom, n_dom, extra=srs_groupings(design, dom, n_dom))
-    return finish(design, core, var, srs_from_sums(core, s1, s2), ci_method, level, dist)
+    return finish(design, core, var, srs_from_sums(core, s1, s2), ci_method, level, dist,
+                  degrees_of_freedom(design, dom, n_dom, df))
 
 
 def finish(design: SurveyDesign, core: dict, var: np.ndarray, srs_var: np.ndarray, ci_method: str = "wald",
-           level: float = 0.95, dist: str = "t") -> dict[str, np.ndarray]:
-    """SE, interval, df, deff (``var / srs_var``) and cv arrays from the variances of a core."""
+           level: float = 0.95, dist: str = "t", df: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """SE, interval, df, deff (``var / srs_var``) and cv arrays from the variances of a core.
+
+    ``df`` holds the degrees of freedom of each domain (default: the design's).  An
+    estimate without any observation (``n = 0``: an empty domain, or a variable missing in
+    all of it) has SE NaN, not 0: nothing was measured, so nothing is known of its precision
+    (R's ``svyby(..., na.rm=TRUE)`` prints 0 and 0 there; Stata reports a missing value).
+    """
     est = core["estimate"]
-    se = np.sqrt(var)
-    df = np.full(est.shape, float(design.df) if dist == "t" else np.inf)
+    se = np.where(np.asarray(core["n"]) > 0, np.sqrt(var), np.nan)
+    if dist != "t":
+        df = np.full(est.shape, np.inf)
+    else:
+        per_domain = np.full(est.shape[0], float(design.df)) if df is None else np.asarray(df, dtype=float)
+        df = np.broadcast_to(per_domain[:, None], est.shape).copy()
     low, high = interval(ci_method, est, se, df, level=level, dist=dist, n=core["n"])
     with np.errstate(divide="ignore", invalid="ignore"):
         deff = var / srs_var
@@ -245,32 +291,36 @@ def finish(design: SurveyDesign, core: dict, var: np.ndarray, srs_var: np.ndarra
 
 
 def svymean(design: SurveyDesign, variables: str | Sequence[str], by=None, level: float = 0.95,
-            ci: str = "t") -> Results:
-    """Weighted means ``sum w y / sum w`` per domain (R ``svymean``/``svyby``)."""
+            ci: str = "t", df: str = "design") -> Results:
+    """Weighted means ``sum w y / sum w`` per domain (R ``svymean``/``svyby``).
+
+    ``df``: the design's degrees of freedom for every domain (default) or each domain's own
+    (``"domain"``, R's ``degf(subset(...))``), see :func:`degrees_of_freedom`.
+    """
     names = _names(variables)
     y = numeric_blocks(design, names)
     dom, labels = domains(design, by)
     core = mean_core(design, y, dom, len(labels), lazy=True)  # z computed block by block in the variance pass
-    return build("mean", names, [None] * len(names), labels, summarize(design, core, dom, len(labels), "wald", level, ci))
+    return build("mean", names, [None] * len(names), labels, summarize(design, core, dom, len(labels), "wald", level, ci, df))
 
 
 def svytotal(design: SurveyDesign, variables: str | Sequence[str], by=None, level: float = 0.95,
-             ci: str = "t") -> Results:
-    """Weighted totals ``sum w y`` per domain (R ``svytotal``)."""
+             ci: str = "t", df: str = "design") -> Results:
+    """Weighted totals ``sum w y`` per domain (R ``svytotal``); ``df`` as :func:`svymean`."""
     names = _names(variables)
     y = numeric(design, names)
     dom, labels = domains(design, by)
     core = ratio_core(design, y, None, dom, len(labels))
-    return build("total", names, [None] * len(names), labels, summarize(design, core, dom, len(labels), "wald", level, ci))
+    return build("total", names, [None] * len(names), labels, summarize(design, core, dom, len(labels), "wald", level, ci, df))
 
 
 def svyratio(design: SurveyDesign, numerator: str, denominator: str, by=None, level: float = 0.95,
-             ci: str = "t") -> Results:
-    """Ratio of totals ``sum w y / sum w x`` per domain (R ``svyratio``)."""
+             ci: str = "t", df: str = "design") -> Results:
+    """Ratio of totals ``sum w y / sum w x`` per domain (R ``svyratio``); ``df`` as :func:`svymean`."""
     y, x = numeric(design, [numerator]), numeric(design, [denominator])
     dom, labels = domains(design, by)
     core = ratio_core(design, y, x, dom, len(labels))
-    arrays = summarize(design, core, dom, len(labels), "wald", level, ci)
+    arrays = summarize(design, core, dom, len(labels), "wald", level, ci, df)
     return build("ratio", [f"{numerator}/{denominator}"], [None], labels, arrays)
 
 
@@ -282,18 +332,19 @@ def indicators(design: SurveyDesign, variable: str) -> tuple[np.ndarray, list[st
         raise EstimationError(f"column {variable!r} has no non-missing values")
     ind = (codes[:, None] == np.arange(len(uniq))).astype(float)
     ind[codes < 0] = np.nan
-    return ind, [str(u) for u in uniq]
+    return ind, [level_label(u) for u in uniq]
 
 
 def svyprop(design: SurveyDesign, variable: str, by=None, ci_method: str = "logit",
-            level: float = 0.95, ci: str = "t") -> Results:
+            level: float = 0.95, ci: str = "t", df: str = "design") -> Results:
     """Proportion of each level of a categorical variable per domain.
 
     Intervals: ``"logit"`` (default), ``"korn-graubard"`` or ``"wald"``; see
-    :mod:`analysis.intervals`.
+    :mod:`analysis.intervals`.  Levels are labelled as :func:`level_label` (R's
+    ``factor``: a 0/1 column gives ``"0"`` and ``"1"``); ``df`` as :func:`svymean`.
     """
     ind, levels = indicators(design, variable)
     dom, labels = domains(design, by)
     core = mean_core(design, ind, dom, len(labels))
-    arrays = summarize(design, core, dom, len(labels), ci_method, level, ci)
+    arrays = summarize(design, core, dom, len(labels), ci_method, level, ci, df)
     return build("proportion", [variable] * len(levels), levels, labels, arrays)

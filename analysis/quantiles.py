@@ -20,7 +20,7 @@ from typing import Sequence
 import numpy as np
 
 from .design import SurveyDesign
-from .estimators import domains, mean_core, numeric
+from .estimators import degrees_of_freedom, domains, mean_core, numeric
 from .intervals import critical
 from .linearize import var_by_domain
 from .results import Estimate, Results
@@ -37,13 +37,14 @@ def weighted_quantile(y: np.ndarray, w: np.ndarray, p: np.ndarray) -> np.ndarray
 
 
 def svyquantile(design: SurveyDesign, variable: str, probs: Sequence[float] = (0.5,), by=None,
-                level: float = 0.95, ci: str = "t") -> Results:
-    """Quantiles of ``variable`` per domain with Woodruff intervals."""
+                level: float = 0.95, ci: str = "t", df: str = "design") -> Results:
+    """Quantiles of ``variable`` per domain with Woodruff intervals; ``df`` as
+    :func:`analysis.estimators.degrees_of_freedom`."""
     y = numeric(design, [variable])[:, 0]
     dom, labels = domains(design, by)
     n_dom, w = len(labels), design.weights
-    df = float(design.df) if ci == "t" else np.inf
-    c = float(critical(df, level, ci))
+    dfs = degrees_of_freedom(design, dom, n_dom, df) if ci == "t" else np.full(n_dom, np.inf)
+    cs = critical(dfs, level, ci)
     out = []
     for p in probs:
         q = np.array([weighted_quantile(y[dom == d], w[dom == d], np.array([p]))[0] for d in range(n_dom)])
@@ -53,10 +54,10 @@ def svyquantile(design: SurveyDesign, variable: str, probs: Sequence[float] = (0
         s = np.sqrt(var_by_domain(design, core["z"], dom, n_dom))[:, 0]
         f = core["estimate"][:, 0]
         for d in range(n_dom):
-            sel = dom == d
+            sel, c = dom == d, float(cs[d])
             lo, hi = weighted_quantile(y[sel], w[sel], np.array([f[d] - c * s[d], f[d] + c * s[d]]))
             se = (hi - lo) / (2 * c)
             out.append(Estimate("quantile", variable, str(p), labels[d], float(q[d]), float(se),
-                                float(lo), float(hi), df, float("nan"), int(core["n"][d, 0]),
+                                float(lo), float(hi), float(dfs[d]), float("nan"), int(core["n"][d, 0]),
                                 float(se / abs(q[d])) if q[d] else float("nan")))
     return Results(out)

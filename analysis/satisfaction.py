@@ -34,7 +34,8 @@ import pandas as pd
 
 from .design import SurveyDesign
 from .errors import EstimationError, check_choice
-from .estimators import column, domains, finish, mean_core, srs_from_sums, srs_groupings, summarize
+from .estimators import (column, degrees_of_freedom, domains, finish, mean_core, srs_from_sums, srs_groupings,
+                         summarize)
 from .linearize import Grouping, group_sum, indicator, row_blocks, var_by_domain
 from .regression import RegressionResult, svyglm
 from .results import Results, build
@@ -223,7 +224,7 @@ def _combined_counts_bits(answers: ItemCodes, used: np.ndarray, design: SurveyDe
 
 
 def satisfaction_scores(design: SurveyDesign, framework: Mapping, by=None, missing_codes=(8, 9),
-                        level: float = 0.95, ci: str = "t") -> Results:
+                        level: float = 0.95, ci: str = "t", df: str = "design") -> Results:
     """% satisfied (``pct_satisfied``) and ``mean_score`` per criterion, factor and overall.
 
     Parameters
@@ -237,13 +238,15 @@ def satisfaction_scores(design: SurveyDesign, framework: Mapping, by=None, missi
     the answer codes (:func:`_linear_scores`); with a ``pooled`` rule the
     influence values are produced a block of rows at a time from the stored
     answers and consumed by a single variance pass.  Several groupings at
-    once: :func:`satisfaction_scores_by`.
+    once: :func:`satisfaction_scores_by`.  ``df``: the design's degrees of freedom
+    for every domain (default) or each domain's own (``"domain"``), see
+    :func:`analysis.estimators.degrees_of_freedom`.
     """
-    return satisfaction_scores_by(design, framework, [by], missing_codes, level, ci)[0]
+    return satisfaction_scores_by(design, framework, [by], missing_codes, level, ci, df)[0]
 
 
 def satisfaction_scores_by(design: SurveyDesign, framework: Mapping, groupings: Sequence, missing_codes=(8, 9),
-                           level: float = 0.95, ci: str = "t") -> list[Results]:
+                           level: float = 0.95, ci: str = "t", df: str = "design") -> list[Results]:
     """:func:`satisfaction_scores` for each ``by`` of ``groupings`` (e.g. ``["province", "commune"]``),
     one :class:`Results` each, identical to separate calls.
 
@@ -256,9 +259,11 @@ def satisfaction_scores_by(design: SurveyDesign, framework: Mapping, groupings: 
     if setup.linear:
         hists = _prepared_histograms(design, setup.answers, [(dom, len(labels)) for dom, labels in doms])
         return [_assemble(design, *_linear_scores(design, setup.answers, setup.m, setup.v, setup.cols_f, dom,
-                                                  len(labels), hists), setup.names, labels, level, ci)
+                                                  len(labels), hists), setup.names, labels, level, ci,
+                          degrees_of_freedom(design, dom, len(labels), df))
                 for dom, labels in doms]
-    return [_generic_scores(design, setup, dom, labels, level, ci) for dom, labels in doms]
+    return [_generic_scores(design, setup, dom, labels, level, ci, degrees_of_freedom(design, dom, len(labels), df))
+            for dom, labels in doms]
 
 
 class _Setup:
@@ -282,7 +287,7 @@ class _Setup:
 
 
 def _generic_scores(design: SurveyDesign, setup: _Setup, dom: np.ndarray, labels: list, level: float,
-                    ci: str) -> Results:
+                    ci: str, df: np.ndarray | None = None) -> Results:
     """Any rule: influence values a block of rows at a time, one variance pass."""
     rule, overall, answers, cols_f, m, v = setup.rule, setup.overall, setup.answers, setup.cols_f, setup.m, setup.v
     n_dom, g = len(labels), np.where(dom >= 0, dom, len(labels))
@@ -312,18 +317,18 @@ def _generic_scores(design: SurveyDesign, setup: _Setup, dom: np.ndarray, labels
         stats.append({"z": z_rows, **{key: np.hstack([c[key] for c in (crit, fac, ovr)]) for key in ("estimate", "n", "N")}})
     both = lambda rows: np.hstack([st["z"](rows) for st in stats])  # noqa: E731
     var, (s1, s2) = var_by_domain(design, both, dom, n_dom, extra=srs_groupings(design, dom, n_dom))
-    return _assemble(design, stats, var, s1, s2, setup.names, labels, level, ci)
+    return _assemble(design, stats, var, s1, s2, setup.names, labels, level, ci, df)
 
 
 def _assemble(design: SurveyDesign, stats: list[dict], var: np.ndarray, s1: np.ndarray, s2: np.ndarray,
-              names: list[list[str]], labels: list, level: float, ci: str) -> Results:
+              names: list[list[str]], labels: list, level: float, ci: str, df: np.ndarray | None = None) -> Results:
     """Results of both statistics from their stacked variances and SRS sums."""
     out = Results([])
     width = sum(len(x) for x in names)
     for i, (stat, method) in enumerate((("pct_satisfied", "logit"), ("mean_score", "wald"))):
         part = slice(i * width, (i + 1) * width)
         arrays = finish(design, stats[i], var[:, part], srs_from_sums(stats[i], s1[:, part], s2[:, part]),
-                        method, level, ci)
+                        method, level, ci, df)
         for piece, labs in zip(_split(arrays, [len(x) for x in names]), names):
             out = out + build(stat, labs, [None] * len(labs), labels, piece)
     return out
@@ -508,7 +513,7 @@ def _split(arrays: dict, widths: list[int]) -> list[dict]:
 
 
 def score_gap(design: SurveyDesign, first: str, second: str, by=None, missing_codes=(8, 9),
-              level: float = 0.95, ci: str = "t") -> Results:
+              level: float = 0.95, ci: str = "t", df: str = "design") -> Results:
     """Mean of ``first`` minus mean of ``second`` (e.g. satisfaction - expectation), each
     dropping its own missing answers; SE from the difference of influence values."""
     y = recode(design, [first, second], missing_codes)
@@ -516,7 +521,7 @@ def score_gap(design: SurveyDesign, first: str, second: str, by=None, missing_co
     core = mean_core(design, y, dom, len(labels))
     g = np.where(dom >= 0, dom, len(labels))
     diff = _combine(core, np.array([[1.0], [-1.0]]), ~np.isnan(y), design, g, len(labels))
-    arrays = summarize(design, diff, dom, len(labels), "wald", level, ci)
+    arrays = summarize(design, diff, dom, len(labels), "wald", level, ci, df)
     return build("gap", [f"{first}-{second}"], [None], labels, arrays)
 
 

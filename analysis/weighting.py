@@ -27,7 +27,7 @@ import pandas as pd
 from .design import CalibrationModel, SurveyDesign
 from .errors import CalibrationError
 from .calvar import block_pinv, design_matrix
-from .estimators import factorize_labels
+from .estimators import factorize_labels, level_label
 
 Margins = Mapping[str, Mapping[object, float]]
 
@@ -65,7 +65,7 @@ def margin_codes(design: SurveyDesign, variable: str, targets: Mapping[object, f
     if s.isna().any():
         raise CalibrationError(f"margin {variable!r} has missing values")
     codes, labels = factorize_labels(s, str)
-    wanted = {str(k): float(v) for k, v in targets.items()}
+    wanted = {level_label(k): float(v) for k, v in targets.items()}
     for lab in labels:
         if lab not in wanted:
             raise CalibrationError(f"margin {variable!r}: level {lab!r} in the data has no population total")

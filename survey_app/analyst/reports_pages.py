@@ -33,8 +33,9 @@ class ReportForm(FlaskForm):
 
 
 class ExportForm(FlaskForm):
-    """Export the data in one format, with codes or labels, in one language."""
+    """Export one questionnaire's data in one format, with codes or labels, in one language."""
 
+    form = SelectField(lazy_gettext("Questionnaire"), choices=[], validate_choice=True)
     format = SelectField(lazy_gettext("Format"), validators=[InputRequired(CHOOSE)], choices=[
         SelectChoice("xlsx", "Excel (.xlsx)"), SelectChoice("csv", "CSV"), SelectChoice("sav", "SPSS (.sav)"),
         SelectChoice("dta", "Stata (.dta)"), SelectChoice("codebook", lazy_gettext("Codebook (CSV)")),
@@ -43,6 +44,15 @@ class ExportForm(FlaskForm):
                          choices=[SelectChoice("codes", lazy_gettext("codes")),
                                   SelectChoice("labels", lazy_gettext("labels"))])
     lang = SelectField(lazy_gettext("Language"), choices=LANGUAGE_CHOICES, validators=[InputRequired(CHOOSE)])
+
+
+def _export_form(campaign, formdata=None) -> ExportForm:
+    """The export form, offering every questionnaire of the campaign (the citizens' by default)."""
+    from survey_app.exports.design import campaign_forms, design_of
+    forms = sorted(campaign_forms(campaign), key=lambda q: design_of(campaign, q.form_id) != "citizen")
+    form = ExportForm(formdata=formdata, lang=str(get_locale()), form=forms[0].form_id if forms else None)
+    form.form.choices = [SelectChoice(q.form_id, q.title) for q in forms]
+    return form
 
 
 def _report_form(campaign, formdata=None) -> ReportForm:
@@ -68,7 +78,7 @@ def report_page(code: str):
     campaign = queries.campaign_or_404(code)
     report = build_report(campaign, str(get_locale()))
     return render("analyst/reports/report.html", campaign=campaign, full_criteria=True,
-                  report_form=_report_form(campaign), export_form=ExportForm(lang=str(get_locale())),
+                  report_form=_report_form(campaign), export_form=_export_form(campaign),
                   **context(report))
 
 
@@ -96,10 +106,11 @@ def report_pdf(code: str):
 @roles_required(Role.ANALYST, Role.ADMIN)
 def export_job(code: str):
     campaign = queries.campaign_or_404(code)
-    form = ExportForm(request.form)
+    form = _export_form(campaign, request.form)
     if not form.validate():
         return _bad_form(form)
-    params = {"campaign": campaign.code, "lang": form.lang.data, "labels": form.labels.data == "labels"}
+    params = {"campaign": campaign.code, "lang": form.lang.data, "labels": form.labels.data == "labels",
+              "form": form.form.data}
     title = next(str(c.label) for c in form.format.choices if c.value == form.format.data)
     job_id = start_job(form.format.data, params, current_user.id, f"{title} · {campaign.code}")
     return redirect(url_for("analyst.job", job_id=job_id), code=303)
@@ -109,23 +120,23 @@ def export_job(code: str):
 @roles_required(Role.ANALYST, Role.ADMIN)
 def export_csv(code: str):
     """The submissions as CSV, streamed row by row (no request waits for the whole file)."""
-    from survey_app.exports.design import questionnaire_for
+    from survey_app.exports.design import campaign_forms
     from survey_app.exports.submissions import ExportSpec
     from survey_app.exports.writers import csv_chunks
     campaign = queries.campaign_or_404(code)
     lang, labels = request.args.get("lang", str(get_locale())), request.args.get("labels", "codes")
-    if lang not in LANGUAGES or labels not in ("codes", "labels"):
+    forms = [q.form_id for q in campaign_forms(campaign)]
+    form_id = request.args.get("form", "sipas_citizen")
+    if lang not in LANGUAGES or labels not in ("codes", "labels") or (forms and form_id not in forms):
         return render_template("analyst/reports/form_error.html",
                                messages=[_("Choose one of the options.")]), 400
-    try:
-        questionnaire_for("sipas_citizen")
-    except LookupError:
+    if not forms:
         abort(404)
-    name = f"{campaign.code}-sipas_citizen-{labels}-{lang}.csv"
+    name = f"{campaign.code}-{form_id}-{labels}-{lang}.csv"
 
     def chunks():
         """Look the campaign up again: the request's session may be gone once streaming starts."""
-        spec = ExportSpec(queries.campaign_or_404(code), "sipas_citizen", lang, labels == "labels")
+        spec = ExportSpec(queries.campaign_or_404(code), form_id, lang, labels == "labels")
         yield from csv_chunks(spec)
     return Response(stream_with_context(chunks()), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

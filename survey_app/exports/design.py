@@ -1,9 +1,12 @@
 """Weights of every submission, as the analysis computes them, for the exports.
 
-The same exclusion rules and the same raking as ``flask --app wsgi analyse``
-(:mod:`survey_app.survey_analysis.table`, :mod:`survey_app.survey_analysis.weights`), but read
-from a narrow query (design columns, sex and age group) and kept as arrays in submission-id
-order, so a large campaign's weights cost a few bytes per row and never its answers.
+The citizens' questionnaire: the same exclusion rules and the same raking as ``flask --app wsgi
+analyse`` (:mod:`survey_app.survey_analysis.table`, :mod:`survey_app.survey_analysis.weights`),
+but read from a narrow query (design columns, sex and age group) and kept as arrays in
+submission-id order, so a large campaign's weights cost a few bytes per row and never its answers.
+Another questionnaire the framework scores (the staff and leaders' one): the staff design of
+:mod:`survey_app.survey_analysis.staff` (stratum = unit, PSU = respondent, weight 1). Any other
+form of the campaign is exported without weights (not analysed).
 """
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from sqlalchemy import select
 
 from survey_app.extensions import db
 from survey_app.models import AdminUnit, Campaign, Questionnaire, ReviewState, SampleCase, Submission
+from survey_app.survey_analysis.staff import framework_questionnaires, staff_table
 from survey_app.survey_analysis.table import SEX_NAMES
 from survey_app.survey_analysis.weights import weighted_design
 
@@ -23,11 +27,29 @@ DESIGN_COLUMNS = ["unit_code", "stratum", "psu", "selection_probability", "sex",
 
 @dataclass
 class DesignWeights:
-    """Per submission, in ``Submission.id`` order: base weight, final weight, analysed (1/0)."""
+    """Per submission, in ``Submission.id`` order: base weight, final weight, analysed (1/0), and
+    which design they come from (``citizen``, ``staff``, or ``None`` for a form not analysed)."""
 
     base_weight: np.ndarray
     weight: np.ndarray
     analysed: np.ndarray
+    design: str | None = "citizen"
+
+
+def campaign_forms(campaign: Campaign) -> list[Questionnaire]:
+    """Every questionnaire of the campaign (citizens', staff and leaders', any imported form), once."""
+    found: dict[str, Questionnaire] = {}
+    for link in campaign.questionnaires:
+        questionnaire = link.questionnaire_version.questionnaire
+        found.setdefault(questionnaire.form_id, questionnaire)
+    return list(found.values())
+
+
+def design_of(campaign: Campaign, form_id: str) -> str | None:
+    """``citizen`` for the SIPAS questionnaire, ``staff`` for another one the framework scores."""
+    if form_id == ((campaign.framework.settings or {}).get("satisfaction") or {}).get("questionnaire"):
+        return "citizen"
+    return "staff" if form_id in framework_questionnaires(campaign) else None
 
 
 def questionnaire_for(form_id: str) -> Questionnaire:
@@ -51,7 +73,10 @@ def _kept(state, probability, sex, age) -> bool:
 
 
 def design_weights(campaign: Campaign, form_id: str) -> DesignWeights:
-    """Raked weights of the analysed submissions; NaN for the excluded ones."""
+    """Weights of the analysed submissions (:func:`design_of`); NaN for the excluded ones."""
+    kind = design_of(campaign, form_id)
+    if kind != "citizen":
+        return _staff_weights(campaign, form_id, kind)
     query = submissions_query(
         campaign, questionnaire_for(form_id), Submission.instance_uuid, AdminUnit.code,
         Submission.review_state, SampleCase.stratum, SampleCase.cluster, SampleCase.selection_probability,
@@ -73,3 +98,12 @@ def design_weights(campaign: Campaign, form_id: str) -> DesignWeights:
         out.weight[index] = np.asarray(design.weights, dtype=float)
         out.analysed[index] = 1
     return out
+
+
+def _staff_weights(campaign: Campaign, form_id: str, kind: str | None) -> DesignWeights:
+    """Weight 1 for the staff table's rows (rejected reviews left out); nothing for a form not analysed."""
+    uuids = db.session.scalars(submissions_query(campaign, questionnaire_for(form_id), Submission.instance_uuid)).all()
+    kept = set(staff_table(campaign, form_id)[0].get("respondent", [])) if kind == "staff" else set()
+    analysed = np.array([u in kept for u in uuids], dtype=np.int8)
+    weight = np.where(analysed == 1, 1.0, np.nan)
+    return DesignWeights(weight, weight.copy(), analysed, kind)

@@ -6,6 +6,12 @@ their choice labels as value labels; select questions with text codes (``dat_dai
 numbers and weights are doubles; everything else is text. Stata keeps 80 characters of a
 variable label and SPSS 255 bytes: labels are cut to that here, so what is read back is what
 was written.
+
+Missing values: a "don't know" or refusal code (:attr:`Variable.missing`, e.g. 9 *Không biết /
+không trả lời*) is declared an SPSS user-missing value (the 9 stays in the file, SPSS leaves it
+out of every statistic) and written to Stata as an extended missing value ``.a``, ``.b``, …
+labelled with its text (Stata's ``mean`` leaves it out, ``tab x, missing`` shows it). The codes
+are :meth:`Variable.file_codes` and :meth:`Variable.stata_codes`, the ones the codebook lists.
 """
 from __future__ import annotations
 
@@ -38,11 +44,43 @@ def cut_label(text: str, kind: str) -> str:
     return encoded.decode("utf-8", errors="ignore")
 
 
-def value_labels(variable: Variable) -> dict:
-    """Code → label: the codes themselves when numeric, else 1..k in choice order."""
-    if variable.numeric_codes:
-        return {int(code): label for code, label in variable.choices.items()}
-    return {i: label for i, label in enumerate(variable.choices.values(), start=1)}
+def value_labels(variable: Variable, kind: str = "sav") -> dict:
+    """File value → label: :meth:`Variable.file_codes` (the codes themselves when numeric, else
+    1..k in choice order); in ``.dta`` the missing codes are the letters of their extended missing
+    values (:meth:`Variable.stata_codes`)."""
+    codes = variable.stata_codes() if kind == "dta" else variable.file_codes()
+    return {codes[code]: label for code, label in variable.choices.items()}
+
+
+def spss_missing(variable: Variable) -> list:
+    """The user-missing declaration of a ``.sav`` variable: up to three discrete values, else one
+    range from the lowest to the highest missing code (SPSS allows no more)."""
+    numbers = sorted(variable.file_codes()[c] for c in variable.missing)
+    if len(numbers) <= 3:
+        return numbers
+    return [{"lo": numbers[0], "hi": numbers[-1]}]
+
+
+def stata_missing(series: pd.Series, variable: Variable) -> pd.Series:
+    """A ``.dta`` column with its missing codes replaced by the letters of their extended missing
+    values (pyreadstat writes a letter in a numeric column as ``.a``, ``.b``, …)."""
+    letters = {variable.file_codes()[c]: v for c, v in variable.stata_codes().items() if isinstance(v, str)}
+    return pd.Series([letters.get(v, v) if v == v else None for v in series], dtype=object)
+
+
+def missing_declarations(frame: pd.DataFrame, names: list[str], columns: list[Variable], kind: str):
+    """The frame with Stata's extended missing values in place, and the declarations for
+    pyreadstat: ``missing_ranges`` (``.sav``) or ``missing_user_values`` (``.dta``)."""
+    declared = {}
+    for name, variable in zip(names, columns):
+        if not variable.missing or variable.kind != "select_one":
+            continue
+        if kind == "dta":
+            frame[name] = stata_missing(frame[name], variable)
+            declared[name] = sorted(v for v in variable.stata_codes().values() if isinstance(v, str))
+        else:
+            declared[name] = spss_missing(variable)
+    return frame, declared
 
 
 def _convert(variable: Variable, values: list):
@@ -50,8 +88,7 @@ def _convert(variable: Variable, values: list):
         return pd.to_numeric(pd.Series(values), errors="coerce") if variable.name in NUMERIC_DESIGN \
             else pd.Series(["" if v is None else str(v) for v in values], dtype=object)
     if variable.choices and variable.kind == "select_one":
-        positions = {c: (int(c) if variable.numeric_codes else i)
-                     for i, c in enumerate(variable.choices, start=1)}
+        positions = variable.file_codes()
         return pd.Series([positions.get(str(v)) if v is not None else None for v in values], dtype=float)
     if variable.kind in NUMERIC_TYPES:
         return pd.to_numeric(pd.Series(values), errors="coerce")
@@ -59,27 +96,30 @@ def _convert(variable: Variable, values: list):
 
 
 def typed_frame(spec: ExportSpec, kind: str):
-    """The data frame, its variable labels and its value labels, ready for pyreadstat."""
+    """The data frame, its variable labels, value labels and missing-value declarations
+    (:func:`missing_declarations`), ready for pyreadstat."""
     columns = variables(ExportSpec(spec.campaign, spec.form_id, spec.locale, labels=False))
     data = list(zip(*rows(ExportSpec(spec.campaign, spec.form_id, spec.locale), columns))) \
         or [[] for _ in columns]
     names = [safe_name(v.name) for v in columns]
     frame = pd.DataFrame({n: _convert(v, list(d)) for n, v, d in zip(names, columns, data)})
     labels = [cut_label(v.label, kind) for v in columns]
-    values = {n: value_labels(v) for n, v in zip(names, columns)
+    values = {n: value_labels(v, kind) for n, v in zip(names, columns)
               if v.choices and v.kind == "select_one"}
-    return frame, labels, values
+    frame, missing = missing_declarations(frame, names, columns, kind)
+    return frame, labels, values, missing
 
 
 def write_statfile(spec: ExportSpec, target: Path, kind: str, progress=None) -> Path:
     """Write ``.sav`` (``kind="sav"``) or ``.dta`` (``kind="dta"``)."""
     import pyreadstat
-    frame, labels, values = typed_frame(spec, kind)
+    frame, labels, values, missing = typed_frame(spec, kind)
     if kind == "sav":
-        pyreadstat.write_sav(frame, str(target), column_labels=labels, variable_value_labels=values)
+        pyreadstat.write_sav(frame, str(target), column_labels=labels, variable_value_labels=values,
+                             missing_ranges=missing)
     elif kind == "dta":
         pyreadstat.write_dta(frame, str(target), column_labels=labels, variable_value_labels=values,
-                             version=15)
+                             missing_user_values=missing, version=15)
     else:
         raise ValueError(f"unknown statistical format {kind}")
     return Path(target)

@@ -32,8 +32,23 @@ def latest_definition(campaign: Campaign, form_id: str) -> dict:
     return questionnaire_for(form_id).versions[-1].definition
 
 
+def missing_codes(campaign: Campaign) -> set[str]:
+    """The framework's don't-know/refusal codes (``missing_codes``, 9 by default) as choice codes."""
+    settings = ((campaign.framework.settings or {}) if campaign.framework else {}).get("satisfaction") or {}
+    return {str(int(c)) if float(c).is_integer() else str(c) for c in settings.get("missing_codes", [9])}
+
+
 def variables(spec: ExportSpec) -> list[Variable]:
-    return codebook(latest_definition(spec.campaign, spec.form_id), spec.locale)
+    return codebook(latest_definition(spec.campaign, spec.form_id), spec.locale, missing_codes(spec.campaign))
+
+
+#: Mode of collection of each channel: an enumerator's interview, or a self-completed web form.
+FACE_TO_FACE_CHANNELS = {"enumerator", "door_to_door"}
+
+
+def mode_of(channel: str) -> str:
+    """``face_to_face`` for an interviewer's channel, ``web`` for a self-completed one."""
+    return "face_to_face" if channel in FACE_TO_FACE_CHANNELS else "web"
 
 
 def _cell(variable: Variable, value, labels: bool):
@@ -60,9 +75,12 @@ def rows(spec: ExportSpec, columns: list[Variable] | None = None):
     result = db.session.execute(submissions_query(
         spec.campaign, questionnaire_for(spec.form_id), Submission.instance_uuid, AdminUnit.code,
         Submission.review_state, SampleCase.stratum, SampleCase.cluster, SampleCase.selection_probability,
-        Submission.answers))
-    for i, (uuid, unit_code, state, stratum, cluster, probability, answers) in enumerate(result):
+        Submission.answers, Submission.channel))
+    for i, (uuid, unit_code, state, stratum, cluster, probability, answers, channel) in enumerate(result):
+        if weights.design == "staff":
+            stratum, cluster = unit_code, uuid
         design = {"instance_uuid": uuid, "unit_code": unit_code, "review_state": state.value,
+                  "channel": channel.value, "mode": mode_of(channel.value),
                   "stratum": stratum, "psu": cluster or (uuid if stratum else None),
                   "selection_probability": probability, "base_weight": _value(weights.base_weight[i]),
                   "weight": _value(weights.weight[i]), "analysed": int(weights.analysed[i])}

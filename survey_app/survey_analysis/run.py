@@ -7,12 +7,13 @@ from importlib.metadata import PackageNotFoundError, version
 import pandas as pd
 from sqlalchemy import func, select
 
-from analysis import satisfaction_scores
+from analysis import SurveyDesign, satisfaction_scores
+from analysis.estimators import factorize_labels
 from analysis.intervals import interval
 from survey_app.extensions import db
 from survey_app.models import AnalysisEstimate, AnalysisRun, Campaign
 from survey_app.survey_analysis.staff import DESIGN as STAFF_DESIGN
-from survey_app.survey_analysis.staff import staff_design, staff_table
+from survey_app.survey_analysis.staff import framework_questionnaires, staff_design, staff_table
 from survey_app.survey_analysis.table import build_table
 from survey_app.survey_analysis.weights import weighted_design
 
@@ -35,14 +36,17 @@ def scoring_rule(campaign: Campaign) -> dict:
 
 
 def domain_df(data) -> dict[str, float]:
-    """Each unit's own degrees of freedom: its PSUs minus its strata.
+    """Each unit's own degrees of freedom: its PSUs minus its strata, at least 1.
 
     Every assessed unit is a stratum with a handful of villages, so the design's df (hundreds)
     would overstate what one unit's variance estimate rests on; Korn & Graubard (1999, §5.2)
-    use the domain's PSUs minus strata.
+    use the domain's PSUs minus strata, R's ``degf(subset(design, unit))``
+    (:meth:`analysis.SurveyDesign.domain_df`).
     """
-    counts = data.groupby("unit_code").agg(psus=("psu", "nunique"), strata=("stratum", "nunique"))
-    return {str(u): float(max(r.psus - r.strata, 1)) for u, r in counts.iterrows()}
+    design = SurveyDesign(data.assign(_one=1.0), weights="_one", strata="stratum", clusters="psu",
+                          lonely_psu="certainty")
+    codes, units = factorize_labels(data["unit_code"])
+    return {u: float(max(df, 1.0)) for u, df in zip(units, design.domain_df(codes, len(units)))}
 
 
 def with_domain_intervals(frame, dfs: dict[str, float]):
@@ -76,8 +80,7 @@ def item_scores(design, items: list[str], missing_codes, data):
 
 def other_questionnaires(campaign: Campaign, rule: dict) -> tuple[list, dict[str, int]]:
     """Item scores of the other questionnaires the framework uses (the staff survey), by unit."""
-    names = sorted({(node.survey or {}).get("questionnaire") for node in campaign.framework.nodes
-                    if node.survey} - {None, rule["questionnaire"]})
+    names = sorted(framework_questionnaires(campaign) - {rule["questionnaire"]})
     found, exclusions = [], {}
     for name in names:
         data, excluded = staff_table(campaign, name)

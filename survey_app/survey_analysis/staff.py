@@ -18,6 +18,11 @@ from survey_app.models import Campaign, Questionnaire, ReviewState, Submission
 DESIGN = "strata = units, PSUs = respondents, equal weights, with replacement"
 
 
+def framework_questionnaires(campaign: Campaign) -> set[str]:
+    """The form ids the campaign's framework scores (``survey: {questionnaire: ...}``)."""
+    return {(node.survey or {}).get("questionnaire") for node in campaign.framework.nodes if node.survey} - {None}
+
+
 def staff_table(campaign: Campaign, form_id: str) -> tuple[pd.DataFrame, dict[str, int]]:
     """Answers of ``form_id`` in the campaign, one row each; rejected reviews are excluded."""
     questionnaire = db.session.scalar(select(Questionnaire).where(Questionnaire.form_id == form_id))

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from survey_app.exports import statfiles, writers
+from survey_app.exports.codebook import codebook_rows
 from survey_app.exports.design import design_weights
 from survey_app.exports.results import write_results_xlsx
 from survey_app.exports.submissions import ExportSpec, variables
@@ -43,24 +44,76 @@ def _answers(campaign) -> dict[str, dict]:
     return {uuid: answers for uuid, answers in rows}
 
 
-@pytest.mark.parametrize("kind, reader", [("sav", pyreadstat.read_sav), ("dta", pyreadstat.read_dta)])
-def test_statistical_files_read_back_with_values_and_labels(ctx, tmp_path, kind, reader):
+READ_ALL = {"sav": lambda path: pyreadstat.read_sav(path, user_missing=True),
+            "dta": lambda path: pyreadstat.read_dta(path, user_missing=True)}
+DONT_KNOW = "Không biết / không trả lời"
+
+
+@pytest.mark.parametrize("kind", ["sav", "dta"])
+def test_statistical_files_read_back_with_values_and_labels(ctx, tmp_path, kind):
     spec = ExportSpec(ctx, FORM, "vi")
-    frame, labels, value_labels = statfiles.typed_frame(spec, kind)
+    frame, labels, value_labels, _ = statfiles.typed_frame(spec, kind)
     statfiles.write_statfile(spec, tmp_path / f"data.{kind}", kind)
-    data, meta = reader(str(tmp_path / f"data.{kind}"))
+    data, meta = READ_ALL[kind](str(tmp_path / f"data.{kind}"))
     assert list(data.columns) == list(frame.columns) and len(data) == len(frame) > 1000
     assert meta.column_labels == labels
     assert "Chỗ ngồi chờ tại Bộ phận Tiếp nhận và Trả kết quả" in labels
+    dont_know = 9 if kind == "sav" else "a"
     assert meta.variable_value_labels["sat_c01"] == {1: "Rất không hài lòng", 2: "Không hài lòng",
                                                      3: "Bình thường", 4: "Hài lòng", 5: "Rất hài lòng",
-                                                     9: "Không biết / không trả lời"}
-    for column in ("sat_c01", "weight", "base_weight", "analysed"):
+                                                     dont_know: DONT_KNOW}
+    for column in ("weight", "base_weight", "analysed"):
         assert np.allclose(data[column].astype(float), frame[column].astype(float), equal_nan=True)
     assert (data["instance_uuid"] == frame["instance_uuid"]).all()
     answers = _answers(ctx)
-    for uuid, value in zip(data["instance_uuid"][:50], data["sat_c01"][:50]):
-        assert value == int(answers[uuid]["sat_c01"]) if "sat_c01" in answers[uuid] else value != value
+    stored = {"9": dont_know}
+    for uuid, value in zip(data["instance_uuid"][:300], data["sat_c01"][:300]):
+        code = answers[uuid].get("sat_c01")
+        assert value == stored.get(code, int(code or 0)) if code else value != value
+    assert dont_know in set(data["sat_c01"][:300])
+
+
+@pytest.mark.parametrize("kind", ["sav", "dta"])
+def test_dont_know_is_declared_missing_with_the_codebooks_codes(ctx, tmp_path, kind):
+    spec = ExportSpec(ctx, FORM, "vi")
+    statfiles.write_statfile(spec, tmp_path / f"data.{kind}", kind)
+    _, meta = READ_ALL[kind](str(tmp_path / f"data.{kind}"))
+    book = list(codebook_rows(variables(spec)))
+    rows = [dict(zip(book[0], row)) for row in book[1:] if row[2] == "select_one"]
+    assert rows and all(r[f"{kind}_code"] != "" for r in rows)
+    for row in rows:  # the files label every code the codebook gives, with the codebook's label
+        stored = row[f"{kind}_code"]
+        key = stored.lstrip(".") if isinstance(stored, str) else stored
+        assert meta.variable_value_labels[row["variable"]][key] == row["code_label"], row
+    declared = {(r["variable"], r[f"{kind}_code"]) for r in rows if r["missing"]}
+    assert ("sat_c01", 9 if kind == "sav" else ".a") in declared
+    assert {r["code"] for r in rows if r["missing"]} == {"9"}
+    assert ("age_group", "18_29", 1, 1, 0) in {(r["variable"], r["code"], r["sav_code"], r["dta_code"], r["missing"])
+                                               for r in rows}
+    if kind == "sav":
+        found = {(v, int(r["lo"])) for v, ranges in meta.missing_ranges.items() for r in ranges}
+        assert found == {(v, c) for v, c in declared} and {r["lo"] for rs in meta.missing_ranges.values()
+                                                            for r in rs} == {r["hi"] for rs in
+                                                                             meta.missing_ranges.values() for r in rs}
+    else:  # Stata declares nothing: .a is a value (labelled above); pyreadstat lists the ones it met
+        found = {(v, f".{c}") for v, codes in meta.missing_user_values.items() for c in codes}
+        assert ("sat_c01", ".a") in found and found <= declared
+
+
+def test_spss_and_stata_means_leave_dont_know_out(ctx, tmp_path):
+    spec = ExportSpec(ctx, FORM, "vi")
+    statfiles.write_statfile(spec, tmp_path / "data.sav", "sav")
+    statfiles.write_statfile(spec, tmp_path / "data.dta", "dta")
+    answers = [a.get("sat_c01") for a in _answers(ctx).values()]
+    scores = [int(a) for a in answers if a and a != "9"]
+    assert len(scores) < len([a for a in answers if a])  # the demo has don't-know answers
+    expected = sum(scores) / len(scores)
+    spss, _ = pyreadstat.read_sav(str(tmp_path / "data.sav"))  # user-missing values read as SPSS uses them
+    stata = pd.read_stata(tmp_path / "data.dta", convert_categoricals=False)  # every . and .a-.z is missing
+    assert spss["sat_c01"].mean() == pytest.approx(expected, rel=1e-12)
+    assert stata["sat_c01"].mean() == pytest.approx(expected, rel=1e-12)
+    extended = pd.read_stata(tmp_path / "data.dta", convert_categoricals=False, convert_missing=True)["sat_c01"]
+    assert sum(getattr(v, "string", None) == ".a" for v in extended) == answers.count("9")
 
 
 def test_weights_are_the_analysis_weights(ctx):
@@ -98,7 +151,9 @@ def test_xlsx_opens_with_data_and_codebook(ctx, tmp_path):
     assert len(rows) - 1 == db.session.scalar(_citizens(select(func.count()).select_from(Submission), ctx))
     codebook = list(book["codebook"].iter_rows(values_only=True))
     assert ("sat_c01", "Seating in the waiting area", "select_one", "Seating in the waiting area", "4",
-            "Satisfied") in codebook
+            "Satisfied", 4, 4, 0) in codebook
+    assert ("sat_c01", "Seating in the waiting area", "select_one", "Seating in the waiting area", "9",
+            "Don't know / no answer", 9, ".a", 1) in codebook
 
 
 def test_results_tables_hold_every_estimate_and_the_index(ctx, tmp_path):
@@ -117,3 +172,31 @@ def test_results_tables_hold_every_estimate_and_the_index(ctx, tmp_path):
     assert set(index["class"]) <= {"A", "B", "C", "D"}
     assert (index["rank_low"] <= index["rank"]).all() and (index["rank"] <= index["rank_high"]).all()
     assert dict(book["run"].iter_rows(values_only=True))["number"] == run.number
+
+
+STAFF = "cbcc_staff"
+
+
+def test_the_staff_questionnaire_is_exported_with_its_design(ctx, tmp_path):
+    """The staff and leaders' form (scored in field 8.2): stratum = unit, PSU = respondent, weight 1."""
+    statfiles.write_statfile(ExportSpec(ctx, STAFF, "vi"), tmp_path / "staff.sav", "sav")
+    data, meta = pyreadstat.read_sav(str(tmp_path / "staff.sav"), user_missing=True)
+    stored = dict(db.session.execute(select(Submission.instance_uuid, Submission.answers).join(
+        Questionnaire, Questionnaire.id == Submission.questionnaire_id).where(
+        Submission.campaign_id == ctx.id, Questionnaire.form_id == STAFF)).all())
+    assert len(data) == len(stored) > 0 and set(data["instance_uuid"]) == set(stored)
+    assert (data["stratum"] == data["unit_code"]).all() and (data["psu"] == data["instance_uuid"]).all()
+    assert set(data["weight"]) == {1.0} and set(data["analysed"]) == {1.0}
+    assert {(r["lo"], r["hi"]) for r in meta.missing_ranges["rating_overall"]} == {(9.0, 9.0)}
+    for uuid, value in zip(data["instance_uuid"], data["rating_overall"]):
+        assert value == int(stored[uuid]["rating_overall"])
+    assert set(data["channel"]) == {"web_link"} and set(data["mode"]) == {"web"}
+
+
+def test_channel_and_mode_columns(ctx):
+    coded = list(csv.DictReader(io.StringIO("".join(writers.csv_chunks(ExportSpec(ctx, FORM, "en"))).lstrip("\ufeff"))))
+    channels = dict(db.session.execute(_citizens(select(Submission.instance_uuid, Submission.channel), ctx)).all())
+    assert {(r["channel"], r["mode"]) for r in coded} >= {("enumerator", "face_to_face")}
+    for row in coded:
+        assert row["channel"] == channels[row["instance_uuid"]].value
+        assert row["mode"] == ("face_to_face" if row["channel"] == "enumerator" else "web")

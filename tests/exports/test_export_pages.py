@@ -58,3 +58,26 @@ def test_exports_are_for_analysts(demo_client, demo_auth):
     demo_auth.login("supervisor")
     assert demo_client.get("/analyst/campaigns/HNM-2024/export.csv").status_code == 403
     assert demo_client.post(EXPORTS, data={}).status_code in (400, 403)
+
+
+def test_every_questionnaire_of_the_campaign_can_be_exported(analyst, tmp_path):
+    page = analyst.get(REPORT).get_data(as_text=True)
+    assert 'value="cbcc_staff"' in page and 'value="sipas_citizen"' in page
+    token = TOKEN.search(page).group(1)
+    started = analyst.post(EXPORTS, data={"csrf_token": token, "form": "cbcc_staff", "format": "sav",
+                                          "labels": "codes", "lang": "vi"})
+    assert started.status_code == 303
+    download = analyst.get(started.headers["Location"] + "/download")
+    (tmp_path / "staff.sav").write_bytes(download.data)
+    data, meta = pyreadstat.read_sav(str(tmp_path / "staff.sav"))
+    assert "rating_overall" in data.columns and "sat_c01" not in data.columns
+    csv_text = analyst.get("/analyst/campaigns/HNM-2024/export.csv?form=cbcc_staff").get_data(as_text=True)
+    assert "rating_overall" in csv_text.splitlines()[0]
+
+
+def test_an_unknown_questionnaire_is_refused(analyst):
+    token = TOKEN.search(analyst.get("/analyst/").get_data(as_text=True)).group(1)
+    answer = analyst.post(EXPORTS, data={"csrf_token": token, "form": "nope", "format": "sav", "labels": "codes",
+                                         "lang": "vi"})
+    assert answer.status_code == 400 and "Phiếu khảo sát: Chọn một trong các phương án." in answer.get_data(as_text=True)
+    assert analyst.get("/analyst/campaigns/HNM-2024/export.csv?form=nope").status_code == 400
