@@ -225,3 +225,29 @@ def import_units(data: bytes) -> ImportResult:
     result = _store(rows, known)
     db.session.commit()
     return result
+
+
+@dataclass
+class TreeRow:
+    unit: AdminUnit
+    depth: int
+    predecessors: list[AdminUnit]
+    successors: list[AdminUnit]
+
+
+def unit_tree() -> list[TreeRow]:
+    """Every unit under its parent (depth first, by code) with its recorded successions."""
+    units = list(db.session.scalars(select(AdminUnit).order_by(AdminUnit.code, AdminUnit.valid_from)))
+    links = list(db.session.scalars(select(UnitSuccession)))
+    children: dict[int | None, list[AdminUnit]] = {}
+    for unit in units:
+        children.setdefault(unit.parent_id, []).append(unit)
+    rows: list[TreeRow] = []
+
+    def walk(parent_id, depth):
+        for unit in children.get(parent_id, []):
+            rows.append(TreeRow(unit, depth, [s.predecessor for s in links if s.successor_id == unit.id],
+                                [s.successor for s in links if s.predecessor_id == unit.id]))
+            walk(unit.id, depth + 1)
+    walk(None, 0)
+    return rows
