@@ -94,9 +94,9 @@ def _units(source: Campaign, year: int, levels: set[str]) -> tuple[list[Campaign
     return units, dropped
 
 
-def copy_campaign(source_code: str, code: str, year: int, framework: str | None = None,
-                  title: str | None = None) -> CopyResult:
-    """Make and commit the new draft campaign, or raise :class:`CopyRefused` (nothing stored)."""
+def build_copy(source_code: str, code: str, year: int, framework: str | None = None,
+               title: str | None = None) -> CopyResult:
+    """The new draft campaign, added to the session, not committed; raises :class:`CopyRefused`."""
     source = db.session.scalar(select(Campaign).where(Campaign.code == source_code))
     if source is None:
         raise CopyRefused(_("No campaign %(code)s.", code=source_code))
@@ -118,8 +118,15 @@ def copy_campaign(source_code: str, code: str, year: int, framework: str | None 
                                                               audience=q.audience) for q in source.questionnaires],
                         **{name: _shift(getattr(source, name), years) for name in DEADLINES})
     db.session.add(campaign)
-    db.session.commit()
     return CopyResult(campaign, dropped)
+
+
+def copy_campaign(source_code: str, code: str, year: int, framework: str | None = None,
+                  title: str | None = None) -> CopyResult:
+    """Make and commit the new draft campaign, or raise :class:`CopyRefused` (nothing stored)."""
+    result = build_copy(source_code, code, year, framework, title)
+    db.session.commit()
+    return result
 
 
 @campaign_cli.command("copy")
