@@ -67,7 +67,8 @@ def _decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise UnitImportRefused([(0, _("The file is not UTF-8 text: save it as \"CSV UTF-8\" and try again."))]) from None
+        problem = _("The file is not UTF-8 text: save it as \"CSV UTF-8\" and try again.")
+        raise UnitImportRefused([(0, problem)]) from None
 
 
 def _year(value: str, number: int, column: str, problems: list) -> int | None:

@@ -23,7 +23,7 @@ def units_import(file):
     except UnitImportRefused as exc:
         db.session.rollback()
         for row, message in exc.problems:
-            click.echo(_("Row %(row)s: %(message)s", row=row, message=message), err=True)
+            click.echo(_("Row %(row)s: %(message)s", row=row, message=message) if row else message, err=True)
         raise click.ClickException(_("Nothing was imported.")) from None
     click.echo(_("%(created)s units created, %(updated)s updated, %(unchanged)s unchanged, "
                  "%(successions)s successions recorded.", created=result.created, updated=result.updated,
