@@ -1,4 +1,4 @@
-"""The demo loader: a realistic province, one campaign, one user per role, known truth."""
+"""The demo loader: a realistic province, two years, one user per role, known truth."""
 from decimal import Decimal
 
 import pytest
@@ -16,7 +16,7 @@ def _count(model_cls):
 
 def test_demo_holds_a_province_campaign_and_submissions(demo_app):
     with demo_app.app_context():
-        campaign = db.session.scalar(select(Campaign))
+        campaign = db.session.scalar(select(Campaign).where(Campaign.code == "HNM-2024"))
         levels = {cu.framework_level for cu in campaign.units}
         assert levels == {"department", "district", "commune"}
         assert len(campaign.units) >= 30
@@ -38,11 +38,13 @@ def test_every_unit_has_population_by_sex_and_age(demo_app):
 
 
 def test_merger_is_recorded_between_years(demo_app):
+    """At a new year (2024) the predecessor ends the year before; in the mid-year reorganisation
+    of 1 July 2025 the predecessors are valid in 2025 too."""
     with demo_app.app_context():
         links = list(db.session.scalars(select(UnitSuccession)))
-        assert links
+        assert {link.year for link in links} == {2024, 2025}
         for link in links:
-            assert link.predecessor.valid_to == link.year - 1
+            assert link.predecessor.valid_to == (link.year if link.year == 2025 else link.year - 1)
             assert link.successor.valid_from == link.year
 
 

@@ -66,13 +66,6 @@ def users():
     return render_template("admin/users.html", form=form, users=list(people)), status
 
 
-@bp.route("/units")
-@roles_required(Role.ADMIN)
-def units():
-    rows = db.session.scalars(select(AdminUnit).order_by(AdminUnit.level_id, AdminUnit.code))
-    return render_template("admin/units.html", units=list(rows))
-
-
 @bp.route("/content")
 @roles_required(Role.ADMIN)
 def content():

@@ -1,6 +1,7 @@
-"""``flask --app wsgi demo``: a realistic demo province with one campaign, a user per role,
+"""``flask --app wsgi demo``: a realistic demo province with two years, a user per role,
 self-assessment scores and synthetic submissions drawn with a fixed seed from
-:mod:`survey_app.demo.model`, whose true satisfaction per unit is known.
+:mod:`survey_app.demo.model`, whose true satisfaction per unit is known: HNM-2024 of Hà Nam
+(three levels) and NBH-2025 of the merged Ninh Bình (two tiers, :mod:`survey_app.demo.second_year`).
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import func, select
 
-from survey_app.demo import collection, model, province, scores, staff
+from survey_app.demo import collection, model, province, scores, second_year, staff
 from survey_app.extensions import db
 from survey_app.frameworks import load_framework
 from survey_app.models import (AdminUnit, Campaign, CampaignQuestionnaire, CampaignStatus,
@@ -182,6 +183,10 @@ def load_demo(seed: int = 2024, progress=None) -> list[tuple[str, str, str]]:
             db.session.add(scores.self_assess(rng, framework, cu, truth[cu.unit.code] / 100))
         db.session.add_all(invitations(rng, campaign, versions["citizens"], units))
         db.session.add_all(staff.staff_submissions(rng, campaign, versions["staff"], units, truth))
+        db.session.flush()
+        second_year.load_second_year(rng, CAMPAIGN_CODE, users, versions, truth, document,
+                                     populations[next(c for c, u in units.items() if u.level.code == "department")],
+                                     progress)
         db.session.commit()
     finally:
         db.session.info.pop("skip_audit", None)

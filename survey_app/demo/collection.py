@@ -74,14 +74,14 @@ def _submission(rng, case, unit_code, base_pct, population, village_effect, cont
 def draw_sample(rng, campaign, campaign_units, truth, populations, enumerators, version, progress):
     """``truth`` is the province file's ``demo_truth`` block."""
     """Create the sample list, its cases and visits, and a submission for every completed case."""
-    sample = SampleList(campaign_id=campaign.id, name="Mẫu khảo sát người dân năm 2024",
+    sample = SampleList(campaign_id=campaign.id, name=f"Mẫu khảo sát người dân năm {campaign.year}",
                         method="stratified_cluster",
                         parameters={"strata": "unit", "clusters": "village",
                                     "villages_per_unit": VILLAGES_PER_UNIT,
                                     "cases_per_village": CASES_PER_VILLAGE})
     cases, submissions = [], []
     base = {str(row["unit"]): float(row["pct_satisfied"]) for row in truth["units"]}
-    start = datetime(2024, 8, 1, 8, 0, tzinfo=ICT)
+    start = datetime(campaign.year, 8, 1, 8, 0, tzinfo=ICT)
     with progress(campaign_units, label="Demo submissions") as bar:
         for cu in bar:
             unit = cu.unit

@@ -38,13 +38,15 @@ def load_units(document: dict) -> dict[str, AdminUnit]:
     db.session.add_all(levels.values())
     top = document["province"]
     province = AdminUnit(code=str(top["code"]), name=top["name"], name_en=top.get("name_en"),
-                         level=levels["province"], valid_from=int(top.get("valid_from", 1997)))
+                         level=levels["province"], valid_from=int(top.get("valid_from", 1997)),
+                         valid_to=int(top["valid_to"]) if top.get("valid_to") else None)
     units = {province.code: province}
     for spec in document["units"]:
         if str(spec["code"]) == province.code:
             continue
         unit = AdminUnit(code=str(spec["code"]), name=spec["name"], name_en=spec.get("name_en"),
-                         level=levels[spec["level"]], parent=units[str(spec["parent"])],
+                         level=levels[spec["level"]],
+                         parent=units[str(spec["parent"])] if spec.get("parent") else None,
                          valid_from=int(spec.get("valid_from", 1997)),
                          valid_to=int(spec["valid_to"]) if spec.get("valid_to") else None)
         unit.population = [UnitPopulation(year=DEMO_YEAR, sex=sex, age_group=age, count=int(n))
@@ -55,4 +57,17 @@ def load_units(document: dict) -> dict[str, AdminUnit]:
         for code in merger["predecessors"]:
             db.session.add(UnitSuccession(predecessor=units[str(code)], year=int(merger["year"]),
                                           successor=units[str(merger["successor"])]))
+        _successor_population(units[str(merger["successor"])], [units[str(c)] for c in merger["predecessors"]])
     return units
+
+
+def _successor_population(successor: AdminUnit, predecessors: list[AdminUnit]) -> None:
+    """A merged unit without its own figures counts its predecessors' adults, in its first year."""
+    if successor.population or successor.level.code == "province":
+        return
+    totals: dict[tuple[str, str], int] = {}
+    for unit in predecessors:
+        for row in unit.population:
+            totals[row.sex, row.age_group] = totals.get((row.sex, row.age_group), 0) + row.count
+    successor.population = [UnitPopulation(year=successor.valid_from, sex=sex, age_group=age, count=n)
+                            for (sex, age), n in totals.items()]

@@ -48,7 +48,7 @@ def staff_answers(rng, engine: FormEngine, unit_code: str, base_pct: float) -> d
 def staff_submissions(rng, campaign, version, units, base: dict[str, float]) -> list[Submission]:
     engine = FormEngine(version.definition)
     made = []
-    start = datetime(2024, 9, 2, 9, 0, tzinfo=ICT)
+    start = datetime(campaign.year, 9, 2, 9, 0, tzinfo=ICT)
     for cu in campaign.units:
         for _ in range(STAFF_PER_UNIT):
             answers = staff_answers(rng, engine, cu.unit.code, base[cu.unit.code])

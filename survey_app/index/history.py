@@ -1,7 +1,8 @@
 """Year-over-year comparison through the unit mapping (*so sánh với năm trước*).
 
 A result keeps the units and framework of its year (domain brief §2). To compare a unit with
-last year's campaign of the same province:
+last year's campaign of the same province (or of the province it was formed from: a 2025 campaign
+of Ninh Bình compares with Hà Nam's 2024 campaign):
 
 * the same unit code in last year's campaign is the same unit;
 * otherwise :class:`UnitSuccession` rows whose successor is this unit, dated after last year's
@@ -21,10 +22,21 @@ from survey_app.extensions import db
 from survey_app.models import AdminUnit, Campaign, UnitSuccession
 
 
+def _province_lineage(province_id: int) -> set[int]:
+    """The province and every unit it was formed from (Hà Nam → Ninh Bình in 2025), transitively."""
+    found, frontier = {province_id}, [province_id]
+    while frontier:
+        rows = db.session.scalars(select(UnitSuccession.predecessor_id).where(
+            UnitSuccession.successor_id.in_(frontier)))
+        frontier = [i for i in rows if i not in found]
+        found.update(frontier)
+    return found
+
+
 def previous_campaign(campaign: Campaign) -> Campaign | None:
-    """Last year's (the latest earlier) campaign of the same province."""
+    """Last year's (the latest earlier) campaign of the same province or of a province it was formed from."""
     return db.session.scalar(select(Campaign).where(
-        Campaign.province_id == campaign.province_id, Campaign.year < campaign.year)
+        Campaign.province_id.in_(_province_lineage(campaign.province_id)), Campaign.year < campaign.year)
         .order_by(Campaign.year.desc(), Campaign.id.desc()).limit(1))
 
 

@@ -4,7 +4,8 @@ unit's adult population by sex and by age group (*dân số theo giới tính, n
 Raking within units uses two margins, ``unit × sex`` and ``unit × age group``. A unit whose
 respondents miss a sex or an age group has that margin collapsed to the unit's total (reported
 in the diagnostics), so raking never meets an empty cell. Departments serve the whole province:
-their targets are the province's population (the sum of its districts).
+their targets are the province's population: its own figures for the year when stored (a
+two-tier province has no districts to add up), else the sum of its districts.
 """
 from __future__ import annotations
 
@@ -25,8 +26,8 @@ def unit_populations(campaign: Campaign) -> dict[str, dict[tuple[str, str], floa
     found: dict[str, dict] = {}
     for code, _, sex, age, count in rows:
         found.setdefault(code, {})[(sex, age)] = float(count)
-    province: dict[tuple[str, str], float] = {}
-    for cu in campaign.units:
+    province: dict[tuple[str, str], float] = dict(found.get(campaign.province.code, {}))
+    for cu in campaign.units if not province else ():
         if cu.framework_level == "district":
             for group, n in found.get(cu.unit.code, {}).items():
                 province[group] = province.get(group, 0.0) + n

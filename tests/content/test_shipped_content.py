@@ -344,27 +344,28 @@ def test_demo_units(demo):
         assert codes.index(parent["code"]) < codes.index(u["code"]), u["code"]
         # the parent is at a higher level; departments and districts hang off the province
         assert order[parent["level"]] < order[u["level"]], u["code"]
-        if u["level"] == "commune":
-            assert parent["level"] == "district" and re.fullmatch(r"\d{5}", u["code"])
+        if u["level"] == "commune":  # under a district until 2025, under the province from 2025
+            assert parent["level"] == ("province" if u["valid_from"] >= 2025 else "district")
+            assert re.fullmatch(r"\d{5}", u["code"])
             assert re.match(r"(Xã|Phường|Thị trấn) ", u["name"]), u["name"]
         elif u["level"] == "district":
             assert re.fullmatch(r"\d{3}", u["code"])
             assert re.match(r"(Huyện|Thị xã|Thành phố) ", u["name"]), u["name"]
         elif u["level"] == "department":
-            assert re.fullmatch(r"35\.S\d\d", u["code"]) and u["name"].startswith("Sở ")
+            assert re.fullmatch(r"(35|37)\.S\d\d", u["code"]) and u["name"].startswith("Sở ")
             assert "population" not in u
         if "valid_to" in u:
             assert u["valid_to"] >= u["valid_from"]
     levels = [u["level"] for u in units]
     assert levels.count("district") == 6 and levels.count("department") >= 12
     for d in (u for u in units if u["level"] == "district"):
-        assert 4 <= sum(1 for u in units if u.get("parent") == d["code"] and "valid_to" not in u) <= 6
+        assert 4 <= sum(1 for u in units if u.get("parent") == d["code"] and u.get("valid_to", 2025) >= 2024) <= 6
 
 
 def test_demo_population(demo):
     for u in demo["units"]:
-        if u["level"] not in ("district", "commune"):
-            continue
+        if u["level"] not in ("district", "commune") or u["valid_from"] >= 2025:
+            continue  # a 2025 unit counts its predecessors' adults (survey_app/demo/province.py)
         pop = u["population"]
         assert sorted(pop) == sorted(SEXES), u["code"]
         for sex in SEXES:
@@ -377,16 +378,20 @@ def test_demo_population(demo):
 
 
 def test_demo_mergers(demo):
+    """2024: two wards merged at the new year. 2025 (1 July): the province, its departments and
+    communes merged mid-year, so the predecessors are valid in 2025 too and the communes now hang
+    off the province (no district level)."""
     by_code = {u["code"]: u for u in demo["units"]}
     assert demo["mergers"]
     for m in demo["mergers"]:
         succ = by_code[m["successor"]]
-        assert succ["valid_from"] == m["year"] and "valid_to" not in succ
-        assert len(m["predecessors"]) >= 2
+        assert succ["valid_from"] == m["year"] and succ.get("valid_to", 2025) >= 2025
+        assert len(m["predecessors"]) >= (1 if m["year"] == 2025 else 2)
         for p in m["predecessors"]:
             pred = by_code[p]
-            assert pred["valid_to"] == m["year"] - 1
-            assert pred["level"] == succ["level"] and pred["parent"] == succ["parent"]
+            assert pred["valid_to"] == (m["year"] if m["year"] == 2025 else m["year"] - 1)
+            assert pred["level"] == succ["level"]
+            assert pred["parent"] == succ["parent"] or succ["parent"] == "37" or succ["level"] == "province"
 
 
 def test_demo_truth(demo):

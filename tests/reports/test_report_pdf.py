@@ -13,7 +13,7 @@ from babel.numbers import format_decimal
 from sqlalchemy import func, select
 
 from survey_app.extensions import db
-from survey_app.models import CaseStatus, SampleCase
+from survey_app.models import CaseStatus, SampleCase, SampleList
 from survey_app.queries import campaign_by_code, campaign_units
 from survey_app.reports.render import pdf_bytes
 from tests.reports.conftest import HOSTILE
@@ -64,8 +64,9 @@ def test_text_layer_holds_vietnamese_exactly(demo_app, report_pdf):
     assert TITLE in text
     assert DEFINITION in text
     with demo_app.app_context():
-        completed = db.session.scalar(select(func.count()).select_from(SampleCase)
-                                      .where(SampleCase.status == CaseStatus.COMPLETED))
+        completed = db.session.scalar(select(func.count()).select_from(SampleCase).join(SampleList)
+                                      .where(SampleCase.status == CaseStatus.COMPLETED,
+                                             SampleList.campaign_id == campaign_by_code("HNM-2024").id))
     assert f"Đã hoàn thành {format_decimal(completed, locale='vi')} phiếu" in text
 
 
