@@ -11,4 +11,5 @@ campaign_cli = AppGroup("campaign", help="Create, copy, advance and publish a ca
 
 
 def init_app(app: Flask) -> None:
+    from survey_app.campaigns import publish_cli  # noqa: F401
     app.cli.add_command(campaign_cli)

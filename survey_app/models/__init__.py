@@ -10,6 +10,7 @@ from survey_app.models.drafts import ResponseDraft
 from survey_app.models.fieldwork import (BackCheck, ConflictStatus, DeviceToken, IdentityKey, QualityFlag,
                                          QualitySettings, SubmissionConflict, SubmissionPlace, SyncReceipt)
 from survey_app.models.frameworks import Framework, FrameworkNode, NodeKind, ScoringMethod
+from survey_app.models.publications import Publication
 from survey_app.models.questionnaires import Questionnaire, QuestionnaireVersion, VersionStatus
 from survey_app.models.scores import (AppraisalComment, AppraisalRound, AssessmentStatus,
                                       Evidence, RoundStatus, Score, SelfAssessment)

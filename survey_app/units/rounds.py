@@ -10,7 +10,7 @@ from survey_app import queries
 from survey_app.access import roles_required
 from survey_app.extensions import db
 from survey_app.i18n import _
-from survey_app.models import (AnalysisEstimate, AppraisalRound, AssessmentStatus, Role,
+from survey_app.models import (AppraisalRound, AssessmentStatus, Role,
                                RoundStatus, ScoringMethod, SelfAssessment)
 from survey_app.models.base import utcnow
 from survey_app.units import bp, state
@@ -54,15 +54,8 @@ def round_step(campaign_code: str):
 
 
 def _overall_satisfaction(campaign) -> dict[str, float]:
-    from survey_app.index.build import latest_run
-
-    run = latest_run(campaign)
-    if run is None:
-        return {}
-    rows = db.session.execute(select(AnalysisEstimate.unit_code, AnalysisEstimate.estimate).where(
-        AnalysisEstimate.run_id == run.id, AnalysisEstimate.statistic == "pct_satisfied",
-        AnalysisEstimate.variable == "overall"))
-    return {code: 100 * value for code, value in rows}
+    from survey_app.results.runs import latest_run, overall_satisfaction
+    return overall_satisfaction(latest_run(campaign))
 
 
 def bias_row(cu, assessment, satisfaction) -> dict:
