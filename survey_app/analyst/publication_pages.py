@@ -14,13 +14,14 @@ from wtforms.validators import DataRequired, Length, Optional
 from survey_app import queries
 from survey_app.access import roles_required
 from survey_app.analyst import bp
-from survey_app.campaigns.publication import PublicationRefused, appraisal_state, publish
+from survey_app.campaigns.publication import appraisal_state, check
 from survey_app.extensions import db
 from survey_app.i18n import _
 from survey_app.i18n import lazy_gettext as _l
 from survey_app.models import Role
 from survey_app.results import official
 from survey_app.results.runs import latest_run
+from survey_app.tasks import start_job
 
 
 class PublishForm(FlaskForm):
@@ -64,7 +65,8 @@ def publish_page(code: str):
 @bp.route("/campaigns/<code>/publish", methods=["POST"])
 @roles_required(Role.ANALYST, Role.ADMIN)
 def publish_results(code: str):
-    """Freeze the results as the next publication; every problem shown on the page, 400."""
+    """Check the request (every problem on the page, 400), then publish in a background job:
+    computing the index and rendering the report take a minute on a large campaign."""
     campaign = queries.campaign_or_404(code)
     form = PublishForm()
     if not form.validate():
@@ -73,14 +75,15 @@ def publish_results(code: str):
     if day is None:
         form.decision_date.errors.append(_("Write the date as dd/mm/yyyy, e.g. 15/03/2025."))
         return _page(campaign, form, 400)
-    try:
-        found = publish(campaign, form.decision_number.data, day, form.signer.data, form.reason.data,
-                        user=current_user)
-    except PublicationRefused as exc:
-        form.publish.errors = [str(exc)]
+    problems = check(campaign, form.decision_number.data, day, form.signer.data, form.reason.data)
+    if problems:
+        form.publish.errors = problems
         return _page(campaign, form, 400)
-    flash(_("Version %(version)s of the results is published.", version=found.version), "success")
-    return redirect(url_for("public.results", code=code))
+    params = {"campaign": campaign.code, "decision_number": form.decision_number.data.strip(),
+              "decision_date": day.isoformat(), "signer": form.signer.data.strip(),
+              "reason": (form.reason.data or "").strip() or None, "user_id": current_user.id}
+    job_id = start_job("publish", params, current_user.id, _("Publication") + f" · {campaign.code}")
+    return redirect(url_for("analyst.job", job_id=job_id), code=303)
 
 
 class UnitsSeeResultsForm(FlaskForm):

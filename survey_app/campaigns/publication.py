@@ -123,3 +123,12 @@ def publish(campaign: Campaign, decision_number: str, decision_date: date | None
         found.report_sha256, found.report_file = store_report(campaign, found.version, content)
     db.session.commit()
     return found
+
+
+def publish_job(campaign: Campaign, params: dict) -> bytes:
+    """The background job of the analysts' page: publish, and return the report's PDF."""
+    from survey_app.models import User
+    user = db.session.get(User, params["user_id"]) if params.get("user_id") else None
+    found = publish(campaign, params["decision_number"], date.fromisoformat(params["decision_date"]),
+                    params["signer"], params.get("reason"), user=user)
+    return report_path(found).read_bytes()
