@@ -53,8 +53,8 @@ def appraisal_state(campaign: Campaign) -> dict:
     for assessment in db.session.scalars(select(SelfAssessment).where(SelfAssessment.campaign_id == campaign.id)):
         units[assessment.unit.code] = {
             "status": assessment.status.value,
-            "scores": {s.node.code: [None if s.self_points is None else str(s.self_points),
-                                     None if s.appraised_points is None else str(s.appraised_points)]
+            "scores": {s.node.code: [None if s.self_points is None else float(s.self_points),
+                                     None if s.appraised_points is None else float(s.appraised_points)]
                        for s in assessment.scores}}
     return {"rounds": [{"number": r.number, "status": r.status.value} for r in rounds], "units": units}
 
