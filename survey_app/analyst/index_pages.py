@@ -19,7 +19,8 @@ def index_table(code: str):
     campaign = queries.campaign_or_404(code)
     return render_template("analyst/index/table.html", campaign=campaign,
                            index=campaign_index(campaign, draft=True),
-                           publication=official.current_publication(campaign))
+                           publication=official.current_publication(campaign),
+                           draft_differs=official.has_draft_changes(campaign))
 
 
 @bp.route("/campaigns/<code>/index/<unit_code>")

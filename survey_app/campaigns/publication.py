@@ -113,14 +113,9 @@ def publish(campaign: Campaign, decision_number: str, decision_date: date | None
     db.session.add(found)
     campaign.status = CampaignStatus.PUBLISHED
     db.session.flush()
-    if render_report:
+    if render_report:  # the report reads the flushed publication; a failure commits nothing
         from survey_app.reports.render import pdf_bytes
-        try:
-            content = pdf_bytes(campaign, "vi")
-        except Exception:
-            db.session.rollback()
-            raise
-        found.report_sha256, found.report_file = store_report(campaign, found.version, content)
+        found.report_sha256, found.report_file = store_report(campaign, found.version, pdf_bytes(campaign, "vi"))
     db.session.commit()
     return found
 

@@ -106,3 +106,19 @@ def counted(submissions, ctx: Context, rules=CITIZEN_RULES) -> tuple[list[Submis
         else:
             kept.append(submission)
     return kept, excluded
+
+
+def counted_per_unit(campaign: Campaign, form_id: str, rules=CITIZEN_RULES) -> dict[int, int]:
+    """Unit id → submissions of ``form_id`` that count, read from a narrow query (no answers)."""
+    from survey_app.models import Questionnaire, SampleCase
+    query = (select(Submission.id, Submission.review_state, Submission.channel, Submission.case_id,
+                    SampleCase.selection_probability, Submission.answers["sex"].as_string(),
+                    Submission.answers["age_group"].as_string(), Submission.unit_id)
+             .join(Questionnaire, Questionnaire.id == Submission.questionnaire_id)
+             .outerjoin(SampleCase, SampleCase.id == Submission.case_id)
+             .where(Submission.campaign_id == campaign.id, Questionnaire.form_id == form_id))
+    ctx, counts = context(campaign), {}
+    for *columns, unit_id in db.session.execute(query):
+        if exclusion(Candidate(*columns), ctx, rules) is None:
+            counts[unit_id] = counts.get(unit_id, 0) + 1
+    return counts

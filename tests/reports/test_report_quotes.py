@@ -1,4 +1,5 @@
-"""The report quotes only interviews the analysis counts (the exclusion service decides both)."""
+"""The report quotes, and the analysts' counts show, only interviews the analysis counts: the
+exclusion service decides all three."""
 from __future__ import annotations
 
 import uuid
@@ -35,6 +36,9 @@ def test_a_rejected_interview_is_neither_analysed_nor_quoted(demo_app, hostile_u
             table = build_table(campaign, "sipas_citizen")
             assert REJECTED not in quotes and any("góp ý" in q for q in quotes)
             assert rejected.instance_uuid not in set(table.data["instance_uuid"])
+            counted = exclusions.counted_per_unit(campaign, "sipas_citizen")
+            assert counted[unit.id] == int((table.data["unit_code"] == unit.code).sum())
+            assert sum(counted.values()) == len(table.data)
             assert exclusions.exclusion(exclusions.candidate(rejected), exclusions.context(campaign)) \
                 == "rejected_in_review"
         finally:
