@@ -218,7 +218,8 @@ def test_demo_campaign_from_self_assessment_to_the_published_index(page, flow_se
     page.get_by_label("Số quyết định (ví dụ 123/QĐ-UBND)").fill("123/QĐ-UBND")
     page.get_by_label("Ngày quyết định (dd/mm/yyyy)").fill("28/03/2025")
     page.get_by_label("Người ký").fill("Chủ tịch UBND tỉnh")
-    page.get_by_role("button", name="Công bố").click()
+    page.set_default_navigation_timeout(600_000)  # publishing renders the 54 units' report (a minute or more)
+    page.get_by_role("button", name="Công bố").click(timeout=600_000)
     assert page.locator("[role=status]").inner_text().strip() == "Đã xong."
     sign_out(page)
     page.goto(base + "/campaigns/HNM-2024/results")
