@@ -71,17 +71,3 @@ def enumerator_progress(enumerator_ids: list[int]) -> dict[int, dict[str, int]]:
     for enumerator_id, status, count in rows:
         progress[enumerator_id][status.value] = count
     return progress
-
-
-def field_totals(assessment: SelfAssessment) -> list[dict]:
-    """Self-assessed and appraised points per field of the unit's framework level."""
-    totals: dict[int, dict] = {}
-    for score in assessment.scores:
-        field = score.node
-        while field.parent is not None:
-            field = field.parent
-        row = totals.setdefault(field.id, {"field": field, "self": 0.0, "appraised": None})
-        row["self"] += float(score.self_points or 0)
-        if score.appraised_points is not None:
-            row["appraised"] = (row["appraised"] or 0.0) + float(score.appraised_points)
-    return sorted(totals.values(), key=lambda r: r["field"].position)

@@ -10,6 +10,10 @@ PAGES = {  # path: roles that may open it
     "/units/appraisal": {"appraiser"},
     f"/units/{CAMPAIGN}/35.S02": {"unit_editor", "appraiser"},  # Sở Tư pháp: the editor's own unit
     f"/units/{CAMPAIGN}/35.S09": {"appraiser"},                 # another department
+    f"/units/{CAMPAIGN}/35.S02/results": {"unit_editor"},       # published: the editor's own results
+    f"/units/{CAMPAIGN}/35.S09/results": set(),                 # another unit's results
+    f"/analyst/campaigns/{CAMPAIGN}/index": {"analyst", "admin"},
+    f"/analyst/campaigns/{CAMPAIGN}/publish": {"analyst", "admin"},
     "/analyst/": {"analyst", "admin"},
     f"/analyst/campaigns/{CAMPAIGN}": {"analyst", "admin"},
     "/admin/": {"admin"},

@@ -1,7 +1,7 @@
 """campaign lifecycle: per-round deadlines, the appraisal council, sign-offs, changes with a reason
 
 Revision ID: 0011c3life
-Revises: 3f8a61c2d9e7
+Revises: 0009a1publ
 Create Date: 2026-12-01 21:30:00.000000
 
 The new status ``self_assessment`` needs no DDL: ``enum_column`` stores statuses as strings
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0011c3life'
-down_revision = '3f8a61c2d9e7'
+down_revision = '0009a1publ'
 branch_labels = None
 depends_on = None
 

@@ -17,7 +17,9 @@ def index():
 @bp.route("/campaigns/<code>")
 @roles_required(Role.ANALYST, Role.ADMIN)
 def campaign(code: str):
+    from survey_app.survey_analysis.exclusions import counted_per_unit
     found = queries.campaign_or_404(code)
+    form = (found.framework.settings or {}).get("satisfaction", {}).get("questionnaire", "sipas_citizen")
     return render_template("analyst/campaign.html", campaign=found,
                            units=queries.campaign_units(found),
-                           counts=queries.submission_counts(found))
+                           counts=queries.submission_counts(found), counted=counted_per_unit(found, form))

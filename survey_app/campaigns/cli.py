@@ -13,4 +13,5 @@ campaign_cli = AppGroup("campaign", help="Create, copy, advance and publish a ca
 def init_app(app: Flask) -> None:
     from survey_app.campaigns import commands  # noqa: F401  create, status, advance, extend, reopen, council
     from survey_app.campaigns import copy  # noqa: F401  (campaign copy)
+    from survey_app.campaigns import publish_cli  # noqa: F401
     app.cli.add_command(campaign_cli)

@@ -156,8 +156,9 @@ def demo_invitation_codes(limit: int = 3) -> list[str]:
     return [f"{c[:3]}-{c[3:7]}-{c[7:]}" for c in codes]
 
 
-def load_demo(seed: int = 2024, progress=None) -> list[tuple[str, str, str]]:
-    """Load the whole demo into an empty database and return the demo logins."""
+def load_demo(seed: int = 2024, progress=None, publish: bool = True) -> list[tuple[str, str, str]]:
+    """Load the whole demo into an empty database and return the demo logins; ``publish``
+    analyses and publishes the 2024 campaign (:mod:`survey_app.demo.publication`)."""
     if not database_is_empty():
         raise DemoError("the database already has data: the demo loads only into an empty database")
     progress = progress or _plain_progress
@@ -188,6 +189,9 @@ def load_demo(seed: int = 2024, progress=None) -> list[tuple[str, str, str]]:
                                      populations[next(c for c, u in units.items() if u.level.code == "department")],
                                      progress)
         db.session.commit()
+        if publish:
+            from survey_app.demo.publication import publish_demo
+            publish_demo(campaign)
     finally:
         db.session.info.pop("skip_audit", None)
     return demo_logins()

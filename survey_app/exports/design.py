@@ -1,9 +1,10 @@
 """Weights of every submission, as the analysis computes them, for the exports.
 
-The citizens' questionnaire: the same exclusion rules and the same raking as ``flask --app wsgi
-analyse`` (:mod:`survey_app.survey_analysis.table`, :mod:`survey_app.survey_analysis.weights`),
-but read from a narrow query (design columns, sex and age group) and kept as arrays in
-submission-id order, so a large campaign's weights cost a few bytes per row and never its answers.
+The citizens' questionnaire: the same exclusion rules (:mod:`survey_app.survey_analysis.exclusions`)
+and the same raking as ``flask --app wsgi analyse`` (:mod:`survey_app.survey_analysis.table`,
+:mod:`survey_app.survey_analysis.weights`), but read from a narrow query (design columns, sex and
+age group) and kept as arrays in submission-id order, so a large campaign's weights cost a few bytes
+per row and never its answers.
 Another questionnaire the framework scores (the staff and leaders' one): the staff design of
 :mod:`survey_app.survey_analysis.staff` (stratum = unit, PSU = respondent, weight 1). Any other
 form of the campaign is exported without weights (not analysed).
@@ -17,9 +18,10 @@ import pandas as pd
 from sqlalchemy import select
 
 from survey_app.extensions import db
-from survey_app.models import AdminUnit, Campaign, Questionnaire, ReviewState, SampleCase, Submission
+from survey_app.models import AdminUnit, Campaign, Questionnaire, SampleCase, Submission
+from survey_app.survey_analysis import exclusions
+from survey_app.survey_analysis.exclusions import SEX_NAMES
 from survey_app.survey_analysis.staff import framework_questionnaires, staff_table
-from survey_app.survey_analysis.table import SEX_NAMES
 from survey_app.survey_analysis.weights import weighted_design
 
 DESIGN_COLUMNS = ["unit_code", "stratum", "psu", "selection_probability", "sex", "age_group"]
@@ -67,24 +69,23 @@ def submissions_query(campaign: Campaign, questionnaire: Questionnaire, *columns
             .order_by(Submission.id).execution_options(yield_per=5000))
 
 
-def _kept(state, probability, sex, age) -> bool:
-    """The analysis table's rules (see ``table._exclusion``): reviewed, sampled, sex and age known."""
-    return state is not ReviewState.REJECTED and bool(probability) and sex in SEX_NAMES and bool(age)
-
-
 def design_weights(campaign: Campaign, form_id: str) -> DesignWeights:
     """Weights of the analysed submissions (:func:`design_of`); NaN for the excluded ones."""
     kind = design_of(campaign, form_id)
     if kind != "citizen":
         return _staff_weights(campaign, form_id, kind)
     query = submissions_query(
-        campaign, questionnaire_for(form_id), Submission.instance_uuid, AdminUnit.code,
+        campaign, questionnaire_for(form_id), Submission.id, Submission.channel, Submission.case_id,
+        Submission.instance_uuid, AdminUnit.code,
         Submission.review_state, SampleCase.stratum, SampleCase.cluster, SampleCase.selection_probability,
         Submission.answers["sex"].as_string(), Submission.answers["age_group"].as_string())
     positions, kept = [], []
     count = 0
-    for uuid, unit, state, stratum, cluster, probability, sex, age in db.session.execute(query):
-        if _kept(state, probability, sex, age):
+    ctx = exclusions.context(campaign)
+    for (sid, channel, case_id, uuid, unit, state, stratum, cluster, probability, sex,
+         age) in db.session.execute(query):
+        item = exclusions.Candidate(sid, state, channel, case_id, probability, sex, age)
+        if exclusions.exclusion(item, ctx) is None:
             positions.append(count)
             kept.append((unit, stratum, cluster or uuid, probability, SEX_NAMES[sex], age))
         count += 1

@@ -1,5 +1,5 @@
-"""What each background job does (see :mod:`survey_app.tasks`): the report as PDF, or an export
-of a campaign in one format. Files are written in ``instance/jobs/`` under the job's id.
+"""What each background job does (see :mod:`survey_app.tasks`): the report as PDF, publishing the
+results (the file is the publication's report), or an export of a campaign in one format. Files are written in ``instance/jobs/`` under the job's id.
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from survey_app.models import Submission
 from survey_app.queries import campaign_by_code
 
 FORMATS = {"csv": ".csv", "xlsx": ".xlsx", "sav": ".sav", "dta": ".dta", "codebook": ".csv",
-           "results": ".xlsx", "pdf": ".pdf", "letters": ".pdf"}
+           "results": ".xlsx", "pdf": ".pdf", "letters": ".pdf", "publish": ".pdf"}
 MEDIA_TYPES = {".csv": "text/csv", ".pdf": "application/pdf", ".sav": "application/x-spss-sav",
                ".dta": "application/x-stata-dta",
                ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -53,6 +53,10 @@ def perform(app, job_id: str, kind: str, params: dict, progress) -> str:
     elif kind == "pdf":
         progress(10)
         write_pdf(campaign, target, locale, params.get("unit") or None)
+    elif kind == "publish":
+        from survey_app.campaigns.publication import publish_job
+        progress(10)
+        target.write_bytes(publish_job(campaign, params))
     elif kind == "results":
         results.write_results_xlsx(campaign, target, locale)
     elif kind in ("sav", "dta"):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from survey_app.extensions import db
@@ -19,8 +19,9 @@ from survey_app.index.compute import compute_unit
 from survey_app.index.conversion import Indicator, points_of, points_se, variable_name
 from survey_app.index.model import LeafInput, UnitIndex, UnitInput
 from survey_app.index.ranking import DRAWS, SEED, rank_all
-from survey_app.models import (AnalysisEstimate, AnalysisRun, Campaign, FrameworkNode, Score,
+from survey_app.models import (AnalysisRun, Campaign, CampaignUnit, FrameworkNode, Score,
                                SelfAssessment)
+from survey_app.results.runs import latest_run, run_estimates
 
 
 @dataclass
@@ -36,28 +37,16 @@ class CampaignIndex:
     draws: int
     seed: int
     by_code: dict[str, UnitIndex] = field(default_factory=dict)
+    publication: object | None = None  # the Publication this index was read from, if frozen
 
     def level(self, level: str) -> list[UnitIndex]:
         return [u for u in self.units if u.level == level]
 
 
-def latest_run(campaign: Campaign) -> AnalysisRun | None:
-    number = db.session.scalar(select(func.max(AnalysisRun.number))
-                               .where(AnalysisRun.campaign_id == campaign.id))
-    if number is None:
-        return None
-    return db.session.scalar(select(AnalysisRun).where(
-        AnalysisRun.campaign_id == campaign.id, AnalysisRun.number == number))
-
-
 def run_indicators(run: AnalysisRun | None) -> dict[tuple, Indicator]:
-    """``(unit_code, statistic, variable)`` → the stored estimate."""
-    if run is None:
-        return {}
-    rows = db.session.scalars(select(AnalysisEstimate).where(AnalysisEstimate.run_id == run.id,
-                                                             AnalysisEstimate.unit_code.is_not(None)))
-    return {(r.unit_code, r.statistic, r.variable): Indicator(r.statistic, r.variable, r.estimate, r.se, r.n)
-            for r in rows}
+    """``(unit_code, statistic, variable)`` → the stored estimate as an :class:`Indicator`."""
+    return {key: Indicator(e.statistic, e.variable, e.estimate, e.se, e.n)
+            for key, e in run_estimates(run).items()}
 
 
 def _field_code(node: FrameworkNode, nodes: dict[int, FrameworkNode]) -> str:
@@ -112,20 +101,41 @@ def unit_input(cu, framework, nodes, scores, run, found, rescale_to, locale="vi"
                      rescale_to=rescale_to)
 
 
-def _scores(campaign: Campaign) -> dict[tuple[int, int], Score]:
-    rows = db.session.scalars(select(Score).join(SelfAssessment).where(
-        SelfAssessment.campaign_id == campaign.id).options(selectinload(Score.assessment)))
+def _scores(campaign: Campaign, unit_id: int | None = None) -> dict[tuple[int, int], Score]:
+    query = select(Score).join(SelfAssessment).where(SelfAssessment.campaign_id == campaign.id)
+    if unit_id is not None:
+        query = query.where(SelfAssessment.unit_id == unit_id)
+    rows = db.session.scalars(query.options(selectinload(Score.assessment)))
     return {(s.assessment.unit_id, s.node_id): s for s in rows}
+
+
+def _setting(campaign: Campaign, run: AnalysisRun | None) -> tuple[bool, float | None]:
+    """(whether the campaign holds a survey, the no-survey rescaling target or None)."""
+    settings = campaign.framework.settings or {}
+    has_survey = bool(campaign.questionnaires) or run is not None
+    return has_survey, None if has_survey else float((settings.get("no_survey") or {}).get("rescale_to", 100))
+
+
+def unit_result(campaign: Campaign, unit, locale: str = "vi") -> UnitIndex | None:
+    """One unit's points now, from the latest run and the appraisal state; no rank, no interval."""
+    cu = db.session.scalar(select(CampaignUnit).where(CampaignUnit.campaign_id == campaign.id,
+                                                      CampaignUnit.unit_id == unit.id))
+    if cu is None:
+        return None
+    run = latest_run(campaign)
+    _, rescale_to = _setting(campaign, run)
+    nodes = {n.id: n for n in campaign.framework.nodes}
+    return compute_unit(unit_input(cu, campaign.framework, nodes, _scores(campaign, unit.id), run,
+                                   run_indicators(run), rescale_to, locale))
 
 
 def compute_campaign(campaign: Campaign, draws: int = DRAWS, seed: int = SEED,
                      locale: str = "vi") -> CampaignIndex:
-    """The whole campaign's index, ranked per level, with intervals."""
+    """The whole campaign's index from its latest run, ranked per level, with intervals."""
     framework = campaign.framework
     settings = framework.settings or {}
     run = latest_run(campaign)
-    has_survey = bool(campaign.questionnaires) or run is not None
-    rescale_to = None if has_survey else float((settings.get("no_survey") or {}).get("rescale_to", 100))
+    has_survey, rescale_to = _setting(campaign, run)
     found = run_indicators(run)
     nodes = {n.id: n for n in framework.nodes}
     scores = _scores(campaign)

@@ -27,25 +27,34 @@ def _line(u) -> str:
               help="Simulation draws for the intervals.")
 @click.option("--seed", default=SEED, show_default=True, type=int, help="Seed of the simulation.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (the API's shape) instead of a table.")
-def compute_command(campaign_code, level, draws, seed, as_json):
+@click.option("--published", is_flag=True, help="The stored publication instead of computing now.")
+def compute_command(campaign_code, level, draws, seed, as_json, published):
     """Points, percentage, rank with its 95% interval and class of every unit of CAMPAIGN."""
     from survey_app.index.build import compute_campaign
-    from survey_app.index.export import campaign_json
+    from survey_app.index.export import campaign_json, publication_json
     from survey_app.queries import campaign_by_code
+    from survey_app.results import official
 
     campaign = campaign_by_code(campaign_code)
     if campaign is None:
         raise click.ClickException(f"no campaign has the code {campaign_code}")
-    index = compute_campaign(campaign, draws=draws, seed=seed)
+    if published and official.current_publication(campaign) is None:
+        raise click.ClickException(f"{campaign_code} has no publication: flask --app wsgi campaign publish")
+    index = (official.campaign_index(campaign) if published
+             else compute_campaign(campaign, draws=draws, seed=seed))
     if level and level not in index.levels:
         raise click.ClickException(f"no unit of level {level}; levels: {', '.join(index.levels)}")
     if as_json:
         document = campaign_json(index, leaves=True)
+        if published:
+            document = {**index.publication.document, "publication": publication_json(index.publication)}
         document["units"] = [u for u in document["units"] if not level or u["level"] == level]
         click.echo(json.dumps(document, ensure_ascii=False, indent=1))
         return
     run = f"analysis run {index.run.number}" if index.run else "no analysis run"
-    click.echo(f"{campaign.code}: {run}; {draws} draws, seed {seed}; rank (95% interval), "
+    if index.publication is not None:
+        run += f", publication version {index.publication.version} ({index.publication.decision_number})"
+    click.echo(f"{campaign.code}: {run}; {index.draws} draws, seed {index.seed}; rank (95% interval), "
                f"total ± SE [95% interval], percent, class")
     for name in index.levels:
         if level and name != level:

@@ -6,7 +6,8 @@ Rules (``questionnaires/README.md`` §2):
 * ``self_assessed`` and ``survey`` sub-criteria add up to their fields; each leaf counts at most
   its ``max_points`` and never below 0.
 * ``bonus``: up to ``max_points`` added; ``penalty``: ``max_points`` is the cap of the deduction.
-  They are reported apart from the fields: ``total = clip(Σ fields + bonus − penalty, 0, max)``.
+  They count in their own field (a field's points are ``Σ regular + bonus − penalty``) and are
+  also reported apart: ``total = clip(Σ regular + bonus − penalty, 0, max)`` = ``clip(Σ fields)``.
 * A campaign without a survey (``no_survey: {rescale_to: 100}``): the appraised self-assessed
   points are rescaled, ``regular = Σ self-assessed × rescale_to / Σ self-assessed max``, then
   bonus and penalty apply and the total is capped at ``rescale_to``.
@@ -16,6 +17,7 @@ Rules (``questionnaires/README.md`` §2):
 from __future__ import annotations
 
 from survey_app.index.model import REGULAR, UnitIndex, UnitInput
+from survey_app.results.points import field_sums
 
 
 def _clip(value: float, high: float) -> float:
@@ -23,12 +25,9 @@ def _clip(value: float, high: float) -> float:
 
 
 def field_points(unit: UnitInput) -> dict[str, float]:
-    """Points per field code, regular (self-assessed and survey) sub-criteria only."""
-    totals = {code: 0.0 for code, _, _ in unit.fields}
-    for leaf in unit.leaves:
-        if leaf.method in REGULAR:
-            totals[leaf.field_code] = totals.get(leaf.field_code, 0.0) + leaf.counted
-    return totals
+    """Points per field code: bonus added and penalty subtracted in their own field
+    (:func:`survey_app.results.points.field_sums`)."""
+    return field_sums(unit.leaves, [code for code, _, _ in unit.fields])
 
 
 def regular_points(unit: UnitInput) -> float:

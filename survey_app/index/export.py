@@ -7,8 +7,9 @@ def _r(value, places: int = 4):
 
 
 def leaf_json(leaf) -> dict:
-    out = {"code": leaf.code, "field": leaf.field_code, "method": leaf.method,
-           "max_points": _r(leaf.max_points), "points": _r(leaf.points), "source": leaf.source}
+    out = {"code": leaf.code, "name": leaf.name, "field": leaf.field_code, "method": leaf.method,
+           "max_points": _r(leaf.max_points), "points": _r(leaf.points), "source": leaf.source,
+           "self_points": _r(leaf.self_points)}
     if leaf.method == "survey":
         out["points_se"] = _r(leaf.points_se)
         out["no_result_reason"] = leaf.reason or None
@@ -38,12 +39,22 @@ def unit_json(result, leaves: bool = False) -> dict:
 
 
 def campaign_json(index, leaves: bool = False) -> dict:
+    """The whole index; a published one also says its version and decision (``publication``)."""
     run = index.run
+    publication = getattr(index, "publication", None)
     return {"campaign": index.campaign.code, "year": index.campaign.year,
             "framework": {"code": index.campaign.framework.code,
                           "version": index.campaign.framework.version},
             "analysis_run": None if run is None else {"number": run.number,
                                                       "input_fingerprint": run.input_fingerprint},
+            "publication": None if publication is None else publication_json(publication),
             "has_survey": index.has_survey, "simulation": {"draws": index.draws, "seed": index.seed},
             "ranking": "competition (1, 2, 2, 4) within each level, totals at 2 decimals",
             "units": [unit_json(u, leaves) for u in index.units]}
+
+
+def publication_json(publication) -> dict:
+    return {"version": publication.version, "decision_number": publication.decision_number,
+            "decision_date": publication.decision_date.isoformat(), "signer": publication.signer,
+            "reason": publication.reason, "report_sha256": publication.report_sha256,
+            "created_at": publication.created_at.isoformat(), "changes": publication.changes}

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from survey_app.index.conversion import Indicator
+from survey_app.results.points import counted
 
 REGULAR = ("self_assessed", "survey")
 
@@ -39,8 +40,7 @@ class LeafInput:
     @property
     def counted(self) -> float:
         """Points this leaf adds to (or, for a penalty, takes from) the total, within its cap."""
-        value = min(max(self.points or 0.0, 0.0), self.max_points)
-        return -value if self.method == "penalty" else value
+        return counted(self.method, self.points, self.max_points)
 
 
 @dataclass

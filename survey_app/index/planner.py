@@ -1,9 +1,7 @@
 """Improvement planner (*kế hoạch cải thiện*): where a unit lost points, what it would take to
 reach a target, and how it compares with last year.
 
-* Lost points per sub-criterion: ``max − points`` for self-assessed and survey sub-criteria,
-  the deduction for a penalty, the unclaimed part of a bonus. Sorted by what can be regained,
-  largest first; survey sub-criteria without a result are listed apart (``pending``).
+* Lost points per sub-criterion: :func:`survey_app.results.losses.losses`.
 * Target: a percentage, a class (its ``min_percent``) or a rank. To hold rank ``k`` under
   competition ranking a unit needs a total at least equal to the ``k``-th highest total among
   the other units of its level (a tie shares the rank). ``needed = max(target − total, 0)``;
@@ -12,43 +10,14 @@ reach a target, and how it compares with last year.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from survey_app.index.model import REGULAR, UnitIndex
+from survey_app.index.model import UnitIndex
+from survey_app.results.losses import Loss, losses  # noqa: F401 (the planner's losses)
 
 TARGET_KINDS = ("percent", "grade", "rank")
 
 
 class TargetError(ValueError):
     """A target that cannot be understood (unknown class, rank out of range…)."""
-
-
-@dataclass
-class Loss:
-    code: str
-    name: str
-    field_code: str
-    method: str
-    source: str
-    max_points: float
-    points: float | None
-    lost: float
-
-
-def losses(result: UnitIndex) -> tuple[list[Loss], list[Loss]]:
-    """(regainable losses sorted largest first, pending survey sub-criteria)."""
-    found, pending = [], []
-    for leaf in result.leaves:
-        counted = abs(leaf.counted)
-        lost = counted if leaf.method == "penalty" else leaf.max_points - counted
-        item = Loss(leaf.code, leaf.name, leaf.field_code, leaf.method, leaf.source,
-                    leaf.max_points, leaf.points, round(lost, 6))
-        if leaf.source == "no_survey_result":
-            pending.append(item)
-        elif lost > 0 and (leaf.method in REGULAR or leaf.method in ("bonus", "penalty")):
-            found.append(item)
-    found.sort(key=lambda x: (-x.lost, x.code))
-    return found, pending
 
 
 def target_total(result: UnitIndex, others: list[UnitIndex], classes: list[dict],

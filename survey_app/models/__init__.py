@@ -12,6 +12,7 @@ from survey_app.models.fieldwork import (BackCheck, ConflictStatus, DeviceToken,
 from survey_app.models.lifecycle import (CouncilAssignment, CouncilMember, LifecycleChange,
                                          RoundDeadline, UnitSignOff)
 from survey_app.models.frameworks import Framework, FrameworkNode, NodeKind, ScoringMethod
+from survey_app.models.publications import Publication
 from survey_app.models.questionnaires import Questionnaire, QuestionnaireVersion, VersionStatus
 from survey_app.models.scores import (AppraisalComment, AppraisalRound, AssessmentStatus,
                                       Evidence, RoundStatus, Score, SelfAssessment)

@@ -47,6 +47,8 @@ class Campaign(CreatedMixin, db.Model):
     #: Anyone may answer the citizens' questionnaire from the public link of a unit, without a
     #: code (self-selected answers, stored with the channel ``open_link``).
     open_link: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    #: Unit editors may open their own unit's draft results before publication (always after).
+    units_see_results: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     #: The telephone number respondents may call, printed on the pages of a used or expired code.
     helpline: Mapped[str | None] = mapped_column(String(64))
 

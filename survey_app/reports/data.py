@@ -1,8 +1,9 @@
 """What the report says about a campaign, gathered once: sample, weighting, estimates, units.
 
 Every figure comes from stored rows: the campaign's sampling plan, its sample cases and their
-statuses (*trạng thái phiếu*), the latest analysis run (*lần phân tích*) with its estimates, and
-the units' self-assessment scores. Nothing is estimated here except the level averages
+statuses (*trạng thái phiếu*), the analysis run (*lần phân tích*) that counts with its estimates
+(the publication's when the campaign is published: :mod:`survey_app.results.official`), and the
+appraisal state it rests on. Nothing is estimated here except the level averages
 (:mod:`survey_app.reports.stats`).
 """
 from __future__ import annotations
@@ -13,11 +14,12 @@ from sqlalchemy import func, select
 
 from survey_app import queries
 from survey_app.extensions import db
-from survey_app.models import (AnalysisEstimate, AnalysisRun, Campaign, CampaignUnit, CaseStatus,
-                               SampleCase, SampleList)
+from survey_app.models import AnalysisRun, Campaign, CampaignUnit, CaseStatus, SampleCase, SampleList
 from survey_app.reports.indexing import attach_index
-from survey_app.reports.profiles import field_totals_by_unit, unit_profile
+from survey_app.reports.profiles import unit_profile
 from survey_app.reports.stats import mean_of_units
+from survey_app.results import official
+from survey_app.results.runs import run_estimates
 
 PCT = "pct_satisfied"
 RESPONDED = (CaseStatus.COMPLETED,)
@@ -47,8 +49,9 @@ class Report:
     averages: dict = field(default_factory=dict)
     profiles: list[dict] = field(default_factory=list)
     charts: dict = field(default_factory=dict)
-    field_totals: dict = field(default_factory=dict)
     index: object | None = None
+    publication: object | None = None
+    appraisal: dict = field(default_factory=dict)
     class_labels: dict = field(default_factory=dict)
 
     def estimate(self, unit_code: str, variable: str):
@@ -61,11 +64,6 @@ class Report:
         final = totals["completed"] + totals["refused"] + totals["no_contact"]
         totals["response_rate"] = 100 * totals["completed"] / final if final else None
         return totals
-
-
-def latest_run(campaign: Campaign) -> AnalysisRun | None:
-    return db.session.scalar(select(AnalysisRun).where(AnalysisRun.campaign_id == campaign.id)
-                             .order_by(AnalysisRun.number.desc()).limit(1))
 
 
 def question_labels(campaign: Campaign, form_id: str, locale: str) -> dict[str, str]:
@@ -109,11 +107,7 @@ def sample_rows(campaign: Campaign, units: list[CampaignUnit]) -> list[dict]:
 
 
 def _estimates(run: AnalysisRun | None) -> dict:
-    if run is None:
-        return {}
-    rows = db.session.scalars(select(AnalysisEstimate).where(
-        AnalysisEstimate.run_id == run.id, AnalysisEstimate.statistic == PCT))
-    return {(e.unit_code, e.variable): e for e in rows}
+    return {(code, variable): e for (code, _, variable), e in run_estimates(run, PCT).items()}
 
 
 def _averages(report: Report) -> dict:
@@ -126,6 +120,18 @@ def _averages(report: Report) -> dict:
         by_level[level] = {v: mean_of_units([report.estimates[(c, v)] for c in codes
                                              if (c, v) in report.estimates]) for v in variables}
     return by_level
+
+
+def appraisal_shown(campaign: Campaign, publication) -> dict:
+    """The appraisal state the report rests on: the last round, its status, and whether final."""
+    if publication is not None:
+        rounds = publication.appraisal.get("rounds", [])
+    else:
+        from survey_app.campaigns.publication import appraisal_state
+        rounds = appraisal_state(campaign)["rounds"]
+    last = rounds[-1] if rounds else None
+    return {"round": last["number"] if last else None, "status": last["status"] if last else None,
+            "final": bool(last and last["number"] >= 2 and last["status"] == "closed")}
 
 
 def _levels(units: list[CampaignUnit], locale: str) -> list[tuple[str, str]]:
@@ -142,13 +148,13 @@ def build_report(campaign: Campaign, locale: str, unit_code: str | None = None) 
     units = [cu for cu in every if unit_code is None or cu.unit.code == unit_code]
     if not units:
         raise LookupError(f"no unit {unit_code} is assessed in {campaign.code}")
-    run = latest_run(campaign)
+    publication = official.current_publication(campaign)
+    run = official.counted_run(campaign)
     report = Report(campaign=campaign, locale=locale, run=run, sample=sample_rows(campaign, units),
                     factors=factors(campaign, locale), units=units, all_units=every,
-                    levels=_levels(every, locale),
-                    estimates=_estimates(run))
+                    levels=_levels(every, locale), estimates=_estimates(run), publication=publication,
+                    appraisal=appraisal_shown(campaign, publication))
     report.averages = _averages(report)
-    report.field_totals = field_totals_by_unit(campaign, every)
     report.profiles = [unit_profile(report, cu) for cu in units]
     attach_index(report)
     return report

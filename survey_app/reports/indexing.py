@@ -1,13 +1,13 @@
 """The PAR Index (*Chỉ số CCHC*) in the report: the ranked table per level with rank intervals
 and classes, and each profile's total, field points against its level's average, and losses.
 
-Figures come from :func:`survey_app.index.build.compute_campaign` (the index engine); this
-module only arranges them for the templates.
+Figures come from the read model of results (:mod:`survey_app.results`): the publication's
+frozen index when the campaign is published, else the draft; this module only arranges them.
 """
 from __future__ import annotations
 
-from survey_app.index import planner
-from survey_app.index.build import compute_campaign
+from survey_app.results import losses, official
+from survey_app.results.points import field_rows
 
 LOSSES_SHOWN = 5
 
@@ -25,35 +25,30 @@ def index_levels(report) -> list[dict]:
             for level in report.index.levels]
 
 
-def _field_rows(report, result, unit_id: int) -> list[dict]:
-    """Each index field: maximum, self-assessed and appraised points (self-assessed
-    sub-criteria only), index points (survey included) and the level's average index points."""
+def _field_rows(report, result) -> list[dict]:
+    """Each field's points (:func:`field_rows`) and the level's average index points."""
     peers = report.index.level(result.level)
-    scored, _ = report.field_totals.get(unit_id, ({}, []))
-    rows = []
-    for code, name, maximum in result.fields:
-        values = [p.field_points.get(code, 0.0) for p in peers]
-        own = scored.get(code, {})
-        rows.append({"code": code, "name": name, "max": maximum, "self": own.get("self"),
-                     "appraised": own.get("appraised"), "points": result.field_points.get(code, 0.0),
-                     "average": sum(values) / len(values) if values else None})
+    rows = field_rows(result)
+    for row in rows:
+        values = [p.field_points.get(row["code"], 0.0) for p in peers]
+        row["average"] = sum(values) / len(values) if values else None
     return rows
 
 
 def _losses(result) -> list[dict]:
-    found, _ = planner.losses(result)
+    found, _ = losses.losses(result)
     return [{"code": x.code, "name": x.name, "max": x.max_points, "kept": x.points or 0.0,
              "lost": x.lost, "method": x.method} for x in found[:LOSSES_SHOWN]]
 
 
 def attach_index(report) -> None:
-    """Compute the campaign's index and add it to the report and to every profile."""
-    report.index = compute_campaign(report.campaign, locale=report.locale)
+    """Read the campaign's index and add it to the report and to every profile."""
+    report.index = official.campaign_index(report.campaign, locale=report.locale)
     report.class_labels = class_labels(report.index, report.locale)
     for profile in report.profiles:
         result = report.index.by_code.get(profile["unit"].code)
         if result is None:
             continue
         profile["index"] = result
-        profile["index_fields"] = _field_rows(report, result, profile["unit"].id)
+        profile["index_fields"] = _field_rows(report, result)
         profile["losses"] = _losses(result)

@@ -1,6 +1,6 @@
 """One unit's profile page (*trang hồ sơ đơn vị*): its survey results against its level's
-average, its self-assessed against appraised points per field, where it lost points, and a few
-of its respondents' suggestions, verbatim.
+average and a few of its respondents' suggestions, verbatim. Its points per field and losses
+come from the read model of results (:mod:`survey_app.reports.indexing`).
 """
 from __future__ import annotations
 
@@ -8,80 +8,26 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from survey_app.extensions import db
-from survey_app.models import (Campaign, CampaignUnit, Questionnaire, Score, ScoringMethod, SelfAssessment,
-                               Submission)
+from survey_app.models import Campaign, CampaignUnit, Questionnaire, Submission
+from survey_app.survey_analysis import exclusions
 
 SUGGESTIONS_SHOWN = 5
-LOSSES_SHOWN = 5
 WEAKEST_SHOWN = 3
 
 
-def _field_of(node):
-    while node.parent is not None:
-        node = node.parent
-    return node
-
-
-def _totals(assessment: SelfAssessment) -> tuple[dict, list]:
-    """Points per field ``{code: {field, self, appraised}}`` and every self-assessed score."""
-    fields: dict[str, dict] = {}
-    scores = []
-    for score in assessment.scores:
-        top = _field_of(score.node)
-        row = fields.setdefault(top.code, {"field": top, "self": 0.0, "appraised": None})
-        row["self"] += float(score.self_points or 0)
-        if score.appraised_points is not None:
-            row["appraised"] = (row["appraised"] or 0.0) + float(score.appraised_points)
-        if score.node.method is ScoringMethod.SELF_ASSESSED:
-            scores.append(score)
-    return fields, scores
-
-
-def field_totals_by_unit(campaign: Campaign, units: list[CampaignUnit]) -> dict[int, tuple]:
-    """``{unit id: (fields, scores)}`` for every unit with a self-assessment."""
-    rows = db.session.scalars(
-        select(SelfAssessment).where(SelfAssessment.campaign_id == campaign.id)
-        .options(selectinload(SelfAssessment.scores).selectinload(Score.node)))
-    return {a.unit_id: _totals(a) for a in rows}
-
-
-def _field_rows(report, cu: CampaignUnit) -> list[dict]:
-    """Each field: maximum, self-assessed, appraised, and the level's average self-assessed."""
-    fields, _ = report.field_totals.get(cu.unit_id, ({}, []))
-    peers = [report.field_totals[u.unit_id][0] for u in report.all_units
-             if u.framework_level == cu.framework_level and u.unit_id in report.field_totals]
-    rows = []
-    for code, row in sorted(fields.items(), key=lambda item: item[1]["field"].position):
-        values = [p[code]["self"] for p in peers if code in p]
-        rows.append({**row, "name": row["field"].name(report.locale),
-                     "max": float(row["field"].max_points),
-                     "average": sum(values) / len(values) if values else None})
-    return rows
-
-
-def _losses(report, cu: CampaignUnit) -> list[dict]:
-    """The self-assessed sub-criteria with most points lost (appraised if known, else self)."""
-    _, scores = report.field_totals.get(cu.unit_id, ({}, []))
-    rows = []
-    for score in scores:
-        kept = score.appraised_points if score.appraised_points is not None else score.self_points
-        lost = float(score.node.max_points) - float(kept or 0)
-        if lost > 0:
-            rows.append({"code": score.node.code, "name": score.node.name(report.locale),
-                         "max": float(score.node.max_points), "kept": float(kept or 0), "lost": lost})
-    return sorted(rows, key=lambda r: (-r["lost"], r["code"]))[:LOSSES_SHOWN]
-
-
 def suggestions(campaign: Campaign, unit_id: int) -> list[str]:
-    """The unit's latest non-empty ``suggestion`` answers to the satisfaction questionnaire,
-    as the respondents wrote them."""
+    """The unit's latest non-empty ``suggestion`` answers to the satisfaction questionnaire, as
+    the respondents wrote them, from interviews the analysis counts (the exclusion service)."""
     form = campaign.framework.settings["satisfaction"]["questionnaire"]
     text = Submission.answers["suggestion"].as_string()
     rows = db.session.scalars(
-        select(text).join(Questionnaire, Questionnaire.id == Submission.questionnaire_id).where(
+        select(Submission).join(Questionnaire, Questionnaire.id == Submission.questionnaire_id).where(
             Submission.campaign_id == campaign.id, Submission.unit_id == unit_id, Questionnaire.form_id == form,
-            text.is_not(None), text != "").order_by(Submission.id.desc()).limit(SUGGESTIONS_SHOWN))
-    return [r for r in rows if r.strip()]
+            text.is_not(None), text != "").order_by(Submission.id.desc())
+        .options(selectinload(Submission.case)))
+    kept, _ = exclusions.counted(rows, exclusions.context(campaign))
+    quotes = [str(s.answers["suggestion"]) for s in kept if str(s.answers["suggestion"]).strip()]
+    return quotes[:SUGGESTIONS_SHOWN]
 
 
 def _survey_rows(report, cu: CampaignUnit) -> list[dict]:
@@ -105,5 +51,4 @@ def _weakest(survey: list[dict]) -> list[dict]:
 def unit_profile(report, cu: CampaignUnit) -> dict:
     survey = _survey_rows(report, cu)
     return {"unit": cu.unit, "level": cu.framework_level, "survey": survey, "weakest": _weakest(survey),
-            "fields": _field_rows(report, cu), "losses": _losses(report, cu),
             "suggestions": suggestions(report.campaign, cu.unit_id)}

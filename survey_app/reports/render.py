@@ -4,7 +4,6 @@ every output NFC-normalised, and WeasyPrint for the PDF (fonts and styles from `
 from __future__ import annotations
 
 import unicodedata
-from datetime import date
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -12,6 +11,7 @@ from flask_babel import force_locale
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader
 from markupsafe import Markup
 
+from survey_app import clock
 from survey_app.i18n import _
 from survey_app.reports import REPORTS_DIR, charts
 from survey_app.reports.data import Report, build_report
@@ -52,7 +52,7 @@ def labels() -> dict:
         "exclusion_labels": {"rejected_in_review": _("Rejected in review"),
                              "outside_sample_design": _("Outside the sample design"),
                              "missing_sex_or_age": _("Sex or age group missing")},
-        "made_on": date.today(),
+        "made_on": clock.today(),
     }
 
 

@@ -13,7 +13,8 @@ from sqlalchemy.orm import selectinload
 
 from analysis import SurveyDesign
 from survey_app.extensions import db
-from survey_app.models import Campaign, Questionnaire, ReviewState, Submission
+from survey_app.models import Campaign, Questionnaire, Submission
+from survey_app.survey_analysis import exclusions
 
 DESIGN = "strata = units, PSUs = respondents, equal weights, with replacement"
 
@@ -24,23 +25,22 @@ def framework_questionnaires(campaign: Campaign) -> set[str]:
 
 
 def staff_table(campaign: Campaign, form_id: str) -> tuple[pd.DataFrame, dict[str, int]]:
-    """Answers of ``form_id`` in the campaign, one row each; rejected reviews are excluded."""
+    """Answers of ``form_id`` in the campaign, one row each, those the staff rules keep
+    (:data:`~survey_app.survey_analysis.exclusions.STAFF_RULES`)."""
     questionnaire = db.session.scalar(select(Questionnaire).where(Questionnaire.form_id == form_id))
     if questionnaire is None:
         return pd.DataFrame(), {}
-    rows, exclusions = [], {}
-    for submission in db.session.scalars(
-            select(Submission).where(Submission.campaign_id == campaign.id,
-                                     Submission.questionnaire_id == questionnaire.id)
-            .options(selectinload(Submission.unit))):
-        if submission.review_state is ReviewState.REJECTED:
-            key = f"{form_id}/rejected_in_review"
-            exclusions[key] = exclusions.get(key, 0) + 1
-            continue
+    submissions = db.session.scalars(
+        select(Submission).where(Submission.campaign_id == campaign.id,
+                                 Submission.questionnaire_id == questionnaire.id)
+        .options(selectinload(Submission.unit), selectinload(Submission.case)))
+    kept, excluded = exclusions.counted(submissions, exclusions.context(campaign), exclusions.STAFF_RULES)
+    rows = []
+    for submission in kept:
         row = {k: v for k, v in submission.answers.items() if isinstance(v, (str, int, float))}
         row.update(unit_code=submission.unit.code, respondent=submission.instance_uuid, weight=1.0)
         rows.append(row)
-    return pd.DataFrame(rows), exclusions
+    return pd.DataFrame(rows), {f"{form_id}/{name}": count for name, count in excluded.items()}
 
 
 def staff_design(data: pd.DataFrame) -> SurveyDesign:

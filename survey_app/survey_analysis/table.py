@@ -1,4 +1,5 @@
-"""Turn a campaign's submissions into one analysis table, with exclusions counted per rule."""
+"""Turn a campaign's submissions into one analysis table, with exclusions counted per rule
+(:mod:`survey_app.survey_analysis.exclusions`)."""
 from __future__ import annotations
 
 import hashlib
@@ -9,9 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from survey_app.extensions import db
-from survey_app.models import Campaign, QualityFlag, Questionnaire, ReviewState, Submission
+from survey_app.models import Campaign, Questionnaire, Submission
+from survey_app.survey_analysis import exclusions as exclusions_service
+from survey_app.survey_analysis.exclusions import SEX_NAMES
 
-SEX_NAMES = {"1": "male", "2": "female"}
 DESIGN_COLUMNS = ["instance_uuid", "unit_code", "stratum", "psu", "selection_probability", "sex",
                   "age_group"]
 
@@ -28,37 +30,6 @@ class AnalysisTable:
         """SHA-256 of the table as CSV, rows in instance-UUID order: the run's input identity."""
         ordered = self.data.sort_values("instance_uuid").reindex(sorted(self.data.columns), axis=1)
         return hashlib.sha256(ordered.to_csv(index=False).encode("utf-8")).hexdigest()
-
-
-def _excluded_flags(campaign: Campaign) -> dict[int, str]:
-    """Submission id → the first quality flag a supervisor left excluded (by rule name)."""
-    rows = db.session.execute(
-        select(QualityFlag.submission_id, QualityFlag.rule).join(
-            Submission, Submission.id == QualityFlag.submission_id)
-        .where(Submission.campaign_id == campaign.id, QualityFlag.excluded.is_(True))
-        .order_by(QualityFlag.submission_id, QualityFlag.rule))
-    flagged: dict[int, str] = {}
-    for submission_id, rule in rows:
-        flagged.setdefault(submission_id, rule)
-    return flagged
-
-
-def _exclusion(submission: Submission, flagged: dict[int, str] | None = None) -> str | None:
-    """The first rule that keeps a submission out of the analysis, or ``None``.
-
-    A quality flag (too fast, straight-lining, ...) left excluded by the supervisors counts as
-    ``quality_flag_<kind>``: flags never delete data, they only keep it out of the estimates.
-    """
-    if submission.review_state is ReviewState.REJECTED:
-        return "rejected_in_review"
-    if flagged and submission.id in flagged:
-        return f"quality_flag_{flagged[submission.id]}"
-    case = submission.case
-    if case is None or not case.selection_probability:
-        return "outside_sample_design"
-    if submission.answers.get("sex") not in SEX_NAMES or not submission.answers.get("age_group"):
-        return "missing_sex_or_age"
-    return None
 
 
 def _row(submission: Submission) -> dict:
@@ -84,12 +55,7 @@ def build_table(campaign: Campaign, form_id: str) -> AnalysisTable:
         select(Submission).where(Submission.campaign_id == campaign.id,
                                  Submission.questionnaire_id == questionnaire.id)
         .options(selectinload(Submission.case), selectinload(Submission.unit)))
-    rows, exclusions, flagged = [], {}, _excluded_flags(campaign)
-    for submission in submissions:
-        rule = _exclusion(submission, flagged)
-        if rule:
-            exclusions[rule] = exclusions.get(rule, 0) + 1
-        else:
-            rows.append(_row(submission))
+    kept, exclusions = exclusions_service.counted(submissions, exclusions_service.context(campaign))
+    rows = [_row(submission) for submission in kept]
     data = pd.DataFrame(rows, columns=None if rows else DESIGN_COLUMNS)
     return AnalysisTable(data=data, exclusions=exclusions, labels=_labels(questionnaire))

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("units", __name__)
 
-from survey_app.units import labels, rounds, routes, scores  # noqa: E402,F401
+from survey_app.units import labels, results, rounds, routes, scores  # noqa: E402,F401

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from survey_app import queries
 from survey_app.access import roles_required
 from survey_app.extensions import db
 from survey_app.i18n import _
-from survey_app.models import AnalysisEstimate, AppraisalRound, Role, RoundStatus, ScoringMethod
+from survey_app.models import AppraisalRound, Role, RoundStatus, ScoringMethod
 from survey_app.models.base import utcnow
 from survey_app.units import bp, state
 from survey_app.units.forms import RoundForm
@@ -51,15 +50,8 @@ def round_step(campaign_code: str):
 
 
 def _overall_satisfaction(campaign) -> dict[str, float]:
-    from survey_app.index.build import latest_run
-
-    run = latest_run(campaign)
-    if run is None:
-        return {}
-    rows = db.session.execute(select(AnalysisEstimate.unit_code, AnalysisEstimate.estimate).where(
-        AnalysisEstimate.run_id == run.id, AnalysisEstimate.statistic == "pct_satisfied",
-        AnalysisEstimate.variable == "overall"))
-    return {code: 100 * value for code, value in rows}
+    from survey_app.results.runs import latest_run, overall_satisfaction
+    return overall_satisfaction(latest_run(campaign))
 
 
 def bias_row(cu, assessment, satisfaction) -> dict:

@@ -11,6 +11,8 @@ from survey_app.campaigns import council
 from survey_app.i18n import _
 from survey_app.models import AssessmentStatus, Role, Score, SelfAssessment
 from survey_app.models.base import utcnow
+from survey_app.results.points import unit_points
+from survey_app.units.results import results_open
 from survey_app.units import bp, state
 from survey_app.units.context import appraises, load, require
 from survey_app.units.forms import RecogniseAllForm, RoundForm, parse_points, self_assessment_form
@@ -57,7 +59,8 @@ def _page(ctx, form, status: int = 200):
         "units/assessment.html", ctx=ctx, campaign=ctx.campaign, unit=ctx.unit, form=form,
         nodes=ctx.nodes(), scores=scores, lock=lock, round=state.current_round(ctx.campaign),
         open_round=open_round, reply_round=state.reply_round(ctx.campaign, ctx.assessment),
-        totals=queries.field_totals(ctx.assessment) if ctx.assessment else [],
+        points=unit_points(ctx.campaign, ctx.unit) if ctx.assessment else None,
+        results_open=ctx.editor and results_open(ctx.campaign),
         recognise_form=RecogniseAllForm() if ctx.appraiser and open_round else None,
         sign_off=council.sign_offs(ctx.campaign).get(ctx.unit.id), final_round=state.FINAL_ROUND,
         note=(ctx.campaign.framework.settings or {}).get("province_choice_note", {})), status

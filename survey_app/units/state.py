@@ -6,12 +6,12 @@ council opens appraisal round 1 (*thẩm định lần 1*); the round goes to th
 """
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
-from flask import abort, current_app
+from flask import abort
 from sqlalchemy import select
 
+from survey_app import clock
 from survey_app.extensions import db
 from survey_app.i18n import _
 from survey_app.models import (AppraisalRound, AssessmentStatus, Campaign, CampaignStatus,
@@ -23,7 +23,7 @@ SCORING_STATUSES = (CampaignStatus.SELF_ASSESSMENT, CampaignStatus.APPRAISAL)
 
 
 def today() -> date:
-    return datetime.now(ZoneInfo(current_app.config.get("TIMEZONE", "Asia/Ho_Chi_Minh"))).date()
+    return clock.today()
 
 
 def current_round(campaign: Campaign) -> AppraisalRound | None:

@@ -36,7 +36,7 @@ def flow_server(backend, tmp_path_factory, request):
     app = root.make_app(root.database_url(backend, tmp_path_factory, "flow"), tmp_path_factory)
     with app.app_context():
         from survey_app.demo import load_demo
-        load_demo(seed=2024)
+        load_demo(seed=2024, publish=False)  # this test plays the year up to its publication
         campaign = db.session.scalar(select(Campaign).where(Campaign.code == "HNM-2024"))
         campaign.self_assessment_deadline = date.today() + timedelta(days=10)
         mine = db.session.scalar(select(SelfAssessment).where(SelfAssessment.unit.has(code=EDITOR_UNIT)))
@@ -214,10 +214,16 @@ def test_demo_campaign_from_self_assessment_to_the_published_index(page, flow_se
     needed = 90 - round(departments[EDITOR_UNIT], 2)
     assert shown(needed) in page.locator("#plan-result").inner_text()
     page.goto(base + "/analyst/campaigns/HNM-2024/index")
-    page.get_by_role("button", name="Công bố kết quả").click()
-    assert flash(page) == "Đã công bố kết quả."
+    page.get_by_role("link", name="Công bố kết quả").click()
+    page.get_by_label("Số quyết định (ví dụ 123/QĐ-UBND)").fill("123/QĐ-UBND")
+    page.get_by_label("Ngày quyết định (dd/mm/yyyy)").fill("28/03/2025")
+    page.get_by_label("Người ký").fill("Chủ tịch UBND tỉnh")
+    page.set_default_navigation_timeout(600_000)  # publishing renders the 54 units' report (a minute or more)
+    page.get_by_role("button", name="Công bố").click(timeout=600_000)
+    assert page.locator("[role=status]").inner_text().strip() == "Đã xong."
     sign_out(page)
     page.goto(base + "/campaigns/HNM-2024/results")
     assert page.locator("h1").inner_text() == "Kết quả Chỉ số CCHC"
+    assert "123/QĐ-UBND" in page.locator("#publication").inner_text()
     row = page.locator(f"#ranked-department tr[data-unit='{EDITOR_UNIT}']").locator("td").all_inner_texts()
     assert row[3].startswith(shown(departments[EDITOR_UNIT]))

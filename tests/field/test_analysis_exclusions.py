@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from survey_app.extensions import db
 from survey_app.models import AnalysisEstimate, AnalysisRun, QualityFlag, Submission
-from survey_app.survey_analysis.table import _exclusion
+from survey_app.survey_analysis import exclusions
 
 
 @pytest.fixture
@@ -18,7 +18,8 @@ def flagged(demo_app):
     with demo_app.app_context():
         rows = db.session.scalars(select(Submission).options(selectinload(Submission.case))
                                   .order_by(Submission.id).limit(200))
-        ids = [s.id for s in rows if _exclusion(s) is None][:5]
+        ids = [s.id for s in rows
+               if exclusions.exclusion(exclusions.candidate(s), exclusions.Context()) is None][:5]
         kinds = [("too_fast", True), ("too_fast", True), ("duplicate", True), ("unusual_hour", False),
                  ("straight_lining", False)]
         db.session.add_all(QualityFlag(submission_id=i, rule=rule, reason="test", excluded=excluded)

@@ -161,3 +161,12 @@ def test_planner_sorts_losses_and_prices_each_kind_of_target():
     for kind, value in (("grade", "Z"), ("rank", "9"), ("percent", "abc"), ("percent", "120")):
         with pytest.raises(TargetError):
             plan(me, ranked, CLASSES, kind, value)
+
+
+def test_a_field_adds_its_bonus_and_subtracts_its_penalty_within_their_caps():
+    result = compute_unit(unit("U", [leaf("1.1", "self_assessed", 8.5, 8.25), leaf("1.2", "bonus", 0.5, 0.5),
+                                     leaf("1.3", "penalty", 0.5, 0.75), leaf("8.1", "self_assessed", 30.0, 20.0,
+                                                                             field="8")]))
+    assert result.field_points == {"1": pytest.approx(8.25), "8": pytest.approx(20.0)}  # 8,25 + 0,5 − 0,5 (cap)
+    assert result.total == pytest.approx(sum(result.field_points.values()))
+    assert (result.bonus, result.penalty) == (0.5, 0.5)

@@ -1,5 +1,6 @@
 """Report fixtures: a stored analysis run of the demo, and one submission whose free-text
-answer is hostile markup (removed again after the package's tests)."""
+answer is hostile markup (removed again after the package's tests). The submission is a sampled
+interview with sex and age group, so the exclusion service lets the report quote it."""
 from __future__ import annotations
 
 import uuid
@@ -8,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from survey_app.extensions import db
-from survey_app.models import Channel, Submission
+from survey_app.models import Channel, SampleCase, Submission
 from survey_app.queries import campaign_by_code, campaign_units
 from survey_app.survey_analysis.run import analyse
 
@@ -30,10 +31,13 @@ def hostile_unit(demo_app, demo_run):
         unit = campaign_units(campaign)[0].unit
         version = next(link.questionnaire_version for link in campaign.questionnaires
                        if link.questionnaire_version.questionnaire.form_id == "sipas_citizen")
+        case = db.session.scalar(select(SampleCase).where(SampleCase.unit_id == unit.id,
+                                                          SampleCase.selection_probability.is_not(None)).limit(1))
         db.session.info["skip_audit"] = True
         submission = Submission(instance_uuid=str(uuid.uuid4()), questionnaire_id=version.questionnaire_id,
                                 questionnaire_version_id=version.id, campaign_id=campaign.id, unit_id=unit.id,
-                                channel=Channel.WEB_LINK, answers={"suggestion": HOSTILE})
+                                channel=Channel.WEB_LINK, case_id=case.id,
+                                answers={"suggestion": HOSTILE, "sex": "1", "age_group": "30_44"})
         db.session.add(submission)
         db.session.commit()
         db.session.info.pop("skip_audit", None)

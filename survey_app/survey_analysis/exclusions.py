@@ -1,0 +1,124 @@
+"""Which submissions count (*phiếu được tính*): the one exclusion service.
+
+The analysis table, the staff table, the export's weights, the report's quotes and every count
+of analysed answers ask here. A submission is read as a :class:`Candidate` (a few columns, so a
+narrow query can use the rules too) and meets the rules of its questionnaire in order; the first
+rule that answers with a name keeps it out, counted under that name. Exclusions never delete
+data: they keep a submission out of the estimates and of what is quoted from them.
+
+Each rule is a small named function ``rule(candidate, context) -> name | None``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from survey_app.extensions import db
+from survey_app.models import Campaign, QualityFlag, ReviewState, Submission
+
+SEX_NAMES = {"1": "male", "2": "female"}
+
+
+@dataclass
+class Candidate:
+    """What the rules read of one submission."""
+
+    id: int
+    review_state: ReviewState
+    channel: object = None
+    case_id: int | None = None
+    selection_probability: float | None = None
+    sex: str | None = None
+    age_group: str | None = None
+
+
+@dataclass
+class Context:
+    """What the rules need about the whole campaign, read once: excluded quality flags."""
+
+    flagged: dict[int, str] = field(default_factory=dict)
+
+
+def candidate(submission: Submission) -> Candidate:
+    case = submission.case
+    return Candidate(id=submission.id, review_state=submission.review_state, channel=submission.channel,
+                     case_id=submission.case_id,
+                     selection_probability=case.selection_probability if case is not None else None,
+                     sex=submission.answers.get("sex"), age_group=submission.answers.get("age_group"))
+
+
+def context(campaign: Campaign) -> Context:
+    """Submission id → the first quality flag a supervisor left excluded (by rule name)."""
+    rows = db.session.execute(
+        select(QualityFlag.submission_id, QualityFlag.rule).join(
+            Submission, Submission.id == QualityFlag.submission_id)
+        .where(Submission.campaign_id == campaign.id, QualityFlag.excluded.is_(True))
+        .order_by(QualityFlag.submission_id, QualityFlag.rule))
+    flagged: dict[int, str] = {}
+    for submission_id, rule in rows:
+        flagged.setdefault(submission_id, rule)
+    return Context(flagged)
+
+
+def rejected_in_review(item: Candidate, ctx: Context) -> str | None:
+    """A supervisor rejected the interview."""
+    return "rejected_in_review" if item.review_state is ReviewState.REJECTED else None
+
+
+def quality_flag(item: Candidate, ctx: Context) -> str | None:
+    """A quality flag (too fast, straight-lining, …) left excluded: ``quality_flag_<kind>``."""
+    found = ctx.flagged.get(item.id)
+    return f"quality_flag_{found}" if found else None
+
+
+def outside_sample_design(item: Candidate, ctx: Context) -> str | None:
+    """No sampled case with a selection probability: no design weight can be given."""
+    return None if item.case_id is not None and item.selection_probability else "outside_sample_design"
+
+
+def missing_sex_or_age(item: Candidate, ctx: Context) -> str | None:
+    """Sex or age group missing: the answer cannot be raked to the population."""
+    return None if item.sex in SEX_NAMES and item.age_group else "missing_sex_or_age"
+
+
+#: The rules of each kind of questionnaire, in the order they are tried.
+CITIZEN_RULES = (rejected_in_review, quality_flag, outside_sample_design, missing_sex_or_age)
+STAFF_RULES = (rejected_in_review,)
+
+
+def exclusion(item: Candidate, ctx: Context, rules=CITIZEN_RULES) -> str | None:
+    """The first rule that keeps ``item`` out, or None when it counts."""
+    for rule in rules:
+        name = rule(item, ctx)
+        if name:
+            return name
+    return None
+
+
+def counted(submissions, ctx: Context, rules=CITIZEN_RULES) -> tuple[list[Submission], dict[str, int]]:
+    """(the submissions that count, the count excluded per rule name)."""
+    kept, excluded = [], {}
+    for submission in submissions:
+        name = exclusion(candidate(submission), ctx, rules)
+        if name:
+            excluded[name] = excluded.get(name, 0) + 1
+        else:
+            kept.append(submission)
+    return kept, excluded
+
+
+def counted_per_unit(campaign: Campaign, form_id: str, rules=CITIZEN_RULES) -> dict[int, int]:
+    """Unit id → submissions of ``form_id`` that count, read from a narrow query (no answers)."""
+    from survey_app.models import Questionnaire, SampleCase
+    query = (select(Submission.id, Submission.review_state, Submission.channel, Submission.case_id,
+                    SampleCase.selection_probability, Submission.answers["sex"].as_string(),
+                    Submission.answers["age_group"].as_string(), Submission.unit_id)
+             .join(Questionnaire, Questionnaire.id == Submission.questionnaire_id)
+             .outerjoin(SampleCase, SampleCase.id == Submission.case_id)
+             .where(Submission.campaign_id == campaign.id, Questionnaire.form_id == form_id))
+    ctx, counts = context(campaign), {}
+    for *columns, unit_id in db.session.execute(query):
+        if exclusion(Candidate(*columns), ctx, rules) is None:
+            counts[unit_id] = counts.get(unit_id, 0) + 1
+    return counts
