@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from sqlalchemy import select
 
 from survey_app import queries
+from survey_app.exports.writers import xlsx_row
 from survey_app.extensions import db
 from survey_app.models import AnalysisEstimate, Campaign
 from survey_app.reports.data import factors, latest_run, question_labels
@@ -56,16 +57,16 @@ def write_results_xlsx(campaign: Campaign, target: Path, locale: str = "vi", pro
     for title, head, lines in (("estimates", ESTIMATE_HEADER, estimate_rows(campaign, locale)),
                                ("index", INDEX_HEADER, index_rows(campaign, locale))):
         sheet = workbook.create_sheet(title)
-        sheet.append(head)
+        xlsx_row(sheet, head)
         for line in lines or []:
-            sheet.append(line)
+            xlsx_row(sheet, line)
     run = latest_run(campaign)
     sheet = workbook.create_sheet("run")
     if run is not None:
         for key in ("number", "created_at", "software_version", "input_fingerprint", "respondents"):
             value = getattr(run, key)
-            sheet.append([key, value.isoformat() if hasattr(value, "isoformat") else value])
+            xlsx_row(sheet, [key, value.isoformat() if hasattr(value, "isoformat") else value])
         for key in ("parameters", "exclusions", "weighting"):
-            sheet.append([key, json.dumps(getattr(run, key), ensure_ascii=False)])
+            xlsx_row(sheet, [key, json.dumps(getattr(run, key), ensure_ascii=False)])
     workbook.save(target)
     return Path(target)

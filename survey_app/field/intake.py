@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from sqlalchemy import Float, Integer, and_, bindparam, cast, func, or_, select
@@ -34,17 +33,16 @@ from survey_app.models import (AdminUnit, Assignment, CaseStatus, Channel, Devic
 from survey_app.models.base import utcnow
 from survey_app.quality.intake import DEGREE_M, THRESHOLDS, NewSubmission, check, sent_position, thresholds
 from survey_app.questionnaire.engine import FormEngine, cached_engine
+from survey_app.refusals import Refused as BaseRefused
 
 MAX_PARADATA = 256 * 1024
 
 
-@dataclass
-class Refused(Exception):
+class Refused(BaseRefused):
     """A send the server will not store: HTTP status, message, and the form's problems."""
 
-    status: int
-    message: str
-    problems: list = field(default_factory=list)
+    def __init__(self, status: int, message: str, problems=()):
+        super().__init__(status, problems, message)
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -15,11 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from survey_app.index.model import REGULAR, UnitIndex
+from survey_app.refusals import MessageRefused
 
 TARGET_KINDS = ("percent", "grade", "rank")
 
 
-class TargetError(ValueError):
+class TargetError(MessageRefused):
     """A target that cannot be understood (unknown class, rank out of range…)."""
 
 

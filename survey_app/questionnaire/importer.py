@@ -29,11 +29,12 @@ from survey_app.models import Questionnaire, QuestionnaireVersion, VersionStatus
 from survey_app.models.base import utcnow
 from survey_app.questionnaire.definition import FormProblem, build_definition
 from survey_app.questionnaire.sheet_rows import SurveyRows
+from survey_app.refusals import MessageRefused
 
 SUPPORTED_SUFFIXES = (".xlsx", ".xls", ".csv", ".md")
 
 
-class ImportRefused(ValueError):
+class ImportRefused(MessageRefused):
     """A form that cannot be imported; the message says why, for the person who uploaded it."""
 
 

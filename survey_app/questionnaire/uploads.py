@@ -12,6 +12,7 @@ from pathlib import Path
 from flask import current_app
 
 from survey_app.i18n import _
+from survey_app.refusals import MessageRefused
 
 ACCEPTED = {
     "image": {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"},
@@ -27,14 +28,10 @@ MAGIC = {".jpg": b"\xff\xd8", ".jpeg": b"\xff\xd8", ".png": b"\x89PNG", ".webp":
 STORED_NAME = re.compile(r"^[0-9a-f]{64}(\.[a-z0-9]{1,5})$")
 
 
-class UploadRefused(ValueError):
+class UploadRefused(MessageRefused):
     """A file the questionnaire does not take; the message is for the respondent, the status
     for an API client (415: not a type taken here, 413: too large, 422: empty or not what its
     name says)."""
-
-    def __init__(self, message: str, status: int = 422):
-        super().__init__(message)
-        self.status = status
 
 
 def answer_file_limit() -> int:

@@ -12,6 +12,7 @@ from pathlib import Path
 from flask import current_app
 
 from survey_app.i18n import _
+from survey_app.refusals import MessageRefused
 
 # extension → (content type, accepted leading bytes)
 ZIP, OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -32,7 +33,7 @@ KINDS = {
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
 
-class EvidenceRefused(ValueError):
+class EvidenceRefused(MessageRefused):
     """A file that is not accepted; the message is for the user."""
 
 
