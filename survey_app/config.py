@@ -57,6 +57,8 @@ class Config:
     LANGUAGES = ("vi", "en")
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "local://")
     RATELIMIT_HEADERS_ENABLED = True
+    #: Off only for a fuzzing or load run on a private machine.
+    RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") != "0"
     #: New questionnaires one address may start from a campaign's open link.
     OPEN_LINK_LIMIT = os.environ.get("OPEN_LINK_LIMIT", "5 per hour")
     SESSION_COOKIE_HTTPONLY = True

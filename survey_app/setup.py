@@ -53,7 +53,10 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 
 
 def setup_security(app: Flask) -> None:
-    """CSRF on every form, rate limits, and headers that keep pages on this site."""
+    """The input boundary, CSRF on every form, rate limits, and headers that keep pages on this site."""
+    from survey_app import boundary
+
+    boundary.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])

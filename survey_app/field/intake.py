@@ -20,6 +20,7 @@ from datetime import datetime, timezone
 from sqlalchemy import Float, Integer, and_, bindparam, cast, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from survey_app.boundary import check_answer_shape
 from survey_app.extensions import db
 from survey_app.field.bundle import campaign_questionnaire_id
 from survey_app.field.conflicts import answers_digest, keep_aside, same_answers
@@ -79,10 +80,11 @@ def _parse(payload) -> dict:
     answers, paradata = payload.get("answers"), payload.get("paradata") or {}
     if not isinstance(answers, dict) or not isinstance(paradata, dict):
         raise Refused(400, _("The field %(name)s is missing or malformed.", name="answers"))
+    check_answer_shape(answers)
     if len(json.dumps(paradata)) > MAX_PARADATA:
         raise Refused(413, _("The upload is too large."))
     case_id, version_id = payload.get("case_id"), payload.get("questionnaire_version_id")
-    if not isinstance(case_id, int) or not isinstance(version_id, int):
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (case_id, version_id)):
         raise Refused(400, _("The field %(name)s is missing or malformed.", name="case_id"))
     return {"instance_uuid": _text(payload, "instance_uuid"),
             "edit_uuid": _text(payload, "edit_uuid", required=False), "case_id": case_id,
