@@ -64,12 +64,29 @@ def user_create(username, role, unit_code, full_name, password):
     unit = unit_by_code(unit_code) if unit_code else None
     if unit_code and unit is None:
         raise click.ClickException(f"no unit has the code {unit_code}")
+    from survey_app.auth.passwords import password_problem
+
+    problem = password_problem(password, username)
+    if problem:
+        raise click.ClickException(str(problem))
     user = User(username=username, full_name=full_name or username)
     user.set_password(password)
     user.roles.append(UserRole(role=Role(role), unit=unit))
     db.session.add(user)
     db.session.commit()
     click.echo(f"{username}: {role}" + (f" ({unit.name})" if unit else ""))
+
+
+@user_cli.command("end-sessions")
+@click.argument("username")
+def user_end_sessions(username):
+    """End every session of USERNAME on every device (its cookies and remember tokens stop working)."""
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise click.ClickException(f"no user is called {username}")
+    user.end_sessions()
+    db.session.commit()
+    click.echo(f"{username}: every session ended")
 
 
 @click.command("demo")
