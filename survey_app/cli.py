@@ -93,8 +93,14 @@ def user_end_sessions(username):
 @with_appcontext
 @click.option("--seed", default=2024, show_default=True, help="Seed of the synthetic answers.")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has data.")
-def demo_command(seed, if_empty):
+@click.option("--force", is_flag=True, help="Load the demo outside development (its accounts share one password).")
+def demo_command(seed, if_empty, force):
     """Load the demo province, its campaign, users and synthetic submissions."""
+    from flask import current_app
+
+    if current_app.config["ENV"] not in ("development", "testing") and not force:
+        raise click.ClickException("the demo loads only with PARINDEX_ENV=development: its accounts share "
+                                   "one known password (give --force to load it anyway)")
     from survey_app.demo import (DemoError, database_is_empty, demo_invitation_codes, demo_logins,
                                  load_demo)
 
