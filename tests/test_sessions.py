@@ -105,3 +105,48 @@ def test_an_unknown_username_takes_as_long_as_a_known_one(app, analyst):
     known = sorted(timed("ana") for _ in range(3))[1]
     unknown = sorted(timed("nobody-here") for _ in range(3))[1]
     assert unknown > 0.5 * known
+
+
+LOGINS = """
+import re, sys
+from tests.conftest import CSRF_RE, make_app
+from tests.limited_app import Factory
+
+root, prefix, part = sys.argv[1], sys.argv[2], sys.argv[3]
+factory = Factory(root)
+app = make_app(f"sqlite:///{factory.mktemp('db')}/test.db", factory, RATELIMIT_ENABLED=True,
+               RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/0", RATELIMIT_KEY_PREFIX=prefix, TRUSTED_PROXIES=1)
+client = app.test_client()
+
+def attempt(username, address):
+    page = client.get("/login").get_data(as_text=True)
+    token = CSRF_RE.search(page).group(1)
+    return client.post("/login", data={"username": username, "password": "wrong password!", "csrf_token": token},
+                       headers={"X-Forwarded-For": address}).status_code
+
+if part == "1":
+    print(*[attempt("ana", f"10.0.1.{n}") for n in range(10)])
+else:
+    print(attempt("ana", "10.0.2.1"), attempt("bob", "10.0.2.1"))
+"""
+
+
+def test_login_limits_are_shared_between_processes_per_account_and_per_forwarded_address(tmp_path):
+    """Two processes sharing Redis: 10 failures for one account from ten addresses (behind one
+    trusted proxy) lock that account in the other process, and not another account from a new address."""
+    import subprocess
+    import sys
+    import uuid
+    from pathlib import Path
+
+    prefix = "test-" + uuid.uuid4().hex[:8]
+    outputs = []
+    for part in ("1", "2"):
+        folder = tmp_path / part
+        folder.mkdir()
+        proc = subprocess.run([sys.executable, "-c", LOGINS, str(folder), prefix, part],
+                              cwd=Path(__file__).parents[1], capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        outputs.append(proc.stdout.split())
+    assert outputs[0] == ["422"] * 10
+    assert outputs[1] == ["429", "422"]
