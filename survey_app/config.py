@@ -69,6 +69,9 @@ class Config:
     CODE_CAMPAIGN_LIMIT = os.environ.get("CODE_CAMPAIGN_LIMIT", "2000 per hour")
     #: How many reverse proxies in front set X-Forwarded-For/-Proto/-Host (0: none, trust nothing).
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+    #: The largest JSON body and its deepest nesting, checked before parsing (``boundary``).
+    JSON_MAX_BYTES = int(os.environ.get("JSON_MAX_BYTES", 4 * 1024 * 1024))
+    JSON_MAX_DEPTH = int(os.environ.get("JSON_MAX_DEPTH", 32))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     #: Cookies only over HTTPS and HSTS: on by default in production.
