@@ -24,5 +24,5 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('user_account') as batch:
-        batch.drop_column('session_token')
+    # a plain DROP COLUMN (SQLite 3.35+ too): a batch copy of user_account would fail its foreign keys
+    op.execute('ALTER TABLE user_account DROP COLUMN session_token')
