@@ -64,6 +64,11 @@ def user_create(username, role, unit_code, full_name, password):
     unit = unit_by_code(unit_code) if unit_code else None
     if unit_code and unit is None:
         raise click.ClickException(f"no unit has the code {unit_code}")
+    from survey_app.auth.passwords import password_problem
+
+    problem = password_problem(password, username)
+    if problem:
+        raise click.ClickException(str(problem))
     user = User(username=username, full_name=full_name or username)
     user.set_password(password)
     user.roles.append(UserRole(role=Role(role), unit=unit))
@@ -72,12 +77,30 @@ def user_create(username, role, unit_code, full_name, password):
     click.echo(f"{username}: {role}" + (f" ({unit.name})" if unit else ""))
 
 
+@user_cli.command("end-sessions")
+@click.argument("username")
+def user_end_sessions(username):
+    """End every session of USERNAME on every device (its cookies and remember tokens stop working)."""
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise click.ClickException(f"no user is called {username}")
+    user.end_sessions()
+    db.session.commit()
+    click.echo(f"{username}: every session ended")
+
+
 @click.command("demo")
 @with_appcontext
 @click.option("--seed", default=2024, show_default=True, help="Seed of the synthetic answers.")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has data.")
-def demo_command(seed, if_empty):
+@click.option("--force", is_flag=True, help="Load the demo outside development (its accounts share one password).")
+def demo_command(seed, if_empty, force):
     """Load the demo province, its campaign, users and synthetic submissions."""
+    from flask import current_app
+
+    if current_app.config["ENV"] not in ("development", "testing") and not force:
+        raise click.ClickException("the demo loads only with PARINDEX_ENV=development: its accounts share "
+                                   "one known password (give --force to load it anyway)")
     from survey_app.demo import (DemoError, database_is_empty, demo_invitation_codes, demo_logins,
                                  load_demo)
 
@@ -137,6 +160,10 @@ def init_app(app: Flask) -> None:
     from survey_app.units_cli import units_cli
     app.cli.add_command(units_cli)
     from survey_app import framework_versions  # noqa: F401  (framework diff)
+    from survey_app.backup import backup_command, restore_command
+
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     from survey_app.index.cli import init_app as index_cli; index_cli(app)
     from survey_app.reports.cli import init_app as reports_cli; reports_cli(app)
     from survey_app.samples.cli import init_app as samples_cli; samples_cli(app)

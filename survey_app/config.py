@@ -57,18 +57,41 @@ class Config:
     LANGUAGES = ("vi", "en")
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "local://")
     RATELIMIT_HEADERS_ENABLED = True
+    #: Off only for a fuzzing or load run on a private machine.
+    RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") != "0"
     #: New questionnaires one address may start from a campaign's open link.
     OPEN_LINK_LIMIT = os.environ.get("OPEN_LINK_LIMIT", "5 per hour")
+    #: Sign-in attempts per address, and failed sign-ins per account, in the rate-limit storage.
+    LOGIN_ADDRESS_LIMIT = os.environ.get("LOGIN_ADDRESS_LIMIT", "10 per minute")
+    LOGIN_ACCOUNT_LIMIT = os.environ.get("LOGIN_ACCOUNT_LIMIT", "10 per 15 minutes")
+    #: Failed invitation codes per address and per campaign before 429.
+    CODE_ADDRESS_LIMIT = os.environ.get("CODE_ADDRESS_LIMIT", "20 per hour")
+    CODE_CAMPAIGN_LIMIT = os.environ.get("CODE_CAMPAIGN_LIMIT", "2000 per hour")
+    #: How many reverse proxies in front set X-Forwarded-For/-Proto/-Host (0: none, trust nothing).
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+    #: The largest JSON body and its deepest nesting, checked before parsing (``boundary``).
+    JSON_MAX_BYTES = int(os.environ.get("JSON_MAX_BYTES", 4 * 1024 * 1024))
+    JSON_MAX_DEPTH = int(os.environ.get("JSON_MAX_DEPTH", 32))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
+    #: Cookies only over HTTPS and HSTS: on by default in production.
+    #: ``None``: decided by :meth:`finalise` from the profile.
+    SESSION_COOKIE_SECURE = (os.environ["SESSION_COOKIE_SECURE"] == "1") if "SESSION_COOKIE_SECURE" in os.environ else None
+    REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    HSTS_SECONDS = int(os.environ["HSTS_SECONDS"]) if "HSTS_SECONDS" in os.environ else None
     WTF_CSRF_TIME_LIMIT = int(os.environ.get("WTF_CSRF_TIME_LIMIT", 8 * 3600))
     SQLITE_BUSY_TIMEOUT_MS = 15000
 
     @classmethod
     def finalise(cls, settings: dict) -> None:
         """Fill the secret key and refuse an unsafe configuration with one clear line."""
+        production = settings.get("ENV") == "production"
+        if settings.get("SESSION_COOKIE_SECURE") is None:
+            settings["SESSION_COOKIE_SECURE"] = production
+        settings.setdefault("REMEMBER_COOKIE_SECURE", settings["SESSION_COOKIE_SECURE"])
+        if settings.get("HSTS_SECONDS") is None:
+            settings["HSTS_SECONDS"] = 31536000 if production else 0
         if not settings.get("SECRET_KEY"):
             if settings.get("ENV") in ("development", "testing"):
                 settings["SECRET_KEY"] = _development_secret(Path(settings["INSTANCE"]))

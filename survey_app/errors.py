@@ -8,6 +8,7 @@ from werkzeug.exceptions import HTTPException
 
 from survey_app.extensions import db
 from survey_app.i18n import _
+from survey_app.refusals import Refused
 
 
 def _messages() -> dict[int, str]:
@@ -18,15 +19,24 @@ def _messages() -> dict[int, str]:
         404: _("This page does not exist."),
         405: _("This action is not allowed here."),
         413: _("The upload is too large."),
+        422: _("Some of what was sent is not accepted."),
         429: _("Too many attempts. Please wait a moment and try again."),
         500: _("Something went wrong on our side. Your data was not changed."),
     }
 
 
-def _respond(code: int, message: str):
-    if request.blueprint == "api" or request.accept_mimetypes.best == "application/json":
-        return jsonify(error=message, status=code), code
-    return render_template("error.html", code=code, message=message), code
+def _wants_json() -> bool:
+    return (request.blueprint == "api" or request.is_json
+            or request.accept_mimetypes.best == "application/json")
+
+
+def _respond(code: int, message: str, problems: list | None = None):
+    if _wants_json():
+        body = {"error": message, "status": code}
+        if problems is not None:
+            body["problems"] = problems
+        return jsonify(body), code
+    return render_template("error.html", code=code, message=message, problems=problems or []), code
 
 
 def init_app(app: Flask) -> None:
@@ -34,6 +44,12 @@ def init_app(app: Flask) -> None:
     def csrf_error(exc):
         return _respond(400, _("This form has expired or was sent from elsewhere. "
                                "Please submit it again."))
+
+    @app.errorhandler(Refused)
+    def refused(exc: Refused):
+        """Every domain refusal, once: its status, its message and its problems."""
+        db.session.rollback()
+        return _respond(exc.status, exc.message or _messages().get(exc.status, ""), exc.problem_list())
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

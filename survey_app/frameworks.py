@@ -20,13 +20,14 @@ from survey_app.extensions import db
 from survey_app.i18n import _
 from survey_app.index.conversion import CONVERSIONS, INDICATORS
 from survey_app.models import Framework, FrameworkNode, NodeKind, ScoringMethod
+from survey_app.refusals import MessageRefused
 
 CHILD_KEYS = {NodeKind.FIELD: ("criteria", NodeKind.CRITERION),
               NodeKind.CRITERION: ("sub_criteria", NodeKind.SUB_CRITERION)}
 EXTRA = (ScoringMethod.BONUS, ScoringMethod.PENALTY)
 
 
-class FrameworkError(ValueError):
+class FrameworkError(MessageRefused):
     """A framework file that cannot be loaded; the message names the place."""
 
 

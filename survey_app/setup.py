@@ -1,6 +1,7 @@
 """The steps of the app factory, one concern each."""
 from __future__ import annotations
 
+import hmac
 import os
 import sqlite3
 
@@ -53,7 +54,15 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 
 
 def setup_security(app: Flask) -> None:
-    """CSRF on every form, rate limits, and headers that keep pages on this site."""
+    """The input boundary, CSRF on every form, rate limits, and headers that keep pages on this site."""
+    from survey_app import boundary
+
+    boundary.init_app(app)
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies)
     csrf.init_app(app)
     limiter.init_app(app)
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
@@ -71,6 +80,9 @@ def setup_security(app: Flask) -> None:
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("Permissions-Policy", "geolocation=(self), camera=(self)")
+        if app.config.get("HSTS_SECONDS"):
+            response.headers.setdefault("Strict-Transport-Security",
+                                        f"max-age={app.config['HSTS_SECONDS']}; includeSubDomains")
         return response
 
 
@@ -104,7 +116,17 @@ def setup_login(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        return db.session.get(User, int(user_id))
+        """The user of a session or remember cookie while its token is current and the
+        account active: logout, a password change, deactivation or ``flask user
+        end-sessions`` change or refuse it, for every web process at once."""
+        number, _, token = (user_id or "").partition(".")
+        if not number.isdigit() or not token or int(number) > 2**31 - 1:
+            return None
+        user = db.session.get(User, int(number))
+        if user is None or not user.active or not user.session_token \
+                or not hmac.compare_digest(user.session_token, token):
+            return None
+        return user
 
     from survey_app.i18n import lazy_gettext as _l
 

@@ -3,6 +3,7 @@ from wtforms import PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
+from survey_app.auth.passwords import PasswordPolicy
 from survey_app.i18n import lazy_gettext as _l
 from survey_app.models import Role
 
@@ -18,7 +19,7 @@ class UserForm(FlaskForm):
         Optional(), Email(message=_l("Enter a valid e-mail address.")), Length(max=200)])
     password = PasswordField(_l("Password"), validators=[
         DataRequired(message=_l("Enter a password.")),
-        Length(min=10, message=_l("A password has at least 10 characters."))])
+        PasswordPolicy()])
     role = SelectField(_l("Role"), choices=[SelectChoice(r.value) for r in Role],
                        validators=[DataRequired(message=_l("Choose a role."))])
     unit_code = StringField(_l("Unit code (empty: the whole province)"), validators=[

@@ -11,14 +11,14 @@ from flask import g, jsonify, request
 from flask_limiter.util import get_remote_address
 
 from survey_app.api import bp
+from survey_app.boundary import json_body
 from survey_app.extensions import csrf, db, limiter
 from survey_app.field.bundle import bundle
 from survey_app.field.files import receive_file
-from survey_app.field.intake import Refused, receive
+from survey_app.field.intake import receive
 from survey_app.field.tokens import device_key, device_required, device_sending
 from survey_app.field.visit_intake import receive_visit
 from survey_app.models.base import utcnow
-from survey_app.questionnaire.uploads import UploadRefused
 
 
 @bp.route("/field/bundle")
@@ -38,7 +38,7 @@ def field_bundle():
 @device_sending(autocommit=True)
 def field_submission():
     """Store one interview (or its correction) once; repeats get the same acknowledgement."""
-    return _answer(receive, request.get_json(silent=True))
+    return _answer(receive, json_body())
 
 
 @bp.route("/field/visits", methods=["POST"])
@@ -47,15 +47,13 @@ def field_submission():
 @device_sending
 def field_visit():
     """Store one visit without an interview (no contact, refused, ineligible) once."""
-    return _answer(receive_visit, request.get_json(silent=True))
+    return _answer(receive_visit, json_body())
 
 
 def _answer(store, payload):
-    """201 with the acknowledgement when stored now, 200 for a repeat, the refusal otherwise."""
-    try:
-        ack, created = store(payload, g.device)
-    except Refused as refused:
-        return jsonify(error=refused.message, problems=refused.problems, status=refused.status), refused.status
+    """201 with the acknowledgement when stored now, 200 for a repeat; a refusal
+    (:class:`survey_app.refusals.Refused`) is answered by ``errors``."""
+    ack, created = store(payload, g.device)
     response = jsonify(ack)
     response.status_code = 201 if created else 200
     return response
@@ -68,8 +66,5 @@ def _answer(store, payload):
 def field_file():
     """Store one answer file (multipart: ``kind`` and ``file``) under its SHA-256; the same
     bytes sent again get the same name, so a retry is harmless."""
-    try:
-        name = receive_file(request.form.get("kind"), request.files.get("file"))
-    except UploadRefused as refused:
-        return jsonify(error=str(refused), status=refused.status), refused.status
+    name = receive_file(request.form.get("kind"), request.files.get("file"))
     return jsonify(name=name), 200

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from survey_app.auth import bp
 from survey_app.auth.forms import LoginForm
+from survey_app.auth.passwords import same_work_for_unknown
 from survey_app.extensions import db, limiter
 from survey_app.i18n import _
 from survey_app.models import Role, User
@@ -35,15 +36,30 @@ def _safe_next(target: str | None) -> str | None:
     return None
 
 
+def _account_key() -> str:
+    """The rate-limit key of the account a sign-in names (lower case, at most 80 characters)."""
+    return "login-account:" + (request.form.get("username") or "").strip().lower()[:80]
+
+
+def _failed(response) -> bool:
+    return response.status_code == 422
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_ADDRESS_LIMIT"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_ACCOUNT_LIMIT"], methods=["POST"], key_func=_account_key,
+               deduct_when=_failed)
 def login():
+    """Sign in. Limits in the shared rate-limit storage: attempts per address, failures per account;
+    an unknown username costs the same password check as a known one."""
     if current_user.is_authenticated:
         return redirect(landing_url(current_user))
     form = LoginForm()
     if form.validate_on_submit():
         user = db.session.scalar(select(User).where(User.username == form.username.data.strip()))
-        if user is None or not user.active or not user.check_password(form.password.data):
+        if user is None:
+            same_work_for_unknown(form.password.data)
+        if user is None or not user.check_password(form.password.data) or not user.active:
             form.password.errors.append(_("Wrong username or password."))
         else:
             login_user(user, remember=form.remember.data)
@@ -56,6 +72,9 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    """Sign out here and on the server: the session cookie and remember token stop working."""
+    current_user.end_sessions()
+    db.session.commit()
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("public.index"))

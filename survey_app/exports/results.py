@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from sqlalchemy import select
 
 from survey_app import queries
+from survey_app.exports.writers import xlsx_row
 from survey_app.extensions import db
 from survey_app.models import AnalysisEstimate, Campaign
 from survey_app.reports.data import factors, question_labels
@@ -70,20 +71,20 @@ def write_results_xlsx(campaign: Campaign, target: Path, locale: str = "vi", pro
                                ("index", INDEX_HEADER, index_rows(index)),
                                ("fields", FIELD_HEADER, field_lines(index))):
         sheet = workbook.create_sheet(title)
-        sheet.append(head)
+        xlsx_row(sheet, head)
         for line in lines or []:
-            sheet.append(line)
+            xlsx_row(sheet, line)
     run = official.counted_run(campaign)
     sheet = workbook.create_sheet("run")
     if run is not None:
         for key in ("number", "created_at", "software_version", "input_fingerprint", "respondents"):
             value = getattr(run, key)
-            sheet.append([key, value.isoformat() if hasattr(value, "isoformat") else value])
+            xlsx_row(sheet, [key, value.isoformat() if hasattr(value, "isoformat") else value])
         for key in ("parameters", "exclusions", "weighting"):
-            sheet.append([key, json.dumps(getattr(run, key), ensure_ascii=False)])
+            xlsx_row(sheet, [key, json.dumps(getattr(run, key), ensure_ascii=False)])
     if index.publication is not None:
-        sheet.append(["publication_version", index.publication.version])
-        sheet.append(["decision_number", index.publication.decision_number])
-        sheet.append(["decision_date", index.publication.decision_date.isoformat()])
+        xlsx_row(sheet, ["publication_version", index.publication.version])
+        xlsx_row(sheet, ["decision_number", index.publication.decision_number])
+        xlsx_row(sheet, ["decision_date", index.publication.decision_date.isoformat()])
     workbook.save(target)
     return Path(target)

@@ -1,6 +1,10 @@
 """File formats for exports: CSV streamed as text chunks, XLSX with openpyxl's write-only mode
 (rows go to disk as they come), SPSS ``.sav`` and Stata ``.dta`` with pyreadstat, carrying the
 variable labels and the answer codes' value labels.
+
+Every tabular writer (here, the results workbook and the invitation codes) goes through
+:func:`csv_writer` or :func:`xlsx_row`, so free text such as a citizen's suggestion that starts
+with ``=`` is never read as a formula by a spreadsheet (OWASP's CSV injection rule).
 """
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ import io
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 from survey_app.exports.codebook import codebook_rows
 from survey_app.exports.submissions import ExportSpec, header, rows, variables
@@ -18,11 +23,55 @@ STATA_LABEL_CHARS = 80     # Stata's limit for variable labels
 SPSS_LABEL_BYTES = 255     # what SPSS keeps of a variable label, in UTF-8 bytes
 
 
+#: A cell starting with one of these is a formula (or becomes one) in a spreadsheet.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(value):
+    """A text cell that a spreadsheet would run as a formula, with a leading ``'`` so it shows
+    as text; numbers and every other cell unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+class _SafeWriter:
+    """``csv.writer`` whose rows are neutralised cell by cell."""
+
+    def __init__(self, handle, **options):
+        self._writer = csv.writer(handle, **options)
+
+    def writerow(self, row):
+        return self._writer.writerow([neutralised(cell) for cell in row])
+
+    def writerows(self, rows):
+        for row in rows:
+            self.writerow(row)
+
+
+def csv_writer(handle, **options) -> _SafeWriter:
+    """The one CSV writer of every export."""
+    return _SafeWriter(handle, **options)
+
+
+def xlsx_row(sheet, row) -> None:
+    """Append ``row`` to a write-only sheet; a text cell stays text (never a formula), keeping
+    its exact characters; numbers stay numbers."""
+    cells = []
+    for value in row:
+        if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.data_type = "s"
+            value = cell
+        cells.append(value)
+    sheet.append(cells)
+
+
 def csv_chunks(spec: ExportSpec, progress=None):
     """The CSV as text chunks: a BOM so Excel reads UTF-8, the header, then rows in batches."""
     columns = variables(spec)
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
     buffer.write("\ufeff")
     writer.writerow(header(columns))
     for count, row in enumerate(rows(spec, columns), start=1):
@@ -46,7 +95,7 @@ def write_csv(spec: ExportSpec, target: Path, progress=None) -> Path:
 def _sheet(workbook, title: str, lines) -> None:
     sheet = workbook.create_sheet(title)
     for line in lines:
-        sheet.append(line)
+        xlsx_row(sheet, line)
 
 
 def write_xlsx(spec: ExportSpec, target: Path, progress=None) -> Path:
@@ -54,9 +103,9 @@ def write_xlsx(spec: ExportSpec, target: Path, progress=None) -> Path:
     columns = variables(spec)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("data")
-    sheet.append(header(columns))
+    xlsx_row(sheet, header(columns))
     for count, row in enumerate(rows(spec, columns), start=1):
-        sheet.append(row)
+        xlsx_row(sheet, row)
         if progress and count % CHUNK_ROWS == 0:
             progress(count)
     _sheet(workbook, "codebook", codebook_rows(columns))
@@ -67,5 +116,5 @@ def write_xlsx(spec: ExportSpec, target: Path, progress=None) -> Path:
 def write_codebook(spec: ExportSpec, target: Path, progress=None) -> Path:
     with open(target, "w", encoding="utf-8", newline="") as handle:
         handle.write("\ufeff")
-        csv.writer(handle).writerows(codebook_rows(variables(spec)))
+        csv_writer(handle).writerows(codebook_rows(variables(spec)))
     return Path(target)

@@ -10,6 +10,7 @@ from flask import current_app, jsonify, render_template, request, send_file, url
 from flask_login import current_user
 
 from survey_app.access import roles_required
+from survey_app.boundary import json_body
 from survey_app.extensions import db
 from survey_app.field import bp
 from survey_app.field.files import settings as file_settings
@@ -79,7 +80,8 @@ def manifest():
 @roles_required(Role.ENUMERATOR)
 def register_device():
     """Give this browser a device token (shown once); the session's CSRF header is required."""
-    payload = request.get_json(silent=True) or {}
+    payload = json_body()
+    payload = payload if isinstance(payload, dict) else {}
     label = str(payload.get("label") or request.user_agent.string or "")[:200]
     row, plain = issue(current_user, label)
     db.session.commit()

@@ -4,6 +4,7 @@ from wtforms import FloatField, IntegerField, PasswordField, SelectField, String
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
+from survey_app.auth.passwords import PasswordPolicy
 from survey_app.i18n import lazy_gettext as _l
 
 VISIT_OUTCOMES = [SelectChoice("no_contact", _l("No contact")), SelectChoice("refused", _l("Refused")),
@@ -54,7 +55,7 @@ class EnumeratorForm(FlaskForm):
     unit = SelectField(_l("Area"), coerce=int, validate_choice=True)
     password = PasswordField(_l("Password"), validators=[
         DataRequired(message=_l("Enter a password.")),
-        Length(min=10, message=_l("Use at least %(min)d characters."))])
+        PasswordPolicy()])
 
 
 class BackCheckDrawForm(FlaskForm):

@@ -15,12 +15,12 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from sqlalchemy import Float, Integer, and_, bindparam, cast, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from survey_app.boundary import check_answer_shape
 from survey_app.extensions import db
 from survey_app.field.bundle import campaign_questionnaire_id
 from survey_app.field.conflicts import answers_digest, keep_aside, same_answers
@@ -34,17 +34,16 @@ from survey_app.models import (AdminUnit, Assignment, CaseStatus, Channel, Devic
 from survey_app.models.base import utcnow
 from survey_app.quality.intake import DEGREE_M, THRESHOLDS, NewSubmission, check, sent_position, thresholds
 from survey_app.questionnaire.engine import FormEngine, cached_engine
+from survey_app.refusals import Refused as BaseRefused
 
 MAX_PARADATA = 256 * 1024
 
 
-@dataclass
-class Refused(Exception):
+class Refused(BaseRefused):
     """A send the server will not store: HTTP status, message, and the form's problems."""
 
-    status: int
-    message: str
-    problems: list = field(default_factory=list)
+    def __init__(self, status: int, message: str, problems=()):
+        super().__init__(status, problems, message)
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -81,10 +80,11 @@ def _parse(payload) -> dict:
     answers, paradata = payload.get("answers"), payload.get("paradata") or {}
     if not isinstance(answers, dict) or not isinstance(paradata, dict):
         raise Refused(400, _("The field %(name)s is missing or malformed.", name="answers"))
+    check_answer_shape(answers)
     if len(json.dumps(paradata)) > MAX_PARADATA:
         raise Refused(413, _("The upload is too large."))
     case_id, version_id = payload.get("case_id"), payload.get("questionnaire_version_id")
-    if not isinstance(case_id, int) or not isinstance(version_id, int):
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (case_id, version_id)):
         raise Refused(400, _("The field %(name)s is missing or malformed.", name="case_id"))
     return {"instance_uuid": _text(payload, "instance_uuid"),
             "edit_uuid": _text(payload, "edit_uuid", required=False), "case_id": case_id,

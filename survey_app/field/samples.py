@@ -11,7 +11,7 @@ from survey_app.sampling import design_adjusted_size
 
 
 @bp.route("/supervision/sample-size")
-@roles_required(Role.SUPERVISOR, Role.ANALYST)
+@roles_required(Role.SUPERVISOR, Role.ANALYST, Role.ADMIN)
 def sample_size():
     form = SampleSizeForm(request.args)
     result = None

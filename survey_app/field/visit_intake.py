@@ -50,7 +50,7 @@ def _parse(payload) -> dict:
     if not isinstance(case_id, int) or isinstance(case_id, bool):
         raise Refused(400, _("The field %(name)s is missing or malformed.", name="case_id"))
     outcomes = {o.value: o for o in VISIT_OUTCOMES}
-    if payload.get("outcome") not in outcomes:
+    if not isinstance(payload.get("outcome"), str) or payload["outcome"] not in outcomes:
         raise Refused(422, _("The outcome of a visit must be no contact, refused or ineligible."))
     note = payload.get("note")
     if note is not None and not isinstance(note, str):

@@ -25,12 +25,13 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import stats
+from survey_app.refusals import MessageRefused
 
 INDICATORS = ("pct_satisfied", "mean_score")
 CONVERSIONS = ("proportional", "thresholds")
 
 
-class ConversionError(ValueError):
+class ConversionError(MessageRefused):
     """A survey block the converter cannot use; the message names the key."""
 
 

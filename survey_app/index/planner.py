@@ -11,12 +11,13 @@ reach a target, and how it compares with last year.
 from __future__ import annotations
 
 from survey_app.index.model import UnitIndex
+from survey_app.refusals import MessageRefused
 from survey_app.results.losses import Loss, losses  # noqa: F401 (the planner's losses)
 
 TARGET_KINDS = ("percent", "grade", "rank")
 
 
-class TargetError(ValueError):
+class TargetError(MessageRefused):
     """A target that cannot be understood (unknown class, rank out of range…)."""
 
 

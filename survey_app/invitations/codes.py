@@ -26,6 +26,7 @@ from survey_app.invitations.status import end_of_day, local_zone
 from survey_app.models import (AdminUnit, Campaign, CampaignQuestionnaire, CampaignStatus, CampaignUnit,
                                Invitation, QuestionnaireVersion)
 from survey_app.models.base import utcnow
+from survey_app.refusals import MessageRefused
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 RANDOM_LENGTH = 8
@@ -37,7 +38,7 @@ CLOSED = (CampaignStatus.ANALYSIS, CampaignStatus.PUBLISHED)
 CITIZENS = "citizens"
 
 
-class InvitationRefused(ValueError):
+class InvitationRefused(MessageRefused):
     """Bad input for a batch; the message is for the person who asked (translated)."""
 
 

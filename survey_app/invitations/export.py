@@ -5,13 +5,13 @@ Times are in the province's time zone, written in ISO 8601 with their offset.
 """
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
+from survey_app.exports.writers import csv_writer
 from survey_app.extensions import db
 from survey_app.invitations.codes import printed_code
 from survey_app.invitations.status import aware, local_zone
@@ -66,7 +66,7 @@ def csv_text(campaign: Campaign, link, unit: AdminUnit | None = None) -> str:
     """The codes as CSV text with a BOM; ``link(code)`` gives each code's address."""
     out = io.StringIO()
     out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv_writer(out, lineterminator="\r\n")
     writer.writerow(HEADER)
     for invitation in invitations(campaign, unit):
         writer.writerow([invitation.code, printed_code(invitation.code), invitation.unit.code,

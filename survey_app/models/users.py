@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -32,6 +33,8 @@ class User(UserMixin, CreatedMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(256))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     last_login_at: Mapped[datetime | None] = mapped_column(Timestamp())
+    #: Part of every session cookie and remember token; a new one ends all of them.
+    session_token: Mapped[str | None] = mapped_column(String(64))
 
     roles: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin")
@@ -40,8 +43,20 @@ class User(UserMixin, CreatedMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
         return self.active
 
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session and the remember cookie: the id and the
+        current session token, so that :meth:`end_sessions` ends them on the server side."""
+        if not self.session_token:
+            self.session_token = secrets.token_urlsafe(24)
+        return f"{self.id}.{self.session_token}"
+
+    def end_sessions(self) -> None:
+        """End every session and remember token of this user, in every web process."""
+        self.session_token = secrets.token_urlsafe(24)
+
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
+        self.end_sessions()
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

@@ -24,6 +24,7 @@ from wtforms import ValidationError
 
 from survey_app.extensions import csrf, db, limiter
 from survey_app.i18n import _
+from survey_app.invitations.guessing import count_miss, refuse_when_guessing
 from survey_app.invitations.status import CodeState, code_state, last_valid_day
 from survey_app.models import Invitation, ResponseDraft, Submission
 from survey_app.public import bp
@@ -46,7 +47,13 @@ def normalise_code(raw: str) -> str:
 
 
 def _find(code: str) -> Invitation | None:
-    return db.session.scalar(select(Invitation).where(Invitation.code == normalise_code(code)))
+    """The invitation of ``code``; a miss counts against the guessing limits (429 past them)."""
+    code = normalise_code(code)
+    refuse_when_guessing(code)
+    found = db.session.scalar(select(Invitation).where(Invitation.code == code)) if len(code) <= 32 else None
+    if found is None:
+        count_miss(code)
+    return found
 
 
 def _unknown_code():

@@ -10,9 +10,11 @@ a Vietnamese sentence around the detail (pyxform's own details are English).
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import tempfile
 import warnings
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,11 +31,12 @@ from survey_app.models import Questionnaire, QuestionnaireVersion, VersionStatus
 from survey_app.models.base import utcnow
 from survey_app.questionnaire.definition import FormProblem, build_definition
 from survey_app.questionnaire.sheet_rows import SurveyRows
+from survey_app.refusals import MessageRefused
 
 SUPPORTED_SUFFIXES = (".xlsx", ".xls", ".csv", ".md")
 
 
-class ImportRefused(ValueError):
+class ImportRefused(MessageRefused):
     """A form that cannot be imported; the message says why, for the person who uploaded it."""
 
 
@@ -86,12 +89,31 @@ def _parse_file(path: str) -> dict:
     return definition
 
 
+#: The most a workbook may hold once inflated: a real XLSForm is well under a megabyte.
+MAX_INFLATED_BYTES = 20 * 1024 * 1024
+
+
+def _refuse_zip_bomb(filename: str, content: bytes) -> None:
+    """Refuse a workbook that would inflate past ``MAX_INFLATED_BYTES`` (a zip bomb), from
+    the sizes its zip directory declares, before anything is inflated."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            inflated = sum(item.file_size for item in archive.infolist())
+    except (zipfile.BadZipFile, ValueError):
+        raise _refusal(filename, _("the file is not a readable .xlsx workbook")) from None
+    if inflated > MAX_INFLATED_BYTES:
+        raise _refusal(filename, _("the workbook would take %(mb)d MB once unpacked; at most %(max)d MB",
+                                   mb=inflated // (1024 * 1024), max=MAX_INFLATED_BYTES // (1024 * 1024)))
+
+
 def parse_form(filename: str, content: bytes) -> ParsedForm:
     """Parse and check ``content``; raise :class:`ImportRefused` with the row, column and reason."""
     suffix = Path(filename).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise _refusal(filename, _("not an XLSForm (%(suffixes)s)",
                                    suffixes=", ".join(SUPPORTED_SUFFIXES)))
+    if suffix == ".xlsx":
+        _refuse_zip_bomb(filename, content)
     with tempfile.TemporaryDirectory() as folder:
         path = os.path.join(folder, (Path(filename).stem or "form") + suffix)
         Path(path).write_bytes(content)

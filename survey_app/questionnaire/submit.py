@@ -16,16 +16,16 @@ from survey_app.extensions import db
 from survey_app.models import AdminUnit, Channel, Invitation, QuestionnaireVersion, ResponseDraft, Submission
 from survey_app.models.base import utcnow
 from survey_app.questionnaire.engine import FormEngine, Problem
+from survey_app.refusals import Refused
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
-class SubmissionRefused(ValueError):
+class SubmissionRefused(Refused):
     """The server refuses these answers; ``problems`` says which and why."""
 
     def __init__(self, problems: list[Problem]):
-        super().__init__("; ".join(f"{p.key}: {p.message}" for p in problems))
-        self.problems = problems
+        super().__init__(422, problems, "; ".join(f"{p.key}: {p.message}" for p in problems))
 
 
 def new_receipt() -> str:

@@ -4,14 +4,14 @@ SHA-256, and referred to in the answers by that name (as ODK refers to attachmen
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 from pathlib import Path
 
 from flask import current_app
 
 from survey_app.i18n import _
+from survey_app.refusals import MessageRefused
+from survey_app.storage import write_whole
 
 ACCEPTED = {
     "image": {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"},
@@ -27,14 +27,10 @@ MAGIC = {".jpg": b"\xff\xd8", ".jpeg": b"\xff\xd8", ".png": b"\x89PNG", ".webp":
 STORED_NAME = re.compile(r"^[0-9a-f]{64}(\.[a-z0-9]{1,5})$")
 
 
-class UploadRefused(ValueError):
+class UploadRefused(MessageRefused):
     """A file the questionnaire does not take; the message is for the respondent, the status
     for an API client (415: not a type taken here, 413: too large, 422: empty or not what its
     name says)."""
-
-    def __init__(self, message: str, status: int = 422):
-        super().__init__(message)
-        self.status = status
 
 
 def answer_file_limit() -> int:
@@ -74,13 +70,6 @@ def store_answer_file(kind: str, storage) -> str:
 
 
 def _write_whole(target: Path, content: bytes) -> None:
-    """Write through a temporary file and rename: a reader (the intake checking that a named
-    file is stored) never sees half a file, and two uploads of the same bytes both succeed."""
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(content)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    """A reader (the intake checking that a named file is stored) never sees half a file, and two
+    uploads of the same bytes both succeed; a full disk answers 507."""
+    write_whole(target, content)

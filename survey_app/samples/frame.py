@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from survey_app.i18n import _
 from survey_app.models import AdminUnit
 from survey_app.queries import unit_by_code
+from survey_app.refusals import Refused
 
 ALIASES = {"household": ("household", "ho", "ho_gia_dinh", "label"),
            "address": ("address", "dia_chi"), "unit": ("unit", "unit_code", "ma_don_vi", "don_vi"),
@@ -33,11 +34,11 @@ YES = {"1", "yes", "y", "true", "x", "có", "co"}
 MAX_ERRORS = 50
 
 
-class SampleRefused(Exception):
+class SampleRefused(Refused):
     """A file or a request that cannot be stored; ``errors`` are ready to show."""
 
     def __init__(self, errors: list[str]):
-        super().__init__("; ".join(errors))
+        super().__init__(422, [str(e) for e in errors])
         self.errors = errors
 
 

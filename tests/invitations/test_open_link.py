@@ -123,3 +123,31 @@ def test_new_questionnaires_are_limited_per_address(tmp_path):
     first, second = proc.stdout.splitlines()[:2]
     assert first.split() == ["302", "302", "302", "302", "302", "429", "7", "429", "422", "429", "422"]
     assert "Có quá nhiều phiếu được bắt đầu từ kết nối của bạn" in second
+
+
+GUESSING = """
+import sys
+from tests.invitations.conftest import build_world
+from tests.limited_app import limited_app
+
+app = limited_app(sys.argv[1])
+with app.app_context():
+    world = build_world(open_link=True)
+    from survey_app.invitations.codes import BatchRequest, generate
+    from survey_app.queries import campaign_by_code, unit_by_code
+    code = generate(BatchRequest(campaign_by_code("HNM-2030"), unit_by_code("13285"), 1))[0]
+client = app.test_client()
+misses = [client.get(f"/q/HNMZZZZ{n:04d}", environ_base={"REMOTE_ADDR": "10.0.0.9"}).status_code for n in range(21)]
+blocked = client.get(f"/q/{code}", environ_base={"REMOTE_ADDR": "10.0.0.9"}).status_code
+other = client.get(f"/q/{code}", environ_base={"REMOTE_ADDR": "10.0.0.10"}).status_code
+print(misses.count(404), misses[-1], blocked, other)
+"""
+
+
+def test_guessing_codes_is_limited_per_address(tmp_path):
+    """20 unknown codes an hour per address; then even a valid code gets 429 from that address,
+    and another address still opens it."""
+    proc = subprocess.run([sys.executable, "-c", GUESSING, str(tmp_path)], cwd=Path(__file__).parents[2],
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    assert proc.stdout.split() == ["20", "429", "429", "200"]

@@ -1,0 +1,193 @@
+"""Backup and restore (*sao lưu và khôi phục*) of a running platform: the database, the uploads
+(answer files, evidence) and the job results, in one ``.tar`` file with a manifest of row counts
+per table and SHA-256 per file, checked after a restore.
+
+The database copy is consistent while the server writes: SQLite through its online backup API
+(copying the file of a WAL database loses what is still in the WAL), PostgreSQL through
+``pg_dump`` of an exported snapshot, the same snapshot the row counts are read in. Files are copied
+after the snapshot, so every file a stored row names is in the archive.
+
+    flask --app wsgi backup -o parindex-2026-12-01.tar
+    flask --app wsgi restore parindex-2026-12-01.tar     # into an empty database and folders
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import shutil
+import sqlite3
+import subprocess
+import tarfile
+import tempfile
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy import inspect, text
+
+from survey_app.extensions import db
+
+MANIFEST = "manifest.json"
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _folders() -> dict[str, Path]:
+    return {"uploads": Path(current_app.config["UPLOAD_FOLDER"]), "jobs": Path(current_app.config["INSTANCE"]) / "jobs"}
+
+
+def _tables() -> list[str]:
+    return [t.name for t in db.metadata.sorted_tables]
+
+
+def _counts(connection) -> dict[str, int]:
+    return {name: connection.execute(text(f'SELECT count(*) FROM "{name}"')).scalar_one() for name in _tables()}
+
+
+def _pg_url() -> str:
+    url = db.engine.url.set(drivername="postgresql")
+    return url.render_as_string(hide_password=False)
+
+
+def _dump_database(folder: Path) -> tuple[str, dict[str, int]]:
+    """The database's copy in ``folder`` and its row counts, from one consistent snapshot."""
+    if db.engine.dialect.name == "sqlite":
+        target = folder / "database.sqlite"
+        source = sqlite3.connect(db.engine.url.database)
+        copy = sqlite3.connect(target)
+        try:
+            source.backup(copy)
+        finally:
+            source.close()
+        try:
+            counts = {name: copy.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in _tables()}
+        finally:
+            copy.close()
+        return target.name, counts
+    target = folder / "database.dump"
+    with db.engine.connect() as connection:
+        connection.exec_driver_sql("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        snapshot = connection.exec_driver_sql("SELECT pg_export_snapshot()").scalar_one()
+        counts = _counts(connection)
+        subprocess.run(["pg_dump", "--format=custom", "--no-owner", f"--snapshot={snapshot}",
+                        f"--file={target}", _pg_url()], check=True, capture_output=True)
+        connection.exec_driver_sql("COMMIT")
+    return target.name, counts
+
+
+def make_backup(output: Path) -> dict:
+    """Write the archive; returns its manifest."""
+    with tempfile.TemporaryDirectory() as tmp:
+        name, counts = _dump_database(Path(tmp))
+        files = {}
+        with tarfile.open(output.with_suffix(output.suffix + ".part"), "w") as archive:
+            archive.add(Path(tmp) / name, arcname=name)
+            for label, folder in _folders().items():
+                for path in sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []:
+                    arcname = f"files/{label}/{path.relative_to(folder).as_posix()}"
+                    files[arcname] = _sha256(path)
+                    archive.add(path, arcname=arcname)
+            manifest = {"database": db.engine.dialect.name, "dump": name, "tables": counts, "files": files}
+            data = json.dumps(manifest, indent=1, sort_keys=True).encode()
+            info = tarfile.TarInfo(MANIFEST)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    output.with_suffix(output.suffix + ".part").replace(output)
+    return manifest
+
+
+def _database_is_empty() -> bool:
+    with db.engine.connect() as connection:
+        names = set(inspect(connection).get_table_names())
+        return not any(connection.execute(text(f'SELECT 1 FROM "{t}" LIMIT 1')).first()
+                       for t in _tables() if t in names)
+
+
+def _restore_database(dump: Path, kind: str) -> None:
+    if kind != db.engine.dialect.name:
+        raise click.ClickException(f"this backup is of a {kind} database, the platform uses {db.engine.dialect.name}")
+    db.session.remove()
+    db.engine.dispose()
+    if kind == "sqlite":
+        source, target = sqlite3.connect(dump), sqlite3.connect(db.engine.url.database)
+        try:
+            source.backup(target)
+        finally:
+            source.close()
+            target.close()
+        return
+    result = subprocess.run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--exit-on-error",
+                             f"--dbname={_pg_url()}", str(dump)], capture_output=True, text=True)
+    if result.returncode != 0:
+        raise click.ClickException("pg_restore failed: " + result.stderr.strip().splitlines()[-1])
+
+
+def verify(manifest: dict) -> list[str]:
+    """What differs between the restored platform and the manifest (nothing when all is equal)."""
+    problems = []
+    with db.engine.connect() as connection:
+        for name, count in _counts(connection).items():
+            if count != manifest["tables"].get(name):
+                problems.append(f"table {name}: {count} rows, the backup has {manifest['tables'].get(name)}")
+    folders = _folders()
+    for arcname, digest in manifest["files"].items():
+        _, label, relative = arcname.split("/", 2)
+        path = folders[label] / relative
+        if not path.is_file() or _sha256(path) != digest:
+            problems.append(f"file {arcname}: missing or different")
+    return problems
+
+
+def restore_backup(archive_path: Path, force: bool = False) -> dict:
+    """Restore the archive into an empty database and folders; returns the manifest."""
+    folders = _folders()
+    if not force and (not _database_is_empty() or any(f.exists() and any(f.rglob("*")) for f in folders.values())):
+        raise click.ClickException("the database or the upload and job folders are not empty; "
+                                   "restore into an empty platform (or give --force)")
+    with tarfile.open(archive_path) as archive, tempfile.TemporaryDirectory() as tmp:
+        manifest = json.load(archive.extractfile(MANIFEST))
+        archive.extract(manifest["dump"], tmp, filter="data")
+        _restore_database(Path(tmp) / manifest["dump"], manifest["database"])
+        for member in archive.getmembers():
+            if member.isfile() and member.name.startswith("files/"):
+                _, label, relative = member.name.split("/", 2)
+                target = folders[label] / relative
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with archive.extractfile(member) as source, open(target, "wb") as out:
+                    shutil.copyfileobj(source, out)
+    return manifest
+
+
+@click.command("backup")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The archive to write (.tar).")
+@with_appcontext
+def backup_command(output: Path):
+    """Back up the database, the uploads and the job results while the server runs."""
+    manifest = make_backup(output)
+    click.echo(f"{output}: {sum(manifest['tables'].values())} rows in {len(manifest['tables'])} tables, "
+               f"{len(manifest['files'])} files")
+
+
+@click.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Restore over a platform that has data (it is replaced).")
+@with_appcontext
+def restore_command(archive: Path, force: bool):
+    """Restore ARCHIVE into an empty database and folders, then check every table and file."""
+    manifest = restore_backup(archive, force)
+    problems = verify(manifest)
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        raise click.ClickException(f"{len(problems)} differences after the restore")
+    click.echo(f"restored and checked: {len(manifest['tables'])} tables, {sum(manifest['tables'].values())} rows, "
+               f"{len(manifest['files'])} files")
