@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from survey_app.extensions import db
 from survey_app.models import AdminUnit, Campaign, Questionnaire, ReviewState, SampleCase, Submission
-from survey_app.survey_analysis.table import SEX_NAMES
+from survey_app.survey_analysis.table import SEX_NAMES, non_probability
 from survey_app.survey_analysis.weights import weighted_design
 
 DESIGN_COLUMNS = ["unit_code", "stratum", "psu", "selection_probability", "sex", "age_group"]
@@ -45,9 +45,11 @@ def submissions_query(campaign: Campaign, questionnaire: Questionnaire, *columns
             .order_by(Submission.id).execution_options(yield_per=5000))
 
 
-def _kept(state, probability, sex, age) -> bool:
-    """The analysis table's rules (see ``table._exclusion``): reviewed, sampled, sex and age known."""
-    return state is not ReviewState.REJECTED and bool(probability) and sex in SEX_NAMES and bool(age)
+def _kept(state, probability, sex, age, channel=None) -> bool:
+    """The analysis table's rules (see ``table._exclusion``): reviewed, not self-selected, sampled,
+    sex and age known."""
+    return (state is not ReviewState.REJECTED and not non_probability(channel) and bool(probability)
+            and sex in SEX_NAMES and bool(age))
 
 
 def design_weights(campaign: Campaign, form_id: str) -> DesignWeights:
@@ -55,11 +57,11 @@ def design_weights(campaign: Campaign, form_id: str) -> DesignWeights:
     query = submissions_query(
         campaign, questionnaire_for(form_id), Submission.instance_uuid, AdminUnit.code,
         Submission.review_state, SampleCase.stratum, SampleCase.cluster, SampleCase.selection_probability,
-        Submission.answers["sex"].as_string(), Submission.answers["age_group"].as_string())
+        Submission.answers["sex"].as_string(), Submission.answers["age_group"].as_string(), Submission.channel)
     positions, kept = [], []
     count = 0
-    for uuid, unit, state, stratum, cluster, probability, sex, age in db.session.execute(query):
-        if _kept(state, probability, sex, age):
+    for uuid, unit, state, stratum, cluster, probability, sex, age, channel in db.session.execute(query):
+        if _kept(state, probability, sex, age, channel):
             positions.append(count)
             kept.append((unit, stratum, cluster or uuid, probability, SEX_NAMES[sex], age))
         count += 1

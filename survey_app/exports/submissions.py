@@ -60,9 +60,9 @@ def rows(spec: ExportSpec, columns: list[Variable] | None = None):
     result = db.session.execute(submissions_query(
         spec.campaign, questionnaire_for(spec.form_id), Submission.instance_uuid, AdminUnit.code,
         Submission.review_state, SampleCase.stratum, SampleCase.cluster, SampleCase.selection_probability,
-        Submission.answers))
-    for i, (uuid, unit_code, state, stratum, cluster, probability, answers) in enumerate(result):
-        design = {"instance_uuid": uuid, "unit_code": unit_code, "review_state": state.value,
+        Submission.answers, Submission.channel))
+    for i, (uuid, unit_code, state, stratum, cluster, probability, answers, channel) in enumerate(result):
+        design = {"instance_uuid": uuid, "unit_code": unit_code, "review_state": state.value, "channel": channel.value,
                   "stratum": stratum, "psu": cluster or (uuid if stratum else None),
                   "selection_probability": probability, "base_weight": _value(weights.base_weight[i]),
                   "weight": _value(weights.weight[i]), "analysed": int(weights.analysed[i])}

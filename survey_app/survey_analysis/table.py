@@ -9,11 +9,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from survey_app.extensions import db
-from survey_app.models import Campaign, QualityFlag, Questionnaire, ReviewState, Submission
+from survey_app.models import Campaign, Channel, QualityFlag, Questionnaire, ReviewState, Submission
 
 SEX_NAMES = {"1": "male", "2": "female"}
 DESIGN_COLUMNS = ["instance_uuid", "unit_code", "stratum", "psu", "selection_probability", "sex",
-                  "age_group"]
+                  "age_group", "mode"]
+#: The collection mode of a kept answer, a variable of the analysis (a mode effect can be estimated).
+MODES = {Channel.INVITATION: "self_completed", Channel.WEB_LINK: "self_completed", Channel.ENUMERATOR: "interview"}
+#: Open-link answers: self-selected respondents, a non-probability channel reported on its own.
+NON_PROBABILITY = "open_link_non_probability"
+
+
+def non_probability(channel: Channel | None) -> bool:
+    """True for a channel whose respondents chose themselves: never in the official estimates."""
+    return channel is Channel.OPEN_LINK
 
 
 @dataclass
@@ -53,6 +62,8 @@ def _exclusion(submission: Submission, flagged: dict[int, str] | None = None) ->
         return "rejected_in_review"
     if flagged and submission.id in flagged:
         return f"quality_flag_{flagged[submission.id]}"
+    if non_probability(submission.channel):
+        return NON_PROBABILITY
     case = submission.case
     if case is None or not case.selection_probability:
         return "outside_sample_design"
@@ -66,7 +77,8 @@ def _row(submission: Submission) -> dict:
     scalar.update(instance_uuid=submission.instance_uuid, unit_code=submission.unit.code,
                   stratum=submission.case.stratum, psu=submission.case.cluster or submission.instance_uuid,
                   selection_probability=submission.case.selection_probability,
-                  sex=SEX_NAMES[submission.answers["sex"]], age_group=submission.answers["age_group"])
+                  sex=SEX_NAMES[submission.answers["sex"]], age_group=submission.answers["age_group"],
+                  mode=MODES.get(submission.channel, submission.channel.value))
     return scalar
 
 
