@@ -28,15 +28,17 @@ from survey_app.models.base import utcnow
 NO_LETTER = (CaseStatus.COMPLETED, CaseStatus.REPLACED, CaseStatus.INELIGIBLE)
 
 
-def cases_without_letter(campaign: Campaign, unit: AdminUnit | None = None,
-                         sample: SampleList | None = None) -> list[SampleCase]:
-    """The campaign's open sampled cases (of one unit and its sub-units, of one list) that have
-    no invitation yet."""
+def cases_without_letter(campaign: Campaign, unit: AdminUnit | None = None, sample: SampleList | None = None,
+                         unit_ids: set[int] | None = None) -> list[SampleCase]:
+    """The campaign's open sampled cases (of one unit and its sub-units, of one list, of a
+    supervisor's units) that have no invitation yet."""
     query = (select(SampleCase).join(SampleList).outerjoin(Invitation, Invitation.case_id == SampleCase.id)
              .where(SampleList.campaign_id == campaign.id, Invitation.id.is_(None),
                     SampleCase.status.not_in(NO_LETTER)).order_by(SampleCase.id))
     if sample is not None:
         query = query.where(SampleCase.sample_list_id == sample.id)
+    if unit_ids is not None:
+        query = query.where(SampleCase.unit_id.in_(unit_ids))
     cases = list(db.session.scalars(query))
     if unit is not None:
         units = {c.unit_id: c.unit for c in cases}
@@ -46,7 +48,7 @@ def cases_without_letter(campaign: Campaign, unit: AdminUnit | None = None,
 
 
 def issue_for_cases(campaign: Campaign, unit: AdminUnit | None = None, sample: SampleList | None = None,
-                    progress: Callable[[int], None] | None = None) -> int:
+                    progress: Callable[[int], None] | None = None, unit_ids: set[int] | None = None) -> int:
     """One code per open sampled case without one; returns how many were issued.
     :class:`InvitationRefused` for a closed campaign or one without a citizens' questionnaire."""
     if campaign.status in CLOSED:
@@ -55,7 +57,7 @@ def issue_for_cases(campaign: Campaign, unit: AdminUnit | None = None, sample: S
     version = citizens_version(campaign)
     if version is None:
         raise InvitationRefused(_("The campaign has no citizens' questionnaire."))
-    cases = cases_without_letter(campaign, unit, sample)
+    cases = cases_without_letter(campaign, unit, sample, unit_ids)
     expires_on = default_expiry(campaign)
     expires_at = end_of_day(expires_on) if expires_on else None
     start, made = prefix(campaign), set()
