@@ -45,7 +45,21 @@ def supervisor():
     rows, areas = dashboard.figures(enumerators)
     scopes = {u.id: ", ".join(s.name for s in u.scopes(Role.ENUMERATOR) if s) for u in enumerators}
     return render_template("field/supervisor.html", enumerators=enumerators, rows=rows, areas=areas,
-                           scopes=scopes, open_conflicts=open_conflict_count())
+                           scopes=scopes, open_conflicts=open_conflict_count(), modes=_modes_in_reach())
+
+
+def _modes_in_reach() -> list[tuple]:
+    """Per campaign in reach: [(unit, counts per mode)] for the user's units that have any."""
+    from survey_app.field.scope import reachable_campaigns, supervised_unit_ids
+    from survey_app.invitations.modes import mode_counts
+    mine = set(supervised_unit_ids())
+    out = []
+    for campaign in reachable_campaigns():
+        counts = {u: c for u, c in mode_counts(campaign).items() if u in mine}
+        if counts:
+            units = {u.id: u for u in db.session.scalars(select(AdminUnit).where(AdminUnit.id.in_(list(counts))))}
+            out.append((campaign, sorted(((units[u], c) for u, c in counts.items()), key=lambda p: p[0].code)))
+    return out
 
 
 @bp.route("/supervision/submissions")

@@ -71,3 +71,21 @@ def test_the_supervisor_issues_letters_on_the_samples_page_and_switches_a_case_t
     assert "đã thu hồi: phỏng vấn tại nhà" in client.get(page).get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(Invitation.withdrawn_at).where(Invitation.case_id == case_id)) is not None
+
+
+def test_counts_and_response_rates_per_mode_and_unit_on_the_dashboard_and_in_the_report(app, client, field_auth):
+    from survey_app.invitations.modes import mode_counts
+    from survey_app.reports.data import sample_rows
+    from survey_app.queries import campaign_units
+    world = _letters(app)
+    walk(app.test_client(), world["codes"][world["cases1"][0]])
+    with app.app_context():
+        campaign = db.session.get(Campaign, world["campaign_id"])
+        counts = mode_counts(campaign)[world["units"]["d1"]]
+        assert (counts["letters"], counts["by_letter"], counts["by_interview"]) == (3, 1, 0)
+        assert round(counts["letter_rate"], 1) == 33.3
+        rows = sample_rows(campaign, campaign_units(campaign))
+        assert all("modes" in row for row in rows)
+    field_auth.login("supervisor")
+    html = client.get("/field/supervision").get_data(as_text=True)
+    assert "Theo hình thức thu thập" in html and "33,3%" in html
