@@ -56,6 +56,8 @@ def upgrade():
                                           ['case_id', 'respondent_line'])
     with op.batch_alter_table('visit_attempt', schema=None) as batch_op:
         batch_op.alter_column('enumerator_id', existing_type=sa.Integer(), nullable=True)
+    with op.batch_alter_table('review_comment', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('question', sa.String(length=128), nullable=True))
     with op.batch_alter_table('submission_conflict', schema=None) as batch_op:
         batch_op.add_column(sa.Column('reason', sa.String(length=24), nullable=False,
                                       server_default='same_uuid'))
@@ -66,6 +68,8 @@ def downgrade():
     _sqlite_foreign_keys(False)
     with op.batch_alter_table('submission_conflict', schema=None) as batch_op:
         batch_op.drop_column('reason')
+    with op.batch_alter_table('review_comment', schema=None) as batch_op:
+        batch_op.drop_column('question')
     op.execute("DELETE FROM visit_attempt WHERE enumerator_id IS NULL")
     with op.batch_alter_table('visit_attempt', schema=None) as batch_op:
         batch_op.alter_column('enumerator_id', existing_type=sa.Integer(), nullable=False)

@@ -94,10 +94,11 @@ def review(submission_id: int):
     """Read an interview, its paradata, flags and history; comment and move its review state."""
     found = supervised_submission(submission_id)
     form = ReviewForm()
+    form.question.choices = [("", "—")] + [(key, key) for key in found.answers]
     if form.validate_on_submit():
         state = ReviewState(form.state.data) if form.state.data else None
         db.session.add(ReviewComment(submission=found, author_id=current_user.id, body=form.body.data,
-                                     state_to=state))
+                                     state_to=state, question=form.question.data or None))
         if state is not None:
             found.review_state = state
         db.session.commit()

@@ -98,6 +98,8 @@ class ReviewComment(db.Model):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     at: Mapped[datetime] = mapped_column(Timestamp(), default=utcnow)
     body: Mapped[str] = mapped_column(Text)
+    #: The question the comment is about (its answer key), where the correction opens on the phone.
+    question: Mapped[str | None] = mapped_column(String(128))
     state_to: Mapped[ReviewState | None] = enum_column(ReviewState, nullable=True)
 
     submission: Mapped[Submission] = relationship(back_populates="comments")
