@@ -8,6 +8,7 @@ from pathlib import Path
 
 from flask import current_app, jsonify, render_template, request, send_file, session, url_for
 from flask_login import current_user, user_logged_in
+from sqlalchemy import select
 
 from survey_app.access import roles_required
 from survey_app.extensions import db
@@ -17,7 +18,7 @@ from survey_app.field.forms import VISIT_OUTCOMES
 from survey_app.field.tokens import issue
 from survey_app.formatting import status_label
 from survey_app.i18n import _
-from survey_app.models import CaseStatus, Role
+from survey_app.models import CaseStatus, DeviceToken, Role
 from survey_app.models.base import utcnow
 
 #: Files the service worker keeps for offline work, relative to the static folder.
@@ -92,7 +93,19 @@ def manifest():
 def register_device():
     """Give this browser a device token (shown once); the session's CSRF header is required."""
     payload = request.get_json(silent=True) or {}
-    label = str(payload.get("label") or request.user_agent.string or "").strip()[:200]
-    row, plain = issue(current_user, label)
+    label = str(payload.get("label") or request.user_agent.string or "").strip()[:190]
+    row, plain = issue(current_user, _distinct_label(current_user.id, label))
     db.session.commit()
-    return jsonify(token=plain, device=row.id), 201
+    return jsonify(token=plain, device=row.id, label=row.label), 201
+
+
+def _distinct_label(user_id: int, label: str) -> str:
+    """The phone's name, numbered when the enumerator already has a live phone of that name
+    ("Máy của Lan (2)"): the devices page never lists two phones identically."""
+    taken = set(db.session.scalars(select(DeviceToken.label).where(DeviceToken.user_id == user_id,
+                                                                   DeviceToken.revoked_at.is_(None))))
+    number, name = 1, label
+    while name in taken:
+        number += 1
+        name = f"{label} ({number})"
+    return name

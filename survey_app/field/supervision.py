@@ -66,7 +66,8 @@ def _modes_in_reach() -> list[tuple]:
 @roles_required(Role.SUPERVISOR)
 def submissions():
     """Interviews of the area, newest first, filtered by review state or flagged only."""
-    ids = [u.id for u in enumerators_in_scope()]
+    enumerators = enumerators_in_scope()
+    ids = [u.id for u in enumerators]
     query = select(Submission).where(Submission.enumerator_id.in_(ids)).order_by(Submission.id.desc())
     state = request.args.get("state", "")
     if state in {s.value for s in ReviewState}:
@@ -76,7 +77,8 @@ def submissions():
     found = list(db.session.scalars(query.limit(300)))
     flags = _flags_of([s.id for s in found])
     return render_template("field/submissions.html", submissions=found, flags=flags, state=state,
-                           states=list(ReviewState), flagged=bool(request.args.get("flagged")))
+                           states=list(ReviewState), flagged=bool(request.args.get("flagged")),
+                           names={u.id: u.full_name or u.username for u in enumerators})
 
 
 def _flags_of(ids: list[int]) -> dict[int, list[QualityFlag]]:

@@ -110,6 +110,7 @@ class SampleCase(db.Model):
     unit: Mapped[AdminUnit] = relationship()
     assignment: Mapped[Assignment | None] = relationship(back_populates="case", uselist=False)
     attempts: Mapped[list[VisitAttempt]] = relationship(back_populates="case")
+    replaced_by: Mapped[SampleCase | None] = relationship(remote_side=[id], foreign_keys=[replaced_by_id])
 
 
 class Assignment(db.Model):

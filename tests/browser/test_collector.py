@@ -162,6 +162,7 @@ def interview(page, age, case_id=None):
     for key, value in (("s1", 3), ("s2", 4), ("s3", 5)):
         page.check(f"#q-{key}-{value - 1}")
     page.click("#next")
+    page.click("#review-send")  # the answers listed, then queued
     page.wait_for_selector("#home:not([hidden])")
 
 
@@ -361,6 +362,7 @@ def test_an_interview_the_server_refuses_is_fixed_on_the_phone_and_stored_once(f
     page.click("#next")
     assert page.is_checked("#q-s1-2")
     page.click("#next")
+    page.click("#review-send")
     page.wait_for_selector("#home:not([hidden])")
     expect(page.locator("#queue-count")).to_have_text("0", timeout=30000)
     expect(page.locator("#refused")).to_be_hidden()

@@ -104,7 +104,12 @@
         open: !busy[c.id] && (status === 'pending' || status === 'no_contact') };
     });
     rows.sort(function (x, y) { return (y.open ? 1 : 0) - (x.open ? 1 : 0); });
-    rows.forEach(function (row) {
+    fillVillages(b ? b.cases : []);
+    var shown = rows.filter(matches), total = shown.length;
+    shown = shown.slice(0, MAX_SHOWN);
+    $('cases-more').hidden = total <= MAX_SHOWN;
+    $('cases-more').textContent = M.casesMore.replace('{shown}', shown.length).replace('{total}', total);
+    shown.forEach(function (row) {
       var c = row.c, li = item(c.label, c.address + ' · ' + c.unit.name), p = document.createElement('p');
       p.className = 'case-status';
       p.textContent = M.status + ': ' + (statuses[row.status] || row.status) + (row.waiting ? ' · ' + M.waiting : '');
@@ -118,6 +123,22 @@
       list.appendChild(li);
     });
     $('no-cases').hidden = open > 0;
+  }
+  /* ---- finding a case: search by household or address, filter by village and status ---- */
+  var MAX_SHOWN = 50;
+  function matches(row) {
+    var text = $('case-search').value.trim().toLowerCase(), village = $('case-village').value, status = $('case-status').value;
+    var c = row.c, hay = (c.label + ' ' + c.address).toLowerCase();
+    return (!text || hay.indexOf(text) >= 0) && (!village || c.cluster === village) &&
+      (!status || (status === 'open' ? row.open : row.status === status));
+  }
+  function fillVillages(cases) {
+    var select = $('case-village'), have = {}, wanted = {};
+    Array.prototype.forEach.call(select.options, function (o) { have[o.value] = 1; });
+    cases.forEach(function (c) { if (c.cluster) wanted[c.cluster] = 1; });
+    Object.keys(wanted).sort().forEach(function (v) {
+      if (!have[v]) { var o = document.createElement('option'); o.value = v; o.textContent = v; select.appendChild(o); }
+    });
   }
   function showDrafts(drafts) {
     var cont = $('drafts-list'); cont.textContent = '';
@@ -339,9 +360,39 @@
     leave();
     var j = st.index + 1;
     while (j < all.length && !st.form.shown(all[j], st.draft.answers)) j++;
-    if (j >= all.length) return finish();
+    if (j >= all.length) return showReview();
     show(j, 1);
   }
+
+  /* ---- the review step: the answers listed before the interview is queued ---- */
+  function reviewRows() {
+    var f = st.form, a = st.draft.answers, rows = [];
+    pages().forEach(function (page, index) {
+      if (!f.shown(page, a)) return;
+      f.visit(page, a, function (q, address, path) {
+        var v = f.get(a, address);
+        if (q.type === 'note' || !f.relevant(q, a, path) || v === undefined || v === null || v === '' || typeof v === 'object') return;
+        var picked = String(v).split(' '), names = (q.choices || []).filter(function (c) { return picked.indexOf(String(c.name)) >= 0; });
+        rows.push({ label: f.text(q.labels) || address, value: names.length ? names.map(function (c) { return f.text(c.labels); }).join(', ') : String(v), page: index });
+      });
+    });
+    return rows;
+  }
+  function showReview() {
+    var list = $('review-list');
+    list.textContent = '';
+    reviewRows().forEach(function (row) {
+      var dt = document.createElement('dt'), dd = document.createElement('dd');
+      dt.textContent = row.label; dd.textContent = row.value + ' ';
+      var change = button(M.change, function () { $('review').hidden = true; $('interview').hidden = false; show(row.page, 1); });
+      change.className = 'link';
+      dd.appendChild(change);
+      list.appendChild(dt); list.appendChild(dd);
+    });
+    $('interview').hidden = true; $('review').hidden = false;
+    window.scrollTo(0, 0);
+  }
+  function backFromReview() { $('review').hidden = true; $('interview').hidden = false; show(st.index, -1); }
   function prev() { leave(); show(st.index - 1, -1); }
   function finish() {
     var d = st.draft, end = new Date(), p = d.paradata;
@@ -362,7 +413,7 @@
       payload: payload, user: user, user_name: D.userName };
     return S.put('outbox', record).then(function () { return S.remove('drafts', d.instance_uuid); }).then(function () {
       st.draft = null;
-      $('interview').hidden = true; $('home').hidden = false;
+      $('interview').hidden = true; $('review').hidden = true; $('home').hidden = false;
       say(M.queued);
       return home();
     }).then(sync);
@@ -458,6 +509,11 @@
     $('prev').addEventListener('click', prev);
     $('visit-save').addEventListener('click', saveVisit);
     $('visit-cancel').addEventListener('click', closeVisit);
+    $('review-send').addEventListener('click', function () { finish(); });
+    $('review-back').addEventListener('click', backFromReview);
+    ['case-search', 'case-village', 'case-status'].forEach(function (id) {
+      $(id).addEventListener(id === 'case-search' ? 'input' : 'change', function () { home(); });
+    });
     $('stop').addEventListener('click', function () { leave(); save(); st.draft = null; $('interview').hidden = true; $('home').hidden = false; home(); });
     window.addEventListener('online', function () { counts(); refresh().then(home).then(sync); });
     window.addEventListener('offline', function () { counts(); });
