@@ -42,7 +42,7 @@ def answer_on_phone(page):
     for _ in range(80):
         if page.is_visible("#review"):
             page.click("#review-send")
-        if page.is_visible("#home"):
+            page.wait_for_selector("#home:not([hidden])")
             return
         for box in page.locator("#page .field[data-key]:visible").all():
             options = box.locator("input[type=radio], input[type=checkbox]")
