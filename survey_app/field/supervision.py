@@ -96,7 +96,7 @@ def review(submission_id: int):
     """Read an interview, its paradata, flags and history; comment and move its review state."""
     found = supervised_submission(submission_id)
     form = ReviewForm()
-    form.question.choices = [("", "—")] + [(key, key) for key in found.answers]
+    form.question.choices = [SelectChoice("", "—")] + [SelectChoice(key, key) for key in found.answers]
     if form.validate_on_submit():
         state = ReviewState(form.state.data) if form.state.data else None
         db.session.add(ReviewComment(submission=found, author_id=current_user.id, body=form.body.data,
