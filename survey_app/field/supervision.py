@@ -100,7 +100,7 @@ def review(submission_id: int):
     if form.validate_on_submit():
         state = ReviewState(form.state.data) if form.state.data else None
         db.session.add(ReviewComment(submission=found, author_id=current_user.id, body=form.body.data,
-                                     state_to=state, question=form.question.data or None))
+                                     state_to=state, question=form.question.data if form.question.data in found.answers else None))
         if state is not None:
             found.review_state = state
         db.session.commit()
