@@ -40,7 +40,8 @@ def status_label(status) -> str:
         "analysis": _("Analysis"), "published": _("Published"), "submitted": _("Submitted"),
         "locked": _("Locked"), "pending": _("Pending"), "no_contact": _("No contact"),
         "refused": _("Refused"), "ineligible": _("Ineligible"), "completed": _("Completed"),
-        "replaced": _("Replaced"), "received": _("Received"), "has_issues": _("Has issues"),
+        "replaced": _("Replaced"), "self_completed": _("Self-completed by letter"),
+        "received": _("Received"), "has_issues": _("Has issues"),
         "edited": _("Edited"), "rejected": _("Rejected"), "approved": _("Approved"),
     }
     key = getattr(status, "value", status)

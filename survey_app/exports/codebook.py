@@ -26,8 +26,9 @@ DESIGN_VARIABLES = [
     ("weight", "Final weight (raked by unit to sex and age group)", "Quyền số cuối cùng (hiệu chỉnh)"),
     ("analysed", "Kept for analysis (1) or excluded (0)", "Đưa vào phân tích (1) hay loại (0)"),
     ("review_state", "Review state", "Trạng thái kiểm tra"),
-    ("channel", "Channel (invitation, enumerator, web link, open link)",
-     "Kênh thu thập (thư mời, điều tra viên, đường liên kết, liên kết mở)"),
+    ("channel", "Channel: enumerator, invitation (letter), web_link, open_link (self-selected, never in the "
+                "official estimates)", "Kênh thu thập: điều tra viên, thư mời, đường dẫn, đường dẫn mở (tự chọn, "
+                "không đưa vào ước lượng chính thức)"),
     ("mode", "Mode (face_to_face: interviewer; web: self-completed)",
      "Hình thức (face_to_face: phỏng vấn trực tiếp; web: tự trả lời trực tuyến)"),
 ]

@@ -39,9 +39,14 @@ def _case_json(case: SampleCase, version: QuestionnaireVersion | None) -> dict:
 
 
 def _correction_json(submission: Submission) -> dict:
+    """A rejected interview to correct: the household it is about (by name and address, never
+    a UUID) and the first question a supervisor commented on, where the correction opens."""
+    case = submission.case
+    commented = [c.question for c in submission.comments if c.question]
     return {"instance_uuid": submission.instance_uuid, "case_id": submission.case_id,
             "questionnaire_version_id": submission.questionnaire_version_id,
-            "answers": submission.answers,
+            "answers": submission.answers, "label": case.label if case else "",
+            "address": (case.address or "") if case else "", "first_question": commented[0] if commented else None,
             "comments": [c.body for c in submission.comments]}
 
 
@@ -59,7 +64,7 @@ def bundle(user: User) -> dict:
         rows.append(_case_json(case, version))
     rejected = list(db.session.scalars(select(Submission).where(
         Submission.enumerator_id == user.id, Submission.review_state == ReviewState.REJECTED)))
-    return {"enumerator": {"username": user.username, "full_name": user.full_name},
+    return {"enumerator": {"id": user.id, "username": user.username, "full_name": user.full_name},
             "cases": rows,
             "questionnaires": [{"id": v.id, "definition": {k: v.definition.get(k) for k in DEFINITION_KEYS}}
                                for v in versions.values()],

@@ -6,8 +6,9 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
-from flask import current_app, jsonify, render_template, request, send_file, url_for
-from flask_login import current_user
+from flask import current_app, jsonify, render_template, request, send_file, session, url_for
+from flask_login import current_user, user_logged_in
+from sqlalchemy import select
 
 from survey_app.access import roles_required
 from survey_app.boundary import json_body
@@ -18,11 +19,12 @@ from survey_app.field.forms import VISIT_OUTCOMES
 from survey_app.field.tokens import issue
 from survey_app.formatting import status_label
 from survey_app.i18n import _
-from survey_app.models import CaseStatus, Role
+from survey_app.models import CaseStatus, DeviceToken, Role
+from survey_app.models.base import utcnow
 
 #: Files the service worker keeps for offline work, relative to the static folder.
 ASSETS = ("css/site.css", "field/collector.css", "js/expr.js", "field/store.js", "field/media.js",
-          "field/form.js", "field/collector.js", "field/icon-192.png")
+          "field/form.js", "field/phone.js", "field/collector.js", "field/icon-192.png")
 
 
 @lru_cache(maxsize=4)
@@ -50,7 +52,18 @@ def collector():
     files = {"max_mb": limits["max_bytes"] // (1024 * 1024),
              "types": {kind: ", ".join(sorted(types)) for kind, types in limits["accept"].items()}}
     return render_template("field/collector.html", sw_url=service_worker_url(), statuses=statuses,
-                           visit_outcomes=VISIT_OUTCOMES, files=files)
+                           visit_outcomes=VISIT_OUTCOMES, files=files, signed_in=session.get(SIGNED_IN, ""),
+                           phone_name=_("Phone of %(name)s", name=current_user.full_name or current_user.username))
+
+
+#: When the enumerator signed in (session key): a phone told of its token's revocation stays
+#: locked until a later sign-in, and never takes a new token on a mere reload.
+SIGNED_IN = "collector_signed_in"
+
+
+@user_logged_in.connect
+def _mark_sign_in(sender, user, **extra) -> None:
+    session[SIGNED_IN] = utcnow().isoformat()
 
 
 @bp.route("/sw.js")
@@ -82,7 +95,19 @@ def register_device():
     """Give this browser a device token (shown once); the session's CSRF header is required."""
     payload = json_body()
     payload = payload if isinstance(payload, dict) else {}
-    label = str(payload.get("label") or request.user_agent.string or "")[:200]
-    row, plain = issue(current_user, label)
+    label = str(payload.get("label") or request.user_agent.string or "").strip()[:190]
+    row, plain = issue(current_user, _distinct_label(current_user.id, label))
     db.session.commit()
-    return jsonify(token=plain, device=row.id), 201
+    return jsonify(token=plain, device=row.id, label=row.label), 201
+
+
+def _distinct_label(user_id: int, label: str) -> str:
+    """The phone's name, numbered when the enumerator already has a live phone of that name
+    ("Máy của Lan (2)"): the devices page never lists two phones identically."""
+    taken = set(db.session.scalars(select(DeviceToken.label).where(DeviceToken.user_id == user_id,
+                                                                   DeviceToken.revoked_at.is_(None))))
+    number, name = 1, label
+    while name in taken:
+        number += 1
+        name = f"{label} ({number})"
+    return name

@@ -27,6 +27,9 @@ class ReviewForm(FlaskForm):
     """A supervisor's comment, possibly moving the review state."""
 
     state = SelectField(_l("New review state"), choices=REVIEW_STATES, validate_choice=True)
+    #: The interview's answer keys (set by the view); the enumerator's correction opens there.
+    question = SelectField(_l("About the question (optional)"), choices=[SelectChoice("", "—")],
+                           default="", validate_choice=False)
     body = TextAreaField(_l("Comment"), validators=[
         DataRequired(message=_l("Write a comment for the enumerator.")),
         Length(max=4000, message=_l("At most %(max)d characters."))])

@@ -7,8 +7,11 @@ in the same transaction as the submission, so a repeated send — a retry after 
 acknowledgement, a second tab, a forced resend — finds the receipt and gets the same
 acknowledgement; two sends racing each other meet the unique constraints and the loser
 answers from the winner's receipt. Nothing is stored for a refused send, but for one that
-reuses a received UUID with other answers or from another enumerator: it is kept aside for a
-supervisor (:mod:`survey_app.field.conflicts`).
+reuses a received UUID with other answers or from another enumerator, or that brings a new
+interview to a case already completed (by an interview or by the household's letter): it is
+kept aside for a supervisor (:mod:`survey_app.field.conflicts`). One interview per case and
+respondent line holds under concurrent sends through the unique pair (case, line) of
+:class:`Submission`: the loser of a race meets it.
 """
 from __future__ import annotations
 
@@ -23,15 +26,16 @@ from sqlalchemy.exc import IntegrityError
 from survey_app.boundary import check_answer_shape
 from survey_app.extensions import db
 from survey_app.field.bundle import campaign_questionnaire_id
-from survey_app.field.conflicts import answers_digest, keep_aside, same_answers
+from survey_app.field.conflicts import answers_digest, case_interview, keep_aside, respondent_line, same_answers
 from survey_app.field.files import missing_files
 from survey_app.field.intake_store import NewInterview, store
 from survey_app.field.tokens import SendingDevice
 from survey_app.i18n import _
-from survey_app.models import (AdminUnit, Assignment, CaseStatus, Channel, DeviceToken, QualitySettings,
+from survey_app.models import (AdminUnit, Assignment, Campaign, CaseStatus, Channel, DeviceToken, QualitySettings,
                                QuestionnaireVersion, ReviewState, SampleCase, SampleList, Submission,
                                SubmissionEdit, SubmissionPlace, SyncReceipt, VersionStatus, VisitAttempt)
 from survey_app.models.base import utcnow
+from survey_app.models.fieldwork import CASE_COMPLETED
 from survey_app.quality.intake import DEGREE_M, THRESHOLDS, NewSubmission, check, sent_position, thresholds
 from survey_app.questionnaire.engine import FormEngine, cached_engine
 from survey_app.refusals import Refused as BaseRefused
@@ -83,12 +87,15 @@ def _parse(payload) -> dict:
     check_answer_shape(answers)
     if len(json.dumps(paradata)) > MAX_PARADATA:
         raise Refused(413, _("The upload is too large."))
+    line, enumerator = payload.get("line_number"), payload.get("enumerator_id")
+    if (line is not None and not isinstance(line, int)) or (enumerator is not None and not isinstance(enumerator, int)):
+        raise Refused(400, _("The field %(name)s is missing or malformed.", name="line_number"))
     case_id, version_id = payload.get("case_id"), payload.get("questionnaire_version_id")
     if not all(isinstance(v, int) and not isinstance(v, bool) for v in (case_id, version_id)):
         raise Refused(400, _("The field %(name)s is missing or malformed.", name="case_id"))
     return {"instance_uuid": _text(payload, "instance_uuid"),
             "edit_uuid": _text(payload, "edit_uuid", required=False), "case_id": case_id,
-            "version_id": version_id, "answers": answers, "paradata": paradata,
+            "version_id": version_id, "line_number": line, "enumerator_id": enumerator, "answers": answers, "paradata": paradata,
             "digest": answers_digest(answers),
             "started_at": _moment(payload, "started_at"), "submitted_at": _moment(payload, "submitted_at"),
             "language": payload.get("language") if isinstance(payload.get("language"), str) else None}
@@ -143,10 +150,13 @@ def _load_statement(with_places: bool = False):
     UUID has a receipt already: one query. ``with_places`` (PostgreSQL): also the positions the
     location checks read (:func:`_nearby_places`), saving their round trip."""
     attempts = (select(func.count(_VISIT.c.id)).where(_VISIT.c.case_id == _CASE.c.id).scalar_subquery())
+    interviews = (select(func.count(_SUBMISSION.c.id)).where(_SUBMISSION.c.case_id == _CASE.c.id)
+                  .scalar_subquery())
     receipt = (select(_RECEIPT.c.id).where(_RECEIPT.c.client_uuid == bindparam("client_uuid"))
                .scalar_subquery())
     return (select(_CASE.c.unit_id, _CASE.c.cluster, _CASE.c.status, Assignment.enumerator_id,
-                   SampleList.campaign_id, SampleList.parameters,
+                   SampleList.campaign_id, SampleList.parameters, Campaign.sampling_plan,
+                   interviews.label("interviews"),
                    campaign_questionnaire_id(SampleList.campaign_id).label("default_version"),
                    attempts.label("visits"), receipt.label("receipt_id"),
                    _QV.c.id.label("version_id"), _QV.c.questionnaire_id, _QV.c.status.label("version_status"),
@@ -154,6 +164,7 @@ def _load_statement(with_places: bool = False):
                    _QS.c.id.label("settings_id"), *([_nearby_places().label("places")] if with_places else []))
             .select_from(_CASE)
             .join(SampleList, SampleList.id == _CASE.c.sample_list_id)
+            .join(Campaign, Campaign.id == SampleList.campaign_id)
             .outerjoin(Assignment, Assignment.case_id == _CASE.c.id)
             .outerjoin(_QV, _QV.c.id == bindparam("version_id"))
             .outerjoin(_QS, _QS.c.questionnaire_id == _QV.c.questionnaire_id)
@@ -228,6 +239,9 @@ def _new_interview(data: dict, device: SendingDevice) -> dict | None:
         return None  # a repeat: the case is not even needed
     if row is None or row.enumerator_id != device.user_id:
         raise Refused(403, _("This case is not assigned to you."))
+    line = respondent_line(row.sampling_plan, data["line_number"], row.interviews)
+    if line is None:
+        _refuse_completed_case(data, device)
     version_id = (row.parameters or {}).get("questionnaire_version_id") or row.default_version
     if version_id != data["version_id"] or row.version_id is None:
         raise Refused(409, _("This questionnaire is not the one of this case. Refresh your cases."))
@@ -246,7 +260,7 @@ def _new_interview(data: dict, device: SendingDevice) -> dict | None:
         "instance_uuid": key, "questionnaire_id": row.questionnaire_id,
         "questionnaire_version_id": version_id, "campaign_id": row.campaign_id, "unit_id": row.unit_id,
         "channel": Channel.ENUMERATOR, "enumerator_id": device.user_id, "invitation_id": None,
-        "case_id": data["case_id"], "answers": answers, "paradata": paradata,
+        "case_id": data["case_id"], "respondent_line": line, "answers": answers, "paradata": paradata,
         "started_at": data["started_at"], "submitted_at": data["submitted_at"], "received_at": now,
         "review_state": ReviewState.RECEIVED, "receipt": receipt}
     visit = {"case_id": data["case_id"], "enumerator_id": device.user_id, "at": data["submitted_at"] or now,
@@ -258,6 +272,23 @@ def _new_interview(data: dict, device: SendingDevice) -> dict | None:
         flags=list(findings.reasons.items()),
         identity_keys=[(key["kind"], key["digest"]) for key in findings.identity_keys]))
     return _ack(key, key, receipt, False, now)
+
+
+def _refuse_completed_case(data: dict, device: SendingDevice, line: int | None = None) -> None:
+    """A new interview of a case that has its interview(s) already: kept aside, 409."""
+    found = case_interview(data["case_id"], line)
+    if found is None:
+        return
+    keep_aside(data, device, found, CASE_COMPLETED)
+    raise Refused(409, _("This case was already completed (by an interview or by the household's own "
+                         "answer); this interview is kept aside for a supervisor to review."))
+
+
+def _credited(data: dict, device: SendingDevice) -> None:
+    """An interview names the enumerator who made it; it is sent with that enumerator's token."""
+    if data["enumerator_id"] is not None and data["enumerator_id"] != device.user_id:
+        raise Refused(403, _("This interview was made by another enumerator; it is sent with their "
+                             "sign-in only."))
 
 
 def _correction(data, device: SendingDevice) -> dict:
@@ -312,6 +343,7 @@ def _repeat(key: str, device: SendingDevice, data: dict) -> dict | None:
 def receive(payload, device: SendingDevice) -> tuple[dict, bool]:
     """Store one send; returns (acknowledgement, created). Raises :class:`Refused`."""
     data = _parse(payload)
+    _credited(data, device)
     key = data["edit_uuid"] or data["instance_uuid"]
     try:
         if data["edit_uuid"]:
@@ -327,6 +359,8 @@ def receive(payload, device: SendingDevice) -> tuple[dict, bool]:
         db.session.rollback()
         raise
     ack = _repeat(key, device, data)
+    if ack is None and not data["edit_uuid"]:
+        _refuse_completed_case(data, device, data["line_number"])  # the race for the case was lost
     if ack is None:
         db.session.rollback()
         raise Refused(409, _("This interview was already received from another enumerator."))

@@ -28,7 +28,7 @@ _SUBMISSION, _CASE, _VISIT = Submission.__table__, SampleCase.__table__, VisitAt
 _RECEIPT, _DEVICE, _AUDIT = SyncReceipt.__table__, DeviceToken.__table__, AuditEntry.__table__
 _PLACE, _FLAG, _KEY = SubmissionPlace.__table__, QualityFlag.__table__, IdentityKey.__table__
 SUBMISSION_COLUMNS = ("instance_uuid", "questionnaire_id", "questionnaire_version_id", "campaign_id", "unit_id",
-                      "channel", "enumerator_id", "invitation_id", "case_id", "answers", "paradata",
+                      "channel", "enumerator_id", "invitation_id", "case_id", "respondent_line", "answers", "paradata",
                       "started_at", "submitted_at", "received_at", "review_state", "receipt")
 VISIT_COLUMNS = ("case_id", "enumerator_id", "at", "outcome", "note", "attempt_number")
 PLACE_COLUMNS = ("campaign_id", "enumerator_id", "cluster", "lat", "lon", "accuracy_m")

@@ -57,10 +57,18 @@ def _page(sample: SampleList, form: AssignForm, errors: list[str] | None = None,
         .order_by(SampleCase.stratum, SampleCase.cluster, SampleCase.id).limit(CASES_SHOWN)))
     campaign = db.session.get(Campaign, sample.campaign_id)
     rule = replacement_rule(campaign.sampling_plan) or {}
+    from survey_app.invitations.cases import letters_of
     return render_template("field/sample.html", sample=sample, cases=cases, form=form,
+                           letters=letters_of([c.id for c in cases]), replaced_labels=_labels_of(cases),
                            action=ActionForm(), errors=errors or [], campaign=campaign,
                            replaceable=set(rule.get("allowed_after", [])),
                            ticked={int(c) for c in request.form.getlist("cases") if c.isdigit()}), status
+
+
+def _labels_of(cases: list[SampleCase]) -> dict[int, str]:
+    """The households that replaced these cases, by id: the page names them, never an id."""
+    ids = [c.replaced_by_id for c in cases if c.replaced_by_id]
+    return dict(db.session.execute(select(SampleCase.id, SampleCase.label).where(SampleCase.id.in_(ids))).all()) if ids else {}
 
 
 def _assign_form() -> AssignForm:

@@ -45,14 +45,29 @@ def supervisor():
     rows, areas = dashboard.figures(enumerators)
     scopes = {u.id: ", ".join(s.name for s in u.scopes(Role.ENUMERATOR) if s) for u in enumerators}
     return render_template("field/supervisor.html", enumerators=enumerators, rows=rows, areas=areas,
-                           scopes=scopes, open_conflicts=open_conflict_count())
+                           scopes=scopes, open_conflicts=open_conflict_count(), modes=_modes_in_reach())
+
+
+def _modes_in_reach() -> list[tuple]:
+    """Per campaign in reach: [(unit, counts per mode)] for the user's units that have any."""
+    from survey_app.field.scope import reachable_campaigns, supervised_unit_ids
+    from survey_app.invitations.modes import mode_counts
+    mine = set(supervised_unit_ids())
+    out = []
+    for campaign in reachable_campaigns():
+        counts = {u: c for u, c in mode_counts(campaign).items() if u in mine}
+        if counts:
+            units = {u.id: u for u in db.session.scalars(select(AdminUnit).where(AdminUnit.id.in_(list(counts))))}
+            out.append((campaign, sorted(((units[u], c) for u, c in counts.items()), key=lambda p: p[0].code)))
+    return out
 
 
 @bp.route("/supervision/submissions")
 @roles_required(Role.SUPERVISOR)
 def submissions():
     """Interviews of the area, newest first, filtered by review state or flagged only."""
-    ids = [u.id for u in enumerators_in_scope()]
+    enumerators = enumerators_in_scope()
+    ids = [u.id for u in enumerators]
     query = select(Submission).where(Submission.enumerator_id.in_(ids)).order_by(Submission.id.desc())
     state = request.args.get("state", "")
     if state in {s.value for s in ReviewState}:
@@ -62,7 +77,8 @@ def submissions():
     found = list(db.session.scalars(query.limit(300)))
     flags = _flags_of([s.id for s in found])
     return render_template("field/submissions.html", submissions=found, flags=flags, state=state,
-                           states=list(ReviewState), flagged=bool(request.args.get("flagged")))
+                           states=list(ReviewState), flagged=bool(request.args.get("flagged")),
+                           names={u.id: u.full_name or u.username for u in enumerators})
 
 
 def _flags_of(ids: list[int]) -> dict[int, list[QualityFlag]]:
@@ -80,10 +96,11 @@ def review(submission_id: int):
     """Read an interview, its paradata, flags and history; comment and move its review state."""
     found = supervised_submission(submission_id)
     form = ReviewForm()
+    form.question.choices = [SelectChoice("", "—")] + [SelectChoice(key, key) for key in found.answers]
     if form.validate_on_submit():
         state = ReviewState(form.state.data) if form.state.data else None
         db.session.add(ReviewComment(submission=found, author_id=current_user.id, body=form.body.data,
-                                     state_to=state))
+                                     state_to=state, question=form.question.data if form.question.data in found.answers else None))
         if state is not None:
             found.review_state = state
         db.session.commit()

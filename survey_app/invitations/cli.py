@@ -1,4 +1,5 @@
-"""``flask --app wsgi invitations generate|export``: batches of codes and their CSV."""
+"""``flask --app wsgi invitations generate|issue|export``: batches of codes, one code per
+sampled case (mixed mode), and their CSV."""
 from __future__ import annotations
 
 import os
@@ -42,6 +43,26 @@ def generate_command(campaign_code, unit_code, count, expires):
     except InvitationRefused as refused:
         raise click.ClickException(str(refused)) from None
     click.echo(f"{len(codes)} codes for {unit.code} {unit.name} in {campaign.code}")
+
+
+@invitations_cli.command("issue")
+@click.argument("campaign_code")
+@click.option("--unit", "unit_code", help="Only this unit's (and its sub-units') sampled cases.")
+@with_appcontext
+def issue_command(campaign_code, unit_code):
+    """One code per open sampled case of CAMPAIGN that has none yet: the household's letter."""
+    from survey_app.invitations.cases import cases_without_letter, issue_for_cases
+    from survey_app.invitations.codes import InvitationRefused
+    campaign, unit = campaign_and_unit(campaign_code, unit_code)
+    waiting = len(cases_without_letter(campaign, unit))
+    try:
+        with click.progressbar(length=waiting, label="letters", show_pos=True,
+                               hidden=waiting < 2000, file=sys.stderr) as bar:
+            issued = issue_for_cases(campaign, unit, progress=bar.update)
+    except InvitationRefused as refused:
+        raise click.ClickException(str(refused)) from None
+    click.echo(f"{issued} codes for sampled cases in {campaign.code}"
+               + (f" ({unit.code} {unit.name})" if unit else ""))
 
 
 @invitations_cli.command("export")

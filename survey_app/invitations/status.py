@@ -23,6 +23,9 @@ class CodeState(enum.Enum):
     OPEN = "open"
     USED = "used"
     EXPIRED = "expired"
+    #: A sampled case's code whose case is interviewed at the door instead (switched by the
+    #: supervisor, or already completed by an enumerator).
+    AT_THE_DOOR = "at_the_door"
 
 
 def aware(moment: datetime | None) -> datetime | None:
@@ -53,6 +56,8 @@ def code_state(invitation: Invitation, started: bool, now: datetime | None = Non
     """``started``: a draft exists, so the grace period applies."""
     if invitation.used_at is not None:
         return CodeState.USED
+    if invitation.withdrawn_at is not None or (invitation.case is not None and invitation.case.status.value == "completed"):
+        return CodeState.AT_THE_DOOR
     expires = aware(invitation.expires_at)
     now = now or utcnow()
     if expires is not None and now >= expires and not (started and now < expires + GRACE):

@@ -26,6 +26,9 @@ class CaseStatus(enum.Enum):
     INELIGIBLE = "ineligible"
     COMPLETED = "completed"
     REPLACED = "replaced"
+    #: A visit's outcome only: the household answered its invitation letter by itself (*tự trả lời*);
+    #: the case is then ``COMPLETED``.
+    SELF_COMPLETED = "self_completed"
 
 
 class Respondent(CreatedMixin, db.Model):
@@ -46,6 +49,11 @@ class Respondent(CreatedMixin, db.Model):
 class Invitation(CreatedMixin, db.Model):
     """A single-use code on an invitation letter or QR (*mã mời*).
 
+    An invitation issued for a sampled case (``case_id``) is that household's questionnaire,
+    delivered by post (mixed mode): its answer completes the case with the case's weight.
+    ``withdrawn_at``: the supervisor switched the case to an interview at the door, and the code
+    no longer opens the questionnaire.
+
     ``expires_at`` (optional) is the first moment the code no longer opens the questionnaire;
     a questionnaire started before then may still be finished for a grace period
     (:data:`survey_app.invitations.status.GRACE`).
@@ -58,10 +66,13 @@ class Invitation(CreatedMixin, db.Model):
     questionnaire_version_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_version.id"))
     unit_id: Mapped[int] = mapped_column(ForeignKey("admin_unit.id"))
     respondent_id: Mapped[int | None] = mapped_column(ForeignKey("respondent.id"))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("sample_case.id"), unique=True)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(Timestamp())
     used_at: Mapped[datetime | None] = mapped_column(Timestamp())
     expires_at: Mapped[datetime | None] = mapped_column(Timestamp())
 
     unit: Mapped[AdminUnit] = relationship()
+    case: Mapped[SampleCase | None] = relationship()
 
 
 class SampleList(CreatedMixin, db.Model):
@@ -99,6 +110,7 @@ class SampleCase(db.Model):
     unit: Mapped[AdminUnit] = relationship()
     assignment: Mapped[Assignment | None] = relationship(back_populates="case", uselist=False)
     attempts: Mapped[list[VisitAttempt]] = relationship(back_populates="case")
+    replaced_by: Mapped[SampleCase | None] = relationship(remote_side=[id], foreign_keys=[replaced_by_id])
 
 
 class Assignment(db.Model):
@@ -127,7 +139,8 @@ class VisitAttempt(db.Model):
     __tablename__ = "visit_attempt"
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("sample_case.id"), index=True)
-    enumerator_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    #: ``None`` for a self-completed visit (the household answered its letter).
+    enumerator_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     at: Mapped[datetime] = mapped_column(Timestamp(), default=utcnow)
     outcome: Mapped[CaseStatus] = enum_column(CaseStatus)
     note: Mapped[str | None] = mapped_column(Text)

@@ -52,6 +52,10 @@ class SyncReceipt(db.Model):
     answers_digest: Mapped[str | None] = mapped_column(String(64))
 
 
+#: Why a send was kept aside (:attr:`SubmissionConflict.reason`).
+SAME_UUID, CASE_COMPLETED = "same_uuid", "case_completed"
+
+
 class ConflictStatus(enum.Enum):
     OPEN = "open"
     RESOLVED = "resolved"
@@ -59,7 +63,8 @@ class ConflictStatus(enum.Enum):
 
 class SubmissionConflict(db.Model):
     """A send refused because its client UUID was already received with other answers (or from
-    another enumerator), kept aside as sent for a supervisor to compare with the stored
+    another enumerator), or because its case was already completed (``reason``
+    ``case_completed``: by another interview or by the household's own answer), kept aside as sent for a supervisor to compare with the stored
     interview (*phiếu gửi trùng mã*): resolved by keeping the stored answers, or by applying
     these as an edit of the original (``submission_edit_id``). One row per UUID and answers,
     however often the phone resends them.
@@ -72,6 +77,7 @@ class SubmissionConflict(db.Model):
     client_uuid: Mapped[str] = mapped_column(String(64))
     answers_digest: Mapped[str] = mapped_column(String(64))
     submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(24), default=SAME_UUID, server_default=SAME_UUID)
     enumerator_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     device_token_id: Mapped[int | None] = mapped_column(ForeignKey("device_token.id"))
     received_at: Mapped[datetime] = mapped_column(Timestamp(), default=utcnow)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey_app.models.base import JSONDocument, Timestamp, db, enum_column, utcnow
@@ -34,11 +34,15 @@ class ReviewState(enum.Enum):
 class Submission(db.Model):
     """One completed questionnaire, identified by the client's instance UUID.
 
-    The UUID is unique per questionnaire, so a retried or doubled send is stored once.
+    The UUID is unique per questionnaire, so a retried or doubled send is stored once. A
+    sampled case holds one interview per respondent line (``respondent_line``, 1 unless the
+    campaign's sampling plan allows several respondents per household): the unique pair
+    (case, line) makes a second interview of a completed case fail even when two arrive at once.
     """
 
     __tablename__ = "submission"
-    __table_args__ = (UniqueConstraint("questionnaire_id", "instance_uuid"),)
+    __table_args__ = (UniqueConstraint("questionnaire_id", "instance_uuid"),
+                      UniqueConstraint("case_id", "respondent_line"))
     __audited__ = ("review_state", "answers")
     #: The answers as received are the row; an edit's entry keeps them as ``before``.
     __audited_insert__ = ("review_state",)
@@ -52,6 +56,7 @@ class Submission(db.Model):
     enumerator_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitation.id"))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("sample_case.id"))
+    respondent_line: Mapped[int | None] = mapped_column(Integer)
     answers: Mapped[dict] = mapped_column(JSONDocument)
     paradata: Mapped[dict] = mapped_column(JSONDocument, default=dict)
     started_at: Mapped[datetime | None] = mapped_column(Timestamp())
@@ -93,6 +98,8 @@ class ReviewComment(db.Model):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     at: Mapped[datetime] = mapped_column(Timestamp(), default=utcnow)
     body: Mapped[str] = mapped_column(Text)
+    #: The question the comment is about (its answer key), where the correction opens on the phone.
+    question: Mapped[str | None] = mapped_column(String(128))
     state_to: Mapped[ReviewState | None] = enum_column(ReviewState, nullable=True)
 
     submission: Mapped[Submission] = relationship(back_populates="comments")

@@ -32,7 +32,7 @@ from survey_app.public.respond_summary import problem_links, step_url, summary
 from survey_app.public.tickets import Ticket, code_ticket, open_ticket
 from survey_app.questionnaire import flow
 from survey_app.questionnaire.engine import FormEngine, Problem
-from survey_app.questionnaire.submit import (SubmissionRefused, store_invitation_submission,
+from survey_app.questionnaire.submit import (CaseAlreadyCompleted, SubmissionRefused, store_invitation_submission,
                                              store_open_submission)
 from survey_app.questionnaire.uploads import FILE_TYPES, UploadRefused, store_answer_file
 
@@ -131,7 +131,8 @@ def enter_code():
 
 def _closed_code(ticket: Ticket, state: CodeState, draft: ResponseDraft | None):
     """410 with what to do: a used code, or an expired one (with or without answers begun)."""
-    template = "public/respond/used.html" if state is CodeState.USED else "public/respond/expired.html"
+    template = {CodeState.USED: "public/respond/used.html", CodeState.AT_THE_DOOR: "public/respond/at_the_door.html"}.get(
+        state, "public/respond/expired.html")
     return render_template(template, ticket=ticket, campaign=ticket.campaign, started=draft is not None,
                            valid_until=last_valid_day(ticket.invitation)), 410
 
@@ -403,6 +404,9 @@ def check(**where):
             _submit(ticket, draft, engine)
         except SubmissionRefused as refused:
             problems = refused.problems
+        except CaseAlreadyCompleted:
+            return render_template("public/respond/at_the_door.html", ticket=ticket, campaign=ticket.campaign,
+                                   kept=True), 409
         else:
             return redirect(ticket.url("done"))
     rows = [dict(r, url=step_url(ticket, r["step"], return_to="check"))

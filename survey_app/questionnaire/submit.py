@@ -21,6 +21,11 @@ from survey_app.refusals import Refused
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
+class CaseAlreadyCompleted(Exception):
+    """The household's sampled case has its interview already (an enumerator came first): the
+    answers are kept aside for a supervisor, not stored as a second interview."""
+
+
 class SubmissionRefused(Refused):
     """The server refuses these answers; ``problems`` says which and why."""
 
@@ -97,9 +102,33 @@ def _store_draft(draft: ResponseDraft, engine: FormEngine, version: Questionnair
         submitted_at=now, receipt=new_receipt())
     if invitation is not None:
         invitation.used_at = now
+        if invitation.case_id is not None:
+            _tie_to_case(invitation, submission, draft)
     db.session.delete(draft)
-    stored, _created = store(submission)
+    try:
+        stored, _created = store(submission)
+    except IntegrityError:  # the case's interview arrived meanwhile
+        _keep_aside(invitation, submission, draft)
+        raise CaseAlreadyCompleted() from None
     return stored.receipt
+
+
+def _tie_to_case(invitation: Invitation, submission: Submission, draft: ResponseDraft) -> None:
+    from survey_app.invitations.cases import complete_by_letter
+    if not complete_by_letter(invitation, submission):
+        db.session.rollback()
+        _keep_aside(invitation, submission, draft)
+        raise CaseAlreadyCompleted()
+
+
+def _keep_aside(invitation: Invitation, submission: Submission, draft: ResponseDraft) -> None:
+    """The household's answers beside the case's interview, for the supervisor (committed)."""
+    from survey_app.field.conflicts import answers_digest, case_interview, keep_aside
+    from survey_app.models.fieldwork import CASE_COMPLETED
+    existing_id = case_interview(invitation.case_id)
+    data = {"edit_uuid": None, "instance_uuid": submission.instance_uuid, "digest": answers_digest(submission.answers),
+            "answers": submission.answers, "paradata": submission.paradata}
+    keep_aside(data, None, existing_id, CASE_COMPLETED)
 
 
 def _iso(moment: datetime | None) -> str:

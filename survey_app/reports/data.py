@@ -94,6 +94,8 @@ def sample_rows(campaign: Campaign, units: list[CampaignUnit]) -> list[dict]:
     for unit_id, status, count in rows:
         counts.setdefault(unit_id, {})[status.value] = count
     submitted = queries.submission_counts(campaign)
+    from survey_app.invitations.modes import mode_counts
+    modes = mode_counts(campaign)
     out = []
     for cu in units:
         c = counts.get(cu.unit_id, {})
@@ -102,7 +104,8 @@ def sample_rows(campaign: Campaign, units: list[CampaignUnit]) -> list[dict]:
                     "cases": sum(c.values()), "completed": c.get("completed", 0),
                     "refused": c.get("refused", 0), "no_contact": c.get("no_contact", 0),
                     "pending": c.get("pending", 0), "submissions": submitted.get(cu.unit_id, 0),
-                    "response_rate": 100 * c.get("completed", 0) / final if final else None})
+                    "response_rate": 100 * c.get("completed", 0) / final if final else None,
+                    "modes": modes.get(cu.unit_id)})
     return out
 
 

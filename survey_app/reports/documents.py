@@ -18,10 +18,13 @@ from survey_app.reports.render import LANGUAGES, local_fetcher, render
 
 
 def invitations(campaign: Campaign, unit: AdminUnit | None = None) -> list[Invitation]:
-    """Unused, unexpired invitations of the campaign (of one unit), by unit and code."""
+    """Unused, unexpired invitations of the campaign (of one unit), by unit and code; a sampled
+    case's letter is addressed to its household (none once the case is switched to the door)."""
     query = (select(Invitation).where(Invitation.campaign_id == campaign.id, Invitation.used_at.is_(None),
+                                      Invitation.withdrawn_at.is_(None),
                                       or_(Invitation.expires_at.is_(None), Invitation.expires_at > utcnow()))
-             .options(selectinload(Invitation.unit)).order_by(Invitation.unit_id, Invitation.code))
+             .options(selectinload(Invitation.unit), selectinload(Invitation.case).selectinload(SampleCase.unit))
+             .order_by(Invitation.unit_id, Invitation.code))
     if unit is not None:
         query = query.where(Invitation.unit_id == unit.id)
     return list(db.session.scalars(query))
@@ -73,4 +76,6 @@ def sheets_pdf(campaign: Campaign, locale: str = "vi", unit: AdminUnit | None = 
     found = enumerator_cases(campaign, unit)
     if not found:
         raise LookupError("no case is assigned to an enumerator in this campaign")
-    return document_pdf("sheets.html", locale, campaign=campaign, enumerators=found)
+    from survey_app.invitations.cases import letters_of
+    letters = letters_of([case.id for _, cases in found for case in cases])
+    return document_pdf("sheets.html", locale, campaign=campaign, enumerators=found, letters=letters)

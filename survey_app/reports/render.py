@@ -51,6 +51,7 @@ def labels() -> dict:
                         "commune": _("communes")},
         "exclusion_labels": {"rejected_in_review": _("Rejected in review"),
                              "outside_sample_design": _("Outside the sample design"),
+                             "open_link_non_probability": _("Open link: self-selected, not a sample"),
                              "missing_sex_or_age": _("Sex or age group missing")},
         "made_on": clock.today(),
     }

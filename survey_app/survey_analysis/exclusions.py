@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from survey_app.extensions import db
-from survey_app.models import Campaign, QualityFlag, ReviewState, Submission
+from survey_app.models import Campaign, Channel, QualityFlag, ReviewState, Submission
 
 SEX_NAMES = {"1": "male", "2": "female"}
 
@@ -72,6 +72,17 @@ def quality_flag(item: Candidate, ctx: Context) -> str | None:
     return f"quality_flag_{found}" if found else None
 
 
+def non_probability(channel) -> bool:
+    """True for a channel whose respondents chose themselves (the open link): never in the
+    official estimates, reported on their own."""
+    return channel is Channel.OPEN_LINK
+
+
+def open_link_non_probability(item: Candidate, ctx: Context) -> str | None:
+    """Answered from the open link: a self-selected, non-probability channel."""
+    return "open_link_non_probability" if non_probability(item.channel) else None
+
+
 def outside_sample_design(item: Candidate, ctx: Context) -> str | None:
     """No sampled case with a selection probability: no design weight can be given."""
     return None if item.case_id is not None and item.selection_probability else "outside_sample_design"
@@ -83,7 +94,8 @@ def missing_sex_or_age(item: Candidate, ctx: Context) -> str | None:
 
 
 #: The rules of each kind of questionnaire, in the order they are tried.
-CITIZEN_RULES = (rejected_in_review, quality_flag, outside_sample_design, missing_sex_or_age)
+CITIZEN_RULES = (rejected_in_review, quality_flag, open_link_non_probability, outside_sample_design,
+                 missing_sex_or_age)
 STAFF_RULES = (rejected_in_review,)
 
 

@@ -10,12 +10,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from survey_app.extensions import db
-from survey_app.models import Campaign, Questionnaire, Submission
+from survey_app.models import Campaign, Channel, Questionnaire, Submission
 from survey_app.survey_analysis import exclusions as exclusions_service
 from survey_app.survey_analysis.exclusions import SEX_NAMES
 
 DESIGN_COLUMNS = ["instance_uuid", "unit_code", "stratum", "psu", "selection_probability", "sex",
-                  "age_group"]
+                  "age_group", "mode"]
+#: The collection mode of a kept answer, a variable of the analysis (a mode effect can be estimated).
+MODES = {Channel.INVITATION: "self_completed", Channel.WEB_LINK: "self_completed", Channel.ENUMERATOR: "interview"}
 
 
 @dataclass
@@ -37,7 +39,8 @@ def _row(submission: Submission) -> dict:
     scalar.update(instance_uuid=submission.instance_uuid, unit_code=submission.unit.code,
                   stratum=submission.case.stratum, psu=submission.case.cluster or submission.instance_uuid,
                   selection_probability=submission.case.selection_probability,
-                  sex=SEX_NAMES[submission.answers["sex"]], age_group=submission.answers["age_group"])
+                  sex=SEX_NAMES[submission.answers["sex"]], age_group=submission.answers["age_group"],
+                  mode=MODES.get(submission.channel, submission.channel.value))
     return scalar
 
 

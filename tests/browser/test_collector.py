@@ -162,6 +162,7 @@ def interview(page, age, case_id=None):
     for key, value in (("s1", 3), ("s2", 4), ("s3", 5)):
         page.check(f"#q-{key}-{value - 1}")
     page.click("#next")
+    page.click("#review-send")  # the answers listed, then queued
     page.wait_for_selector("#home:not([hidden])")
 
 
@@ -345,12 +346,12 @@ def test_an_interview_the_server_refuses_is_fixed_on_the_phone_and_stored_once(f
     expect(needs).to_have_count(1, timeout=30000)
     expect(needs).to_contain_text("Một số câu trả lời không được chấp nhận.")
     expect(needs).to_contain_text("age: Câu trả lời này không hợp lệ.")
-    assert server.submissions() == [] and queue(page) == "1"
+    assert server.submissions() == [] and queue(page) == "0"  # refused: listed, not counted as waiting
     page.click("#send-now")  # a refusal is not sent again, not even on "Send now"
     page.wait_for_timeout(500)
     assert server.wsgi.posts == 1
 
-    needs.locator("button").click()
+    needs.locator("button:not(.remove-record)").click()
     expect(page.locator("#fix-notice")).to_have_text("Một số câu trả lời không được chấp nhận.")
     expect(page.locator("[data-key=age] .error-message")).to_have_text("Câu trả lời này không hợp lệ.")
     assert page.input_value("#q-age") == "12"
@@ -361,6 +362,7 @@ def test_an_interview_the_server_refuses_is_fixed_on_the_phone_and_stored_once(f
     page.click("#next")
     assert page.is_checked("#q-s1-2")
     page.click("#next")
+    page.click("#review-send")
     page.wait_for_selector("#home:not([hidden])")
     expect(page.locator("#queue-count")).to_have_text("0", timeout=30000)
     expect(page.locator("#refused")).to_be_hidden()
@@ -383,7 +385,7 @@ def test_a_conflict_stays_visible_with_its_message_and_is_not_sent_again(field_s
     page.click("#send-now")
     needs = page.locator("#refused-list > li")
     expect(needs).to_contain_text("Phiếu này không phải phiếu của đối tượng này.", timeout=30000)
-    expect(needs.locator("button")).to_have_count(0)  # nothing to fix in the answers
+    expect(needs.locator("button:not(.remove-record)")).to_have_count(0)  # nothing to fix in the answers
     for _ in range(2):
         page.click("#send-now")
         page.wait_for_timeout(500)
@@ -391,4 +393,4 @@ def test_a_conflict_stays_visible_with_its_message_and_is_not_sent_again(field_s
     page.reload()
     page.wait_for_selector("#app[data-ready='1']")
     expect(needs).to_have_count(1)
-    assert queue(page) == "1" and server.wsgi.posts == 1
+    assert queue(page) == "0" and server.wsgi.posts == 1

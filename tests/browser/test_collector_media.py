@@ -72,6 +72,7 @@ def household_offline(page, photo: bytes):
     expect(page.locator("[data-key='photo'] .file-info")).to_contain_text("giay-hen.png")
     expect(page.locator("[data-key='photo'] .remove-file")).to_be_visible()
     page.click("#next")
+    page.click("#review-send")
     page.wait_for_selector("#home:not([hidden])")
 
 

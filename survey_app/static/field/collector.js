@@ -7,7 +7,8 @@
   var app = document.getElementById('app');
   if (!app) return;
   var M = document.getElementById('msgs').dataset, D = app.dataset, S = ParStore;
-  var st = { token: null, device: null, bundle: null, draft: null, form: null, index: 0, shownAt: 0, sending: false };
+  var st = { token: null, device: null, bundle: null, draft: null, form: null, index: 0, shownAt: 0, sending: false,
+    user: Number(D.user), phone: { tokens: {}, revoked: {} } };
   var $ = function (id) { return document.getElementById(id); };
 
   function uuid() {
@@ -38,23 +39,28 @@
     var csrf = document.querySelector('meta[name="csrf-token"]').content;
     return fetch(D.deviceUrl, { method: 'POST', credentials: 'same-origin',
       headers: { 'X-CSRFToken': csrf, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ device_id: st.device, label: navigator.userAgent.slice(0, 150) }) })
+      body: JSON.stringify({ device_id: st.device, label: st.phoneName }) })
       .then(function (r) { return r.ok ? r.json() : null; })
-      .then(function (j) { if (j && j.token) { st.token = j.token; return S.set('token', j.token); } })
+      .then(function (j) { if (j && j.token) { st.token = j.token; return ParPhone.addToken(st.phone, st.user, j.token); } })
       .catch(function () {});
   }
-  function revoked() {
-    st.token = null; $('revoked-warning').hidden = false;
-    return S.del('token');
+  /* The server refused `user`'s token: that enumerator's households and drafts leave the phone. */
+  function revoked(user) {
+    user = user === undefined ? st.user : user;
+    if (user === st.user) { st.token = null; st.bundle = null; }
+    return ParPhone.revoke(st.phone, user, st.user, D.signedIn).then(showLock);
   }
+  function showLock() { $('revoked-warning').hidden = !(st.user in st.phone.revoked); }
+  function ownBundle(b) { return b && (!b.enumerator || b.enumerator.id === undefined || b.enumerator.id === st.user) ? b : null; }
   function refresh() {
     var get = st.token ? fetch(D.bundleUrl, { headers: { Authorization: 'Bearer ' + st.token } }) : Promise.reject();
     return get.then(function (r) {
       if (r.status === 401) return revoked();
       if (!r.ok) throw new Error('bundle');
-      return r.json().then(function (b) { st.bundle = b; return S.set('bundle', b); });
+      /* the server's statuses replace the phone's list of sent cases */
+      return r.json().then(function (b) { st.bundle = b; return Promise.all([S.set('bundle', b), S.set('done', [])]); });
     }).catch(function () {
-      return S.get('bundle').then(function (b) { st.bundle = st.bundle || b || null; });
+      return S.get('bundle').then(function (b) { st.bundle = st.bundle || (st.user in st.phone.revoked ? null : ownBundle(b)); });
     });
   }
 
@@ -76,15 +82,16 @@
   }
   function home() {
     return Promise.all([S.all('outbox'), S.all('drafts'), S.get('done')]).then(function (r) {
-      var outbox = r[0], drafts = r[1], busy = {};
+      var all = r[0], outbox = ParPhone.mine(all, st.user), drafts = ParPhone.mine(r[1], st.user), busy = {};
       outbox.forEach(function (o) { if (!isVisit(o)) busy[o.payload.case_id] = 1; });
       drafts.forEach(function (d) { busy[d.case_id] = 1; });
       (r[2] || []).forEach(function (id) { busy[id] = 1; });
       showCases(caseStates(outbox, r[2]), busy);
       showDrafts(drafts);
-      showCorrections(busy);
+      showCorrections(outbox, drafts);
       showNeedsFixing(outbox, drafts);
-      return counts(outbox);
+      showOthers(all);
+      return counts(all);
     });
   }
   function showCases(states, busy) {
@@ -97,7 +104,12 @@
         open: !busy[c.id] && (status === 'pending' || status === 'no_contact') };
     });
     rows.sort(function (x, y) { return (y.open ? 1 : 0) - (x.open ? 1 : 0); });
-    rows.forEach(function (row) {
+    fillVillages(b ? b.cases : []);
+    var shown = rows.filter(matches), total = shown.length;
+    shown = shown.slice(0, MAX_SHOWN);
+    $('cases-more').hidden = total <= MAX_SHOWN;
+    $('cases-more').textContent = M.casesMore.replace('{shown}', shown.length).replace('{total}', total);
+    shown.forEach(function (row) {
       var c = row.c, li = item(c.label, c.address + ' · ' + c.unit.name), p = document.createElement('p');
       p.className = 'case-status';
       p.textContent = M.status + ': ' + (statuses[row.status] || row.status) + (row.waiting ? ' · ' + M.waiting : '');
@@ -112,6 +124,22 @@
     });
     $('no-cases').hidden = open > 0;
   }
+  /* ---- finding a case: search by household or address, filter by village and status ---- */
+  var MAX_SHOWN = 50;
+  function matches(row) {
+    var text = $('case-search').value.trim().toLowerCase(), village = $('case-village').value, status = $('case-status').value;
+    var c = row.c, hay = (c.label + ' ' + c.address).toLowerCase();
+    return (!text || hay.indexOf(text) >= 0) && (!village || c.cluster === village) &&
+      (!status || (status === 'open' ? row.open : row.status === status));
+  }
+  function fillVillages(cases) {
+    var select = $('case-village'), have = {}, wanted = {};
+    Array.prototype.forEach.call(select.options, function (o) { have[o.value] = 1; });
+    cases.forEach(function (c) { if (c.cluster) wanted[c.cluster] = 1; });
+    Object.keys(wanted).sort().forEach(function (v) {
+      if (!have[v]) { var o = document.createElement('option'); o.value = v; o.textContent = v; select.appendChild(o); }
+    });
+  }
   function showDrafts(drafts) {
     var cont = $('drafts-list'); cont.textContent = '';
     drafts.forEach(function (d) {
@@ -119,23 +147,35 @@
     });
     $('drafts').hidden = !drafts.length;
   }
-  function showCorrections(busy) {
-    var b = st.bundle, fix = $('corrections-list'); fix.textContent = '';
-    ((b && b.corrections) || []).filter(function (c) { return !busy[c.case_id]; }).forEach(function (c) {
-      var li = item(M.correct + ' ' + c.instance_uuid.slice(0, 8), c.comments.join(' · '));
+  /* Every interview sent back, whatever this phone remembers having sent, unless its correction
+   * is already in progress or waiting to be sent. */
+  function showCorrections(outbox, drafts) {
+    var b = st.bundle, fix = $('corrections-list'), taken = {};
+    fix.textContent = '';
+    outbox.concat(drafts).forEach(function (x) { taken[(x.payload || x).instance_uuid] = 1; });
+    ((b && b.corrections) || []).filter(function (c) { return !taken[c.instance_uuid]; }).forEach(function (c) {
+      var li = item(c.label || M.correct, [c.address].concat(c.comments).filter(Boolean).join(' · '));
+      li.dataset.instanceUuid = c.instance_uuid;
       li.appendChild(button(M.correct, function () { start(caseOf(c.case_id) || { id: c.case_id, label: '' }, c); }));
       fix.appendChild(li);
     });
     $('corrections').hidden = !fix.children.length;
   }
+  /* Unsent records of another enumerator: they are sent under that enumerator's own token. */
+  function showOthers(all) {
+    var o = ParPhone.others(all, st.user), note = $('others-waiting');
+    note.hidden = !o.count;
+    note.textContent = o.count ? M.othersWaiting.replace('{n}', o.count).replace('{names}', o.names.join(', ')) : '';
+  }
   function caseOf(id) { return (st.bundle ? st.bundle.cases : []).filter(function (c) { return c.id === id; })[0]; }
   function counts(outbox) {
     var p = outbox ? Promise.resolve(outbox) : S.all('outbox');
     return Promise.all([p, S.get('last_sync')]).then(function (r) {
-      $('queue-count').textContent = String(r[0].length);
+      var waiting = r[0].filter(function (o) { return !o.refused; });  /* a refused record waits for no send */
+      $('queue-count').textContent = String(waiting.length);
       $('last-sync').textContent = r[1] ? new Date(r[1]).toLocaleString(document.documentElement.lang) : M.never;
       $('net').textContent = navigator.onLine ? M.online : M.offline;
-      st.waiting = r[0].length;
+      st.waiting = ParPhone.mine(waiting, st.user).length;
     });
   }
 
@@ -166,9 +206,19 @@
         var draft = open[o.payload.instance_uuid];
         li.appendChild(button(M.fix, function () { if (draft) resume(draft); else reopen(o); }));
       }
+      var drop = button(M.removeRecord, function () { removeRefused(o); });
+      drop.className = 'button secondary remove-record';
+      li.appendChild(drop);
       bad.appendChild(li);
     });
     $('refused').hidden = !bad.children.length;
+  }
+  /* A refused record leaves the phone only after a confirmation (the server keeps what it kept aside). */
+  function removeRefused(record) {
+    if (!window.confirm(M.confirmRemoveRecord)) return Promise.resolve();
+    return S.remove('outbox', record.client_uuid).then(function () {
+      return isVisit(record) ? null : ParMedia.forget(record);
+    }).then(home);
   }
   /* A draft from a refused interview: its answers and paradata as sent, the same UUIDs, the
    * server's problems by question, opened at the first page that has one. */
@@ -235,7 +285,8 @@
     return Promise.race([v.located, new Promise(function (done) { setTimeout(done, 2000); })]).then(function () {
       var payload = { client_uuid: id, case_id: v.c.id, outcome: picked.value, note: note, at: at };
       if (v.place) payload.geolocation = v.place;
-      return S.put('outbox', { client_uuid: id, kind: 'visit', created_at: at, label: v.c.label, payload: payload });
+      return S.put('outbox', { client_uuid: id, kind: 'visit', created_at: at, label: v.c.label, payload: payload,
+        user: st.user, user_name: D.userName });
     }).then(function () { say(M.visitQueued); return closeVisit(); }).then(sync);
   }
 
@@ -247,9 +298,13 @@
     var d = { instance_uuid: correction ? correction.instance_uuid : uuid(), edit_uuid: correction ? uuid() : null,
       case_id: c.id, label: c.label, unit_code: c.unit ? c.unit.code : '',
       version_id: correction ? correction.questionnaire_version_id : c.questionnaire_version_id,
-      answers: correction ? JSON.parse(JSON.stringify(correction.answers)) : {}, index: 0,
+      answers: correction ? JSON.parse(JSON.stringify(correction.answers)) : {}, index: 0, user: st.user,
       paradata: { device_id: st.device, started_at: now(), question_times: {}, changes: [], user_agent: navigator.userAgent } };
     st.draft = d;
+    if (correction && correction.first_question) {
+      var wanted = {}; wanted[correction.first_question] = 1;
+      st.form = form; d.index = firstPageWith(wanted);
+    }
     if (navigator.geolocation) {
       navigator.geolocation.getCurrentPosition(function (p) {
         d.paradata.geolocation = { lat: p.coords.latitude, lon: p.coords.longitude, accuracy_m: p.coords.accuracy, at: now() };
@@ -305,9 +360,39 @@
     leave();
     var j = st.index + 1;
     while (j < all.length && !st.form.shown(all[j], st.draft.answers)) j++;
-    if (j >= all.length) return finish();
+    if (j >= all.length) return showReview();
     show(j, 1);
   }
+
+  /* ---- the review step: the answers listed before the interview is queued ---- */
+  function reviewRows() {
+    var f = st.form, a = st.draft.answers, rows = [];
+    pages().forEach(function (page, index) {
+      if (!f.shown(page, a)) return;
+      f.visit(page, a, function (q, address, path) {
+        var v = f.get(a, address);
+        if (q.type === 'note' || !f.relevant(q, a, path) || v === undefined || v === null || v === '' || typeof v === 'object') return;
+        var picked = String(v).split(' '), names = (q.choices || []).filter(function (c) { return picked.indexOf(String(c.name)) >= 0; });
+        rows.push({ label: f.text(q.labels) || address, value: names.length ? names.map(function (c) { return f.text(c.labels); }).join(', ') : String(v), page: index });
+      });
+    });
+    return rows;
+  }
+  function showReview() {
+    var list = $('review-list');
+    list.textContent = '';
+    reviewRows().forEach(function (row) {
+      var dt = document.createElement('dt'), dd = document.createElement('dd');
+      dt.textContent = row.label; dd.textContent = row.value + ' ';
+      var change = button(M.change, function () { $('review').hidden = true; $('interview').hidden = false; show(row.page, 1); });
+      change.className = 'link';
+      dd.appendChild(change);
+      list.appendChild(dt); list.appendChild(dd);
+    });
+    $('interview').hidden = true; $('review').hidden = false;
+    window.scrollTo(0, 0);
+  }
+  function backFromReview() { $('review').hidden = true; $('interview').hidden = false; show(st.index, -1); }
   function prev() { leave(); show(st.index - 1, -1); }
   function finish() {
     var d = st.draft, end = new Date(), p = d.paradata;
@@ -322,10 +407,13 @@
       answers: st.form.finish(d.answers, meta), paradata: p, started_at: p.started_at,
       submitted_at: p.ended_at, language: D.lang };
     if (d.edit_uuid) payload.edit_uuid = d.edit_uuid;
-    var record = { client_uuid: d.edit_uuid || d.instance_uuid, created_at: d.fixing ? d.fixing.created_at : now(), label: d.label, payload: payload };
+    var user = d.user === undefined ? st.user : d.user;
+    payload.enumerator_id = user;
+    var record = { client_uuid: d.edit_uuid || d.instance_uuid, created_at: d.fixing ? d.fixing.created_at : now(), label: d.label,
+      payload: payload, user: user, user_name: D.userName };
     return S.put('outbox', record).then(function () { return S.remove('drafts', d.instance_uuid); }).then(function () {
       st.draft = null;
-      $('interview').hidden = true; $('home').hidden = false;
+      $('interview').hidden = true; $('review').hidden = true; $('home').hidden = false;
       say(M.queued);
       return home();
     }).then(sync);
@@ -349,8 +437,8 @@
   /* An interview's files first (media.js), then the interview naming them; a visit at once. */
   function sendOne(record) {
     if (isVisit(record)) return sendPayload(record, record.payload);
-    return ParMedia.prepare(record, st.token, D.filesUrl + '?lang=' + D.lang, M.fileLost).then(function (ready) {
-      if (ready.outcome === 'revoked') return revoked().then(function () { return 'stop'; });
+    return ParMedia.prepare(record, tokenOf(record), D.filesUrl + '?lang=' + D.lang, M.fileLost).then(function (ready) {
+      if (ready.outcome === 'revoked') return revoked(ParPhone.owner(record, st.user)).then(function () { return 'blocked'; });
       if (ready.outcome === 'refused') return refuse(record, ready.status || 422, ready.body);
       return ready.outcome || sendPayload(record, ready.payload);
     });
@@ -359,33 +447,55 @@
     var abort = window.AbortController ? new AbortController() : null;
     if (abort) setTimeout(function () { abort.abort(); }, 30000);
     return fetch((isVisit(record) ? D.visitUrl : D.submitUrl) + '?lang=' + D.lang, { method: 'POST', signal: abort ? abort.signal : undefined,
-      headers: { Authorization: 'Bearer ' + st.token, 'Content-Type': 'application/json' },
+      headers: { Authorization: 'Bearer ' + tokenOf(record), 'Content-Type': 'application/json' },
       body: JSON.stringify(payload) }).then(function (r) {
       if (r.ok) return acknowledged(record).then(function () { return 'sent'; });
-      if (r.status === 401) return revoked().then(function () { return 'stop'; });
+      if (r.status === 401) return revoked(ParPhone.owner(record, st.user)).then(function () { return 'blocked'; });
       if (r.status >= 400 && r.status < 500 && r.status !== 429 && r.status !== 408) {
         return r.json().catch(function () { return {}; }).then(function (body) { return refuse(record, r.status, body); });
       }
       return 'stop';
     }, function () { return 'stop'; });
   }
+  /* A record is sent with the token of the enumerator who made it; none (revoked): blocked. */
+  function tokenOf(record) { return st.phone.tokens[ParPhone.owner(record, st.user)]; }
+  /* One message for the whole send, true to what happened: never "sent" while records wait. */
+  function outcomeMessage(last, results) {
+    if (last === 'stop') return navigator.onLine ? M.retry : M.offlineKept;
+    if (results.indexOf('blocked') >= 0) return M.blocked;
+    if (results.indexOf('refused') >= 0) return M.needsFixing;
+    return M.sent;
+  }
   function sync() {
-    if (st.sending || !st.token) return Promise.resolve();
+    if (st.sending) return Promise.resolve();
     st.sending = true;
     return S.all('outbox').then(function (records) {
-      records = records.filter(function (r) { return !r.refused; }).sort(byCreated);
+      records = records.filter(function (r) { return !r.refused && tokenOf(r); }).sort(byCreated);
       if (records.length) say(M.sending);
       var chain = Promise.resolve('sent'), results = [];
       records.forEach(function (record) {
         chain = chain.then(function (last) {
-          return last === 'stop' ? 'stop' : sendOne(record).then(function (res) { results.push(res); counts(); return res; });
+          if (last === 'stop') return 'stop';
+          if (!tokenOf(record)) return 'blocked';  /* its enumerator's token was revoked meanwhile */
+          return sendOne(record).then(function (res) { results.push(res); counts(); return res; });
         });
       });
       return chain.then(function (last) {
-        if (records.length) say(last === 'stop' ? M.retry : results.indexOf('refused') >= 0 ? M.needsFixing : M.sent);
+        if (records.length) say(outcomeMessage(last, results));
         return results.indexOf('sent') >= 0 ? refresh() : null;  /* the cases' statuses as the server now has them */
       });
     }).finally(function () { st.sending = false; return home(); });
+  }
+
+  /* Signing out: this enumerator's households and drafts leave the screen (the drafts stay for
+   * their next sign-in); unsent records stay in the outbox under their enumerator. */
+  function signOut(e) {
+    if (st.signingOut) return;
+    if (st.waiting && !window.confirm(M.confirmLogout)) { e.preventDefault(); return; }
+    e.preventDefault();
+    st.signingOut = true;
+    var form = e.target;
+    Promise.all([S.del('bundle'), S.set('done', [])]).then(function () { form.submit(); }, function () { form.submit(); });
   }
 
   /* ---- start ---- */
@@ -399,18 +509,27 @@
     $('prev').addEventListener('click', prev);
     $('visit-save').addEventListener('click', saveVisit);
     $('visit-cancel').addEventListener('click', closeVisit);
+    $('review-send').addEventListener('click', function () { finish(); });
+    $('review-back').addEventListener('click', backFromReview);
+    ['case-search', 'case-village', 'case-status'].forEach(function (id) {
+      $(id).addEventListener(id === 'case-search' ? 'input' : 'change', function () { home(); });
+    });
     $('stop').addEventListener('click', function () { leave(); save(); st.draft = null; $('interview').hidden = true; $('home').hidden = false; home(); });
     window.addEventListener('online', function () { counts(); refresh().then(home).then(sync); });
     window.addEventListener('offline', function () { counts(); });
     var out = document.querySelector('form.who');
-    if (out) out.addEventListener('submit', function (e) { if (st.waiting && !window.confirm(M.confirmLogout)) e.preventDefault(); });
+    if (out) out.addEventListener('submit', signOut);
     setInterval(function () { if (st.waiting && navigator.onLine) sync(); }, 20000);
     return S.get('device_id').then(function (id) {
       st.device = id || uuid();
       return id ? null : S.set('device_id', st.device);
-    }).then(function () { return S.get('token'); }).then(function (t) {
-      st.token = t || null;
-      return st.token ? null : register();
+    }).then(function () { return Promise.all([ParPhone.load(st.user, D.signedIn), S.get('phone_name')]); }).then(function (r) {
+      st.phone = r[0];
+      st.phoneName = r[1] || D.phoneName;  /* named on its first sign-in, e.g. "Máy của Lan" */
+      st.token = st.phone.tokens[st.user] || null;
+      showLock();
+      if (st.user in st.phone.revoked) return ParPhone.forget(st.user, st.user);  /* locked until signed in again */
+      return (r[1] ? Promise.resolve() : S.set('phone_name', st.phoneName)).then(function () { return st.token ? null : register(); });
     }).then(refresh).then(home).then(function () {
       app.dataset.ready = '1';
       return sync();
