@@ -17,10 +17,34 @@ def step_url(ticket, step: flow.Step, **args) -> str:
     return ticket.url("page", number=step.index + 1, **args)
 
 
+def step_heading(engine: FormEngine, step: flow.Step) -> str:
+    """The page's heading: its group's label, and the repeat's label and number inside a repeat."""
+    page = flow.page_of_step(engine, step)
+    title = ""
+    if page and page["kind"] in ("group", "grid"):
+        title = engine.text(engine.by_path[page["group"]].get("labels"))
+    if step.instance is not None:
+        repeat = engine.text(flow.repeat_of(engine, step).get("labels")) or flow.repeat_of(engine, step)["name"]
+        title = f"{repeat} {step.instance + 1}" + (f": {title}" if title else "")
+    return title
+
+
 def _row(engine, question, values, answers, step, label_prefix="") -> dict:
     key = engine.keys[question["path"]]
     return {"key": key, "label": label_prefix + (engine.text(question.get("labels")) or key),
-            "value": _display(engine, question, values.get(key, "")), "step": step}
+            "value": _display(engine, question, values.get(key, "")), "step": step,
+            "group": step_heading(engine, step) if step.instance is None else ""}
+
+
+def sections(rows: list[dict]) -> list[dict]:
+    """Consecutive rows of the same page group under one heading (satisfaction rows apart from
+    importance rows, whose statements read the same)."""
+    found: list[dict] = []
+    for row in rows:
+        if not found or found[-1]["heading"] != row["group"]:
+            found.append({"heading": row["group"], "rows": []})
+        found[-1]["rows"].append(row)
+    return found
 
 
 def summary(engine: FormEngine, answers: dict) -> list[dict]:

@@ -75,7 +75,11 @@
       var item = document.createElement('li');
       var link = document.createElement('a');
       link.href = '#' + f.key;
-      link.textContent = f.message;
+      var name = document.createElement('span');
+      name.className = 'error-label';
+      name.textContent = f.label;
+      link.appendChild(name);
+      link.appendChild(document.createTextNode(': ' + f.message));
       item.appendChild(link);
       list.appendChild(item);
       var box = document.getElementById('q-' + f.key);
@@ -119,7 +123,7 @@
     var found = [];
     data.questions.forEach(function (q) {
       var message = problem(q, all);
-      if (message) found.push({ key: q.key, message: message });
+      if (message) found.push({ key: q.key, label: q.label || q.key, message: message });
     });
     if (found.length) { event.preventDefault(); showErrors(found); }
   });
