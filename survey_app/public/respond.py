@@ -34,7 +34,8 @@ from survey_app.questionnaire import flow
 from survey_app.questionnaire.engine import FormEngine, Problem
 from survey_app.questionnaire.submit import (SubmissionRefused, store_invitation_submission,
                                              store_open_submission)
-from survey_app.questionnaire.uploads import FILE_TYPES, UploadRefused, store_answer_file
+from survey_app.questionnaire.types import browser_types, question_type
+from survey_app.questionnaire.uploads import UploadRefused, store_answer_file
 
 CODE_RE = re.compile(r"[^A-Z0-9]")
 CODE_PREFIX = "/q/<code>"
@@ -241,13 +242,13 @@ def _page_view(ticket, engine, step, answers, problems=(), status=200, csrf_fail
     values = flow.values_of(engine, step, answers)
     prefix = "" if step.instance is None else f"{flow.repeat_of(engine, step)['name']}[{step.instance + 1}]/"
     return render_template(
-        "public/respond/page.html", ticket=ticket, engine=engine, page=page, step=step,
+        "public/respond/page.html", ticket=ticket, engine=engine, page=page, step=step, question_type=question_type,
         heading=step_heading(engine, step), action=step_url(ticket, step),
         questions=flow.shown_questions(engine, step, answers), answers=values, scope=answers,
         repeat_path=path, problems={p.key[len(prefix):]: p.message for p in problems},
         labels={engine.keys[q]: plain_label(engine, engine.by_path[q]) for q in page["questions"]},
         csrf_failed=csrf_failed, position=(shown.index(step) + 1 if step in shown else 1),
-        total=len(shown), multipart=any(engine.by_path[q]["type"] in FILE_TYPES for q in page["questions"]),
+        total=len(shown), multipart=any(question_type(engine.by_path[q]["type"]).takes_file for q in page["questions"]),
         back_url=(step_url(ticket, previous) if previous is not None else ticket.url("landing")),
         page_json=_page_json(engine, page, values, answers, path)), status
 
@@ -261,6 +262,7 @@ def _page_json(engine: FormEngine, page: dict, values: dict, answers: dict, path
     """What the page's script needs to show, hide and check questions as the respondent answers."""
     questions = [engine.by_path[p] for p in page["questions"]]
     return {"fields": sorted(engine.fields), "answers": answers, "repeat_path": path,
+            "types": browser_types(q["type"] for q in questions),
             "questions": [{"key": engine.keys[q["path"]], "type": q["type"], "label": plain_label(engine, q),
                            "relevant": q["bind"].get("relevant"), "required": q["bind"].get("required"),
                            "constraint": q["bind"].get("constraint"),
@@ -280,7 +282,7 @@ def _read_files(engine: FormEngine, page: dict) -> tuple[dict, list[Problem]]:
     for path in page["questions"]:
         question, key = engine.by_path[path], engine.keys[path]
         upload = request.files.get(key)
-        if question["type"] in FILE_TYPES and upload and upload.filename:
+        if question_type(question["type"]).takes_file and upload and upload.filename:
             try:
                 stored[key] = store_answer_file(question["type"], upload)
             except UploadRefused as refused:

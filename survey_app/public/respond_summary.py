@@ -5,6 +5,7 @@ from __future__ import annotations
 from survey_app.i18n import _
 from survey_app.questionnaire import flow
 from survey_app.questionnaire.engine import FormEngine
+from survey_app.questionnaire.types import question_type
 
 
 def step_url(ticket, step: flow.Step, **args) -> str:
@@ -68,9 +69,7 @@ def _display(engine: FormEngine, question: dict, value: str) -> str:
     choices = {c["name"]: engine.text(c.get("labels")) or c["name"] for c in question.get("choices") or []}
     if question.get("or_other"):
         choices.setdefault("other", _("Other"))
-    if question["type"] == "select_multiple":
-        return ", ".join(choices.get(v, v) for v in str(value).split())
-    return choices.get(value, value)
+    return question_type(question["type"]).display(question, value, choices)
 
 
 def problem_links(ticket, engine: FormEngine, answers: dict, problems) -> list[dict]:
