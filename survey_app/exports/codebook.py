@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from survey_app.questionnaire.definition import language_code
+from survey_app.questionnaire.types import question_type
 
-SKIPPED_TYPES = {"group", "repeat", "note", "begin_group", "end_group"}
+SKIPPED_TYPES = {"group", "repeat", "begin_group", "end_group"}
 DESIGN_VARIABLES = [
     ("instance_uuid", "Submission identifier", "Mã phiếu"),
     ("unit_code", "Assessed unit (stratum)", "Đơn vị được đánh giá (tầng)"),
@@ -50,7 +51,7 @@ def question_variables(definition: dict, locale: str) -> list[Variable]:
     """Answer variables in form order; selects carry their choices as code → label."""
     out = []
     for q in definition.get("questions", []):
-        if q.get("type") in SKIPPED_TYPES:
+        if q.get("type") in SKIPPED_TYPES or not question_type(q.get("type")).has_value:
             continue
         label = label_in(q.get("labels"), locale)
         choices = {str(c["name"]): label_in(c.get("labels"), locale) for c in q.get("choices") or []}

@@ -60,7 +60,7 @@ def summary(engine: FormEngine, answers: dict) -> list[dict]:
             prefix = f"{engine.text(repeat.get('labels')) or repeat['name']} {step.instance + 1}: "
         values = flow.values_of(engine, step, answers)
         for question in flow.shown_questions(engine, step, answers):
-            if question["type"] != "note":
+            if question_type(question["type"]).has_value:
                 rows.append(_row(engine, question, values, answers, step, prefix))
     return rows
 

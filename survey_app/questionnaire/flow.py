@@ -166,8 +166,9 @@ def first_unanswered(engine: FormEngine, answers: dict, closed: tuple = ()) -> S
             continue
         questions = shown_questions(engine, step, answers)
         values = values_of(engine, step, answers)
-        empty = not any(values.get(engine.keys[q["path"]]) for q in questions if q["type"] != "note")
-        only_notes = all(q["type"] == "note" for q in questions)
+        answered = [q for q in questions if question_type(q["type"]).has_value]
+        empty = not any(values.get(engine.keys[q["path"]]) for q in answered)
+        only_notes = not answered
         if step_problems(engine, step, answers) or (empty and not only_notes):
             return step
     return None

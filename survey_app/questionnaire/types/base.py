@@ -45,6 +45,8 @@ class QuestionType:
     export_kind = "text"
     #: Whether the answer has choices (the element keeps its list).
     has_choices = False
+    #: Whether it holds an answer (a note does not: it is neither checked nor exported).
+    has_value = True
     #: Whether a page posts it as a file.
     takes_file = False
     #: A regular expression (JavaScript and Python alike) the browser checks before posting.

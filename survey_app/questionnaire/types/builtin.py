@@ -130,6 +130,7 @@ class Note(QuestionType):
     """Text shown to the respondent, with no answer."""
     names = ("note",)
     macro = "note"
+    has_value = False
 
     def read_form(self, form, key):
         return None
