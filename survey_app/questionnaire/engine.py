@@ -155,8 +155,7 @@ class FormEngine:
               prefix: str = "", memo: dict | None = None) -> Problem | None:
         """Why the answer to ``question`` is refused, or ``None`` when it is acceptable."""
         key = self.keys[question["path"]]
-        value = values.get(key, "")
-        value = "" if value is None else str(value)
+        value = question_type(question["type"]).read_json(values.get(key))
         if (question["type"] in NO_VALUE or not question_type(question["type"]).has_value
                 or not self.relevant(question, root, repeat_path, memo)):
             return None
