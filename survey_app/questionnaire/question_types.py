@@ -4,9 +4,9 @@
 pyxform keeps the type as written (``gps``, ``photo``, ``select all that apply``,
 ``get start time``...).  :func:`canonical_type` maps every alias pyxform knows to one of
 the registry's types or the value and metadata names below, by comparing pyxform's own type
-table entries, so an alias we never listed is still recognised when pyxform treats it exactly like a supported type.  Anything else
-(``geotrace``, ``geoshape``, ``file``, ``rank``, ``audit``, ``email``, ``background-audio``...)
-is unsupported and refused at import, by name and row.
+table entries, so an alias we never listed is still recognised when pyxform treats it
+exactly like a supported type.  Anything else (``geotrace``, ``geoshape``, ``file``, ``rank``,
+``audit``, ``email``, ``background-audio``...) is unsupported and refused at import, by name and row.
 
 How the browser answers the types beyond the basic list (they occur in the conformance
 forms, which must import): ``barcode`` is typed in as text; ``audio``, ``video`` and ``osm``
