@@ -143,9 +143,10 @@ def setup_login(app: Flask) -> None:
 
 
 def setup_templates(app: Flask) -> None:
-    from survey_app import formatting
+    from survey_app import formatting, static_files
 
     formatting.init_app(app)
+    static_files.init_app(app)
 
 
 def setup_blueprints(app: Flask) -> None:

@@ -14,8 +14,9 @@ import string
 from dataclasses import dataclass, field
 
 from survey_app.questionnaire.definition import language_code
+from survey_app.questionnaire.types import question_type
 
-SKIPPED_TYPES = {"group", "repeat", "note", "begin_group", "end_group"}
+SKIPPED_TYPES = {"group", "repeat", "begin_group", "end_group"}
 DESIGN_VARIABLES = [
     ("instance_uuid", "Submission identifier", "Mã phiếu"),
     ("unit_code", "Assessed unit (stratum)", "Đơn vị được đánh giá (tầng)"),
@@ -90,7 +91,7 @@ def question_variables(definition: dict, locale: str, missing_codes: set[str] = 
     codes declared missing (:func:`missing_choices`) for single-choice questions."""
     out = []
     for q in definition.get("questions", []):
-        if q.get("type") in SKIPPED_TYPES:
+        if q.get("type") in SKIPPED_TYPES or not question_type(q.get("type")).has_value:
             continue
         label = label_in(q.get("labels"), locale)
         listed = q.get("choices") or []

@@ -3,7 +3,7 @@
 Typing: select questions whose codes are whole numbers (the SIPAS scales, sex) stay numeric with
 their choice labels as value labels; select questions with text codes (``dat_dai``) are numbered
 1..k in the form's choice order and labelled with the choices (the codebook gives both codes);
-numbers and weights are doubles; everything else is text. Stata keeps 80 characters of a
+numbers (the types whose ``export_kind`` is numeric, types/) and weights are doubles; everything else is text. Stata keeps 80 characters of a
 variable label and SPSS 255 bytes: labels are cut to that here, so what is read back is what
 was written.
 
@@ -22,8 +22,8 @@ import pandas as pd
 
 from survey_app.exports.codebook import Variable
 from survey_app.exports.submissions import ExportSpec, rows, variables
+from survey_app.questionnaire.types import question_type
 
-NUMERIC_TYPES = {"integer", "decimal", "range"}
 NUMERIC_DESIGN = {"selection_probability", "base_weight", "weight", "analysed"}
 _INVALID = re.compile(r"[^A-Za-z0-9_]")
 
@@ -90,7 +90,7 @@ def _convert(variable: Variable, values: list):
     if variable.choices and variable.kind == "select_one":
         positions = variable.file_codes()
         return pd.Series([positions.get(str(v)) if v is not None else None for v in values], dtype=float)
-    if variable.kind in NUMERIC_TYPES:
+    if question_type(variable.kind).export_kind == "numeric":
         return pd.to_numeric(pd.Series(values), errors="coerce")
     return pd.Series(["" if v is None else str(v) for v in values], dtype=object)
 

@@ -6,6 +6,7 @@ from sqlalchemy import case as sql_case, select
 
 from survey_app.extensions import db
 from survey_app.field import files
+from survey_app.questionnaire.types import browser_definition
 from survey_app.models import (Assignment, CampaignQuestionnaire, QuestionnaireVersion, ReviewState,
                                SampleCase, Submission, User)
 
@@ -66,7 +67,7 @@ def bundle(user: User) -> dict:
         Submission.enumerator_id == user.id, Submission.review_state == ReviewState.REJECTED)))
     return {"enumerator": {"id": user.id, "username": user.username, "full_name": user.full_name},
             "cases": rows,
-            "questionnaires": [{"id": v.id, "definition": {k: v.definition.get(k) for k in DEFINITION_KEYS}}
+            "questionnaires": [{"id": v.id, "definition": browser_definition(v.definition, DEFINITION_KEYS)}
                                for v in versions.values()],
             "corrections": [_correction_json(s) for s in rejected],
             "answer_files": files.settings()}

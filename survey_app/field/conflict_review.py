@@ -18,8 +18,9 @@ from survey_app.models import ConflictStatus, ReviewState, SubmissionConflict, S
 from survey_app.models.base import utcnow
 from survey_app.questionnaire.answers import repeat_of
 from survey_app.questionnaire.engine import FormEngine, Problem
+from survey_app.questionnaire.types import question_type
 
-NO_ANSWER = ("group", "note")  # a repeat has answers: the list of its instances
+NO_ANSWER = ("group",)  # a repeat has answers: the list of its instances; a note has none (types/)
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,8 @@ def comparison(engine: FormEngine, stored: dict, kept: dict) -> list[Row]:
     locale = str(get_locale() or "vi")
     labels = {}
     for question in engine.questions:
-        if question["type"] not in NO_ANSWER and repeat_of(question, engine.by_path) is None:
+        if (question["type"] not in NO_ANSWER and question_type(question["type"]).has_value
+                and repeat_of(question, engine.by_path) is None):
             labels.setdefault(engine.keys[question["path"]], label_in(question.get("labels"), locale))
     keys = [k for k in labels if k in stored or k in kept]
     keys += sorted((set(stored) | set(kept)) - set(labels))

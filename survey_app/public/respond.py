@@ -23,18 +23,20 @@ from sqlalchemy import select
 from wtforms import ValidationError
 
 from survey_app.extensions import csrf, db, limiter
+from survey_app.formtext import form_text
 from survey_app.i18n import _
 from survey_app.invitations.guessing import count_miss, refuse_when_guessing
 from survey_app.invitations.status import CodeState, code_state, last_valid_day
 from survey_app.models import Invitation, ResponseDraft, Submission
 from survey_app.public import bp
-from survey_app.public.respond_summary import problem_links, step_url, summary
+from survey_app.public.respond_summary import problem_links, sections, step_heading, step_url, summary
 from survey_app.public.tickets import Ticket, code_ticket, open_ticket
 from survey_app.questionnaire import flow
 from survey_app.questionnaire.engine import FormEngine, Problem
 from survey_app.questionnaire.submit import (CaseAlreadyCompleted, SubmissionRefused, store_invitation_submission,
                                              store_open_submission)
-from survey_app.questionnaire.uploads import FILE_TYPES, UploadRefused, store_answer_file
+from survey_app.questionnaire.types import browser_types, question_type
+from survey_app.questionnaire.uploads import UploadRefused, store_answer_file
 
 CODE_RE = re.compile(r"[^A-Z0-9]")
 CODE_PREFIX = "/q/<code>"
@@ -122,10 +124,12 @@ def _engine(ticket: Ticket) -> FormEngine:
 def enter_code():
     error = None
     if request.method == "POST":
-        found = _find(request.form.get("code", ""))
+        typed = request.form.get("code", "")
+        found = _find(typed) if normalise_code(typed) else None
         if found is not None:
             return redirect(url_for("public.landing", code=found.code))
-        error = _("We could not find this code. Check it on your invitation letter.")
+        error = (_("We could not find this code. Check it on your invitation letter.") if normalise_code(typed)
+                 else _("Enter the invitation code printed on your letter."))
     return render_template("public/respond/code.html", error=error), 422 if error else 200
 
 
@@ -140,6 +144,8 @@ def _closed_code(ticket: Ticket, state: CodeState, draft: ResponseDraft | None):
 def _landing(ticket: Ticket):
     draft = ticket.draft()
     state = _state(ticket, draft)
+    if state is CodeState.USED and ticket.sent_here():
+        return redirect(ticket.url("done"))
     if state is not CodeState.OPEN:
         return _closed_code(ticket, state, draft)
     engine = _engine(ticket)
@@ -222,7 +228,7 @@ def _open_draft(where: dict) -> tuple[Ticket, ResponseDraft, FormEngine]:
     ticket = _ticket(where)
     draft = ticket.draft()
     if draft is None or _state(ticket, draft) is not CodeState.OPEN:
-        abort(redirect(ticket.url("landing")))
+        abort(redirect(ticket.url("done" if ticket.sent_here() else "landing")))
     return ticket, draft, _engine(ticket)
 
 
@@ -236,17 +242,6 @@ def _after(ticket, engine, step, answers):
     return redirect(step_url(ticket, following))
 
 
-def _heading(engine: FormEngine, step: flow.Step) -> str:
-    page = flow.page_of_step(engine, step)
-    title = ""
-    if page and page["kind"] in ("group", "grid"):
-        title = engine.text(engine.by_path[page["group"]].get("labels"))
-    if step.instance is not None:
-        repeat = engine.text(flow.repeat_of(engine, step).get("labels")) or flow.repeat_of(engine, step)["name"]
-        title = f"{repeat} {step.instance + 1}" + (f": {title}" if title else "")
-    return title
-
-
 def _page_view(ticket, engine, step, answers, problems=(), status=200, csrf_failed=False):
     shown = flow.steps(engine, answers)
     previous = flow.neighbour(engine, step, answers, -1)
@@ -255,21 +250,28 @@ def _page_view(ticket, engine, step, answers, problems=(), status=200, csrf_fail
     values = flow.values_of(engine, step, answers)
     prefix = "" if step.instance is None else f"{flow.repeat_of(engine, step)['name']}[{step.instance + 1}]/"
     return render_template(
-        "public/respond/page.html", ticket=ticket, engine=engine, page=page, step=step,
-        heading=_heading(engine, step), action=step_url(ticket, step),
+        "public/respond/page.html", ticket=ticket, engine=engine, page=page, step=step, question_type=question_type,
+        heading=step_heading(engine, step), action=step_url(ticket, step),
         questions=flow.shown_questions(engine, step, answers), answers=values, scope=answers,
         repeat_path=path, problems={p.key[len(prefix):]: p.message for p in problems},
+        labels={engine.keys[q]: plain_label(engine, engine.by_path[q]) for q in page["questions"]},
         csrf_failed=csrf_failed, position=(shown.index(step) + 1 if step in shown else 1),
-        total=len(shown), multipart=any(engine.by_path[q]["type"] in FILE_TYPES for q in page["questions"]),
+        total=len(shown), multipart=any(question_type(engine.by_path[q]["type"]).takes_file for q in page["questions"]),
         back_url=(step_url(ticket, previous) if previous is not None else ticket.url("landing")),
         page_json=_page_json(engine, page, values, answers, path)), status
+
+
+def plain_label(engine: FormEngine, question: dict) -> str:
+    """The question's label as plain text: what an error summary names it by."""
+    return form_text(engine.text(question.get("labels"))).striptags() or engine.keys[question["path"]]
 
 
 def _page_json(engine: FormEngine, page: dict, values: dict, answers: dict, path) -> dict:
     """What the page's script needs to show, hide and check questions as the respondent answers."""
     questions = [engine.by_path[p] for p in page["questions"]]
     return {"fields": sorted(engine.fields), "answers": answers, "repeat_path": path,
-            "questions": [{"key": engine.keys[q["path"]], "type": q["type"],
+            "types": browser_types(q["type"] for q in questions),
+            "questions": [{"key": engine.keys[q["path"]], "type": q["type"], "label": plain_label(engine, q),
                            "relevant": q["bind"].get("relevant"), "required": q["bind"].get("required"),
                            "constraint": q["bind"].get("constraint"),
                            "required_message": engine.text(q["bind"].get("required_message")),
@@ -288,7 +290,7 @@ def _read_files(engine: FormEngine, page: dict) -> tuple[dict, list[Problem]]:
     for path in page["questions"]:
         question, key = engine.by_path[path], engine.keys[path]
         upload = request.files.get(key)
-        if question["type"] in FILE_TYPES and upload and upload.filename:
+        if question_type(question["type"]).takes_file and upload and upload.filename:
             try:
                 stored[key] = store_answer_file(question["type"], upload)
             except UploadRefused as refused:
@@ -390,6 +392,7 @@ def remove_instance(number: int, instance: int, **where):
 def _submit(ticket: Ticket, draft: ResponseDraft, engine: FormEngine) -> None:
     if ticket.invitation is not None:
         store_invitation_submission(ticket.invitation, draft, engine)
+        ticket.mark_sent()
         return
     ticket.forget(store_open_submission(ticket.campaign.id, ticket.unit, ticket.version, draft, engine))
 
@@ -414,7 +417,7 @@ def check(**where):
     repeats = [{"label": engine.text(engine.by_path[p["repeat"]].get("labels")) or p["repeat"],
                 "number": i + 1, "count": len(flow.instances(engine, engine.by_path[p["repeat"]], draft.answers))}
                for i, p in enumerate(flow.plan(engine)) if p["kind"] == "repeat" and not p["repeat_count"]]
-    return render_template("public/respond/check.html", ticket=ticket, rows=rows, repeats=repeats,
+    return render_template("public/respond/check.html", ticket=ticket, sections=sections(rows), repeats=repeats,
                            problems=problem_links(ticket, engine, draft.answers, problems)), \
         422 if problems else 200
 

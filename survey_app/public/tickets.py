@@ -20,6 +20,7 @@ from survey_app.models import (AdminUnit, Campaign, CampaignStatus, CampaignUnit
 
 OPEN_DRAFTS = "open_drafts"
 OPEN_RECEIPTS = "open_receipts"
+SENT_CODES = "sent_codes"
 
 
 @dataclass
@@ -72,6 +73,17 @@ class Ticket:
 
     def receipt(self) -> str | None:
         return (session.get(OPEN_RECEIPTS) or {}).get(self.key)
+
+    def mark_sent(self) -> None:
+        """This browser sent the code's answers: Back then shows the receipt, not a warning."""
+        kept = [c for c in session.get(SENT_CODES) or [] if c != self.invitation.code][-19:]
+        session[SENT_CODES] = kept + [self.invitation.code]
+
+    def sent_here(self) -> bool:
+        """Whether this browser sent the answers of this code (or, on an open link, its last ones)."""
+        if self.invitation is None:
+            return bool(self.receipt())
+        return self.invitation.used_at is not None and self.invitation.code in (session.get(SENT_CODES) or [])
 
 
 def code_ticket(invitation: Invitation) -> Ticket:

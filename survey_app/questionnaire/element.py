@@ -13,8 +13,8 @@ from survey_app.questionnaire.expression_checks import (boolean_or_expression, c
                                                         choice_filter_expression)
 from survey_app.questionnaire.question_types import type_defaults
 from survey_app.questionnaire.sheet_rows import SourceRow, SurveyRows
+from survey_app.questionnaire.types import question_type
 
-_SELECTS = ("select_one", "select_multiple", "select_one_external")
 _OR_OTHER = re.compile(r"\bor[_ ]other\b|\bor specify other\b")
 _CHOICE_KEYS = ("name", "label", "media")
 
@@ -30,9 +30,8 @@ def texts(value) -> dict[str, str]:
 
 def _parameters(node: dict, kind: str) -> dict:
     """Range start/end/step, image max-pixels and text rows as one flat dict of text."""
-    control, bind, found = node.get("control", {}), node.get("bind", {}), {}
-    if kind == "range":
-        found.update({k: str(control[k]) for k in ("start", "end", "step") if k in control})
+    control, bind = node.get("control", {}), node.get("bind", {})
+    found = question_type(kind).parameters(control)
     if "orx:max-pixels" in bind:
         found["max-pixels"] = str(bind["orx:max-pixels"])
     if "rows" in control:
@@ -72,7 +71,7 @@ class ElementBuilder:
             "bind": self._bind(node, kind, written),
             "appearance": self._appearance(node, row),
             "parameters": _parameters(node, kind),
-            "or_other": kind in _SELECTS and bool(_OR_OTHER.search(written.lower())),
+            "or_other": question_type(kind).has_choices and bool(_OR_OTHER.search(written.lower())),
             "repeat_count": str(control["jr:count"]) if "jr:count" in control else None,
             "trigger": node.get("trigger"),
         }
@@ -90,7 +89,7 @@ class ElementBuilder:
     def _choice_list(self, node: dict, kind: str) -> list[dict] | None:
         if kind == "select_one_external":
             return _choices(self.rows.external_list(node.get("itemset", "")))
-        return _choices(node.get("choices")) if kind in _SELECTS else None
+        return _choices(node.get("choices")) if question_type(kind).has_choices else None
 
     @staticmethod
     def _appearance(node: dict, row: SourceRow | None) -> str | None:

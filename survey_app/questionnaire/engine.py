@@ -13,10 +13,11 @@ from typing import Callable
 
 from survey_app.i18n import _
 from survey_app.questionnaire.answers import answer_keys, check_type, repeat_of
+from survey_app.questionnaire.types import question_type
 from survey_app.questionnaire.expr_functions import ExpressionError, to_boolean, to_string
 from survey_app.questionnaire.expressions import evaluate, lookup_answers
 
-NO_VALUE = ("group", "repeat", "note")
+NO_VALUE = ("group", "repeat")
 
 
 @dataclass(frozen=True)
@@ -154,9 +155,9 @@ class FormEngine:
               prefix: str = "", memo: dict | None = None) -> Problem | None:
         """Why the answer to ``question`` is refused, or ``None`` when it is acceptable."""
         key = self.keys[question["path"]]
-        value = values.get(key, "")
-        value = "" if value is None else str(value)
-        if question["type"] in NO_VALUE or not self.relevant(question, root, repeat_path, memo):
+        value = question_type(question["type"]).read_json(values.get(key))
+        if (question["type"] in NO_VALUE or not question_type(question["type"]).has_value
+                or not self.relevant(question, root, repeat_path, memo)):
             return None
         if value == "":
             if self.required(question, root, repeat_path):

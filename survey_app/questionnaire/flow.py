@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from survey_app.questionnaire.engine import FormEngine
 from survey_app.questionnaire.expr_functions import ExpressionError, to_number
 from survey_app.questionnaire.expressions import evaluate
+from survey_app.questionnaire.types import question_type
 
 MAX_INSTANCES = 50
 
@@ -165,8 +166,9 @@ def first_unanswered(engine: FormEngine, answers: dict, closed: tuple = ()) -> S
             continue
         questions = shown_questions(engine, step, answers)
         values = values_of(engine, step, answers)
-        empty = not any(values.get(engine.keys[q["path"]]) for q in questions if q["type"] != "note")
-        only_notes = all(q["type"] == "note" for q in questions)
+        answered = [q for q in questions if question_type(q["type"]).has_value]
+        empty = not any(values.get(engine.keys[q["path"]]) for q in answered)
+        only_notes = not answered
         if step_problems(engine, step, answers) or (empty and not only_notes):
             return step
     return None
@@ -191,12 +193,11 @@ def read_step(engine: FormEngine, step: Step, form, answers: dict, files: dict |
     page = page_of_step(engine, step)
     for path in page["questions"]:
         question, key = engine.by_path[path], engine.keys[path]
+        posted = question_type(question["type"]).read_form(form, key)
         if files is not None and key in files:
             values[key] = files[key]
-        elif question["type"] == "select_multiple":
-            values[key] = " ".join(v for v in form.getlist(key) if v)
-        elif question["type"] not in ("note",) and (key in form or question["type"] == "acknowledge"):
-            values[key] = (form.get(key) or "").strip()
+        elif posted is not None:
+            values[key] = posted
     for path in page["questions"]:
         if not engine.relevant(engine.by_path[path], updated, step.repeat_path(engine)):
             values.pop(engine.keys[path], None)

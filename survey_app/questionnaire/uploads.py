@@ -12,14 +12,10 @@ from flask import current_app
 from survey_app.i18n import _
 from survey_app.refusals import MessageRefused
 from survey_app.storage import write_whole
+from survey_app.questionnaire.types import file_types
 
-ACCEPTED = {
-    "image": {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"},
-    "audio": {".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".ogg": "audio/ogg", ".wav": "audio/wav"},
-    "video": {".mp4": "video/mp4", ".webm": "video/webm", ".3gp": "video/3gpp"},
-    "osm": {".osm": "application/xml", ".xml": "application/xml"},
-}
-FILE_TYPES = tuple(ACCEPTED)
+#: File-answer type → suffix → MIME type, from the registry's file types (types/).
+ACCEPTED = file_types()
 MAGIC = {".jpg": b"\xff\xd8", ".jpeg": b"\xff\xd8", ".png": b"\x89PNG", ".webp": b"RIFF"}
 
 
@@ -46,15 +42,15 @@ def answers_folder() -> Path:
 def is_stored(kind: str, value: str) -> bool:
     """True when ``value`` is the name of a stored file of a type ``kind`` questions take."""
     match = STORED_NAME.match(value or "")
-    return bool(match) and match.group(1) in ACCEPTED[kind] and (answers_folder() / value).is_file()
+    return bool(match) and match.group(1) in file_types()[kind] and (answers_folder() / value).is_file()
 
 
 def store_answer_file(kind: str, storage) -> str:
     """Check and keep an uploaded file; return the answer value (``<sha256><suffix>``)."""
     suffix = Path(storage.filename or "").suffix.lower()
-    if suffix not in ACCEPTED[kind]:
+    if suffix not in file_types()[kind]:
         raise UploadRefused(_("This file type is not accepted here (%(types)s).",
-                              types=", ".join(sorted(ACCEPTED[kind]))), 415)
+                              types=", ".join(sorted(file_types()[kind]))), 415)
     content = storage.read(answer_file_limit() + 1)
     if len(content) > answer_file_limit():
         raise UploadRefused(_("The file is larger than %(mb)d MB.", mb=answer_file_limit() // (1024 * 1024)), 413)

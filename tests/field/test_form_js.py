@@ -11,6 +11,7 @@ import pytest
 
 from survey_app.questionnaire.engine import FormEngine
 from survey_app.questionnaire.importer import parse_form
+from survey_app.questionnaire.types import browser_types
 from tests.field.world import MEDIA_FORM, MINI_FORM, SIPAS
 
 RUNNER = Path(__file__).with_name("form_js.js")
@@ -31,7 +32,9 @@ NESTED = """| survey |
 
 
 def definition(text: str, name: str = "form.md") -> dict:
-    return parse_form(name, text.encode()).definition
+    """The form as the collector's bundle sends it: with its types' descriptions."""
+    parsed = parse_form(name, text.encode()).definition
+    return dict(parsed, types=browser_types(q["type"] for q in parsed["questions"]))
 
 
 def run(form: dict, answers: dict, meta: dict | None = None) -> dict:

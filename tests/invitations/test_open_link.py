@@ -122,7 +122,7 @@ def test_new_questionnaires_are_limited_per_address(tmp_path):
     assert proc.returncode == 0, proc.stderr[-4000:]
     first, second = proc.stdout.splitlines()[:2]
     assert first.split() == ["302", "302", "302", "302", "302", "429", "7", "429", "422", "429", "422"]
-    assert "Có quá nhiều phiếu được bắt đầu từ kết nối của bạn" in second
+    assert "Có quá nhiều phiếu được bắt đầu từ kết nối này" in second
 
 
 GUESSING = """

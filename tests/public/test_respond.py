@@ -57,9 +57,10 @@ def test_sipas_answered_end_to_end_and_stored_once(app, client, sipas_codes):
 
 def test_a_used_code_cannot_answer_again(app, client, sipas_codes):
     walk(client, sipas_codes[0])
-    page = client.get(f"/q/{sipas_codes[0]}").get_data(as_text=True)
+    other_browser = app.test_client()
+    page = other_browser.get(f"/q/{sipas_codes[0]}").get_data(as_text=True)
     assert "Phiếu mời này đã được trả lời" in page
-    assert client.get(f"/q/{sipas_codes[0]}/page/2").status_code == 302
+    assert other_browser.get(f"/q/{sipas_codes[0]}/page/2").status_code == 302
     assert len(_submissions(app)) == 1
 
 

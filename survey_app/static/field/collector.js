@@ -12,7 +12,6 @@
   var $ = function (id) { return document.getElementById(id); };
 
   function uuid() {
-    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
     var b = crypto.getRandomValues(new Uint8Array(16)), h = [];
     b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
     b.forEach(function (x) { h.push((x + 256).toString(16).slice(1)); });
@@ -484,7 +483,8 @@
         if (records.length) say(outcomeMessage(last, results));
         return results.indexOf('sent') >= 0 ? refresh() : null;  /* the cases' statuses as the server now has them */
       });
-    }).finally(function () { st.sending = false; return home(); });
+    }).then(function (value) { st.sending = false; return home().then(function () { return value; }); },
+      function (error) { st.sending = false; return home().then(function () { throw error; }); });  /* no Promise.finally before Chrome 63 */
   }
 
   /* Signing out: this enumerator's households and drafts leave the screen (the drafts stay for

@@ -12,8 +12,7 @@ var ParForm = (function () {
   'use strict';
   var NO_PAGE = ['calculate', 'hidden', 'start', 'end', 'today', 'deviceid', 'username', 'simserial',
     'subscriberid', 'phonenumber', 'group', 'repeat'];
-  var INTEGER = /^[+-]?\d{1,15}$/, DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
-  var INSIDE = /^([^[\/]+)\[(\d+)\]\/(.+)$/, MAX_INSTANCES = 50, FILES = ['image', 'audio', 'video'];
+  var INSIDE = /^([^[\/]+)\[(\d+)\]\/(.+)$/, MAX_INSTANCES = 50;
 
   function el(tag, cls, text) {
     var node = document.createElement(tag);
@@ -41,6 +40,7 @@ var ParForm = (function () {
     var self = this, seen = {};
     this.def = definition; this.msg = messages; this.byPath = {}; this.keys = {}; this.scope = {}; this.children = {};
     this.media = media || { max_bytes: 0, accept: {}, magic: {} };
+    this.types = definition.types || {};  /* each type's description, sent with the form (questionnaire/types/) */
     definition.questions.forEach(function (q) { self.byPath[q.path] = q; });
     definition.questions.forEach(function (q) {  /* answers.answer_keys, repeat_of */
       var p = q.parent;
@@ -68,6 +68,7 @@ var ParForm = (function () {
     return all.length ? plain(texts[all[0]]) : '';
   };
   Form.prototype.key = function (q) { return this.keys[q.path]; };
+  Form.prototype.kind = function (q) { return this.types[q.type] || { macro: 'text_input', input: 'text' }; };
   /* True unless a repeat sits inside another or a page mixes a repeat's questions with others. */
   Form.prototype.supported = function () {
     var self = this;
@@ -193,20 +194,20 @@ var ParForm = (function () {
     var key = address || this.key(q), self = this, box = el('div', 'field');
     var id = 'q-' + key.replace(INSIDE, '$1-$2-$3');
     box.dataset.key = key;
-    var choice = q.type === 'select_one' || q.type === 'select_multiple' || q.type === 'acknowledge';
+    var kind = this.kind(q), choice = kind.macro === 'choices' || kind.macro === 'acknowledge';
     var title = el(choice ? 'legend' : 'label', '', this.text(q.labels) || q.name);
     var group = choice ? el('fieldset') : box;
     if (choice) box.appendChild(group);
     group.appendChild(title);
     if (q.hints && this.text(q.hints)) group.appendChild(el('p', 'hint', this.text(q.hints)));
     group.appendChild(el('p', 'error-message'));
-    if (q.type === 'note') { box.className = 'note'; return box; }
+    if (kind.macro === 'note') { box.className = 'note'; return box; }
     if (choice) {
       var picked = (value || '').split(' ');
-      var options = q.type === 'acknowledge' ? [{ name: 'OK', labels: { default: 'OK' } }] : this.choices(q, answers || {}, path);
+      var options = kind.macro === 'acknowledge' ? [{ name: 'OK', labels: { default: 'OK' } }] : this.choices(q, answers || {}, path);
       options.forEach(function (c, i) {
         var row = el('div', 'option'), box2 = el('input'), lab = el('label', '', self.text(c.labels) || c.name);
-        box2.type = q.type === 'select_one' ? 'radio' : 'checkbox';
+        box2.type = kind.input === 'radio' ? 'radio' : 'checkbox';
         box2.name = key; box2.value = c.name; box2.id = id + '-' + i; lab.htmlFor = box2.id;
         box2.checked = picked.indexOf(c.name) >= 0;
         box2.addEventListener('change', function () {
@@ -217,12 +218,10 @@ var ParForm = (function () {
       });
       return box;
     }
-    if (FILES.indexOf(q.type) >= 0) return this.fileInput(q, key, id, value, onChange, box, title);
-    var field = el(q.type === 'text' && /multiline/.test(q.appearance || '') ? 'textarea' : 'input');
-    var types = { date: 'date', time: 'time', datetime: 'datetime-local', range: 'number' };
-    if (field.tagName === 'INPUT') field.type = types[q.type] || 'text';
-    if (q.type === 'integer') field.inputMode = 'numeric';
-    if (q.type === 'decimal') field.inputMode = 'decimal';
+    if (kind.macro === 'file' && this.media.accept[q.type]) return this.fileInput(q, key, id, value, onChange, box, title);
+    var field = el(kind.input === 'text' && /multiline/.test(q.appearance || '') ? 'textarea' : 'input');
+    if (field.tagName === 'INPUT') field.type = kind.macro === 'file' ? 'text' : kind.input;
+    if (kind.inputmode) field.inputMode = kind.inputmode;
     field.id = id; field.name = key; field.value = value || ''; title.htmlFor = field.id;
     field.addEventListener('change', function () { onChange(key, field.value.trim()); });
     box.appendChild(field);
@@ -306,12 +305,12 @@ var ParForm = (function () {
   /* Why the answer is refused (engine.check), or null; values: the repeat instance's. */
   Form.prototype.problem = function (q, answers, path, values) {
     var value = (values || answers)[this.key(q)] || '';
-    if (q.type === 'note' || !this.relevant(q, answers, path)) return null;
+    if (this.kind(q).macro === 'note' || !this.relevant(q, answers, path)) return null;
     if (value === '') {
       return this.truth(q.bind.required, answers, undefined, false, path) ? (this.text(q.bind.required_message) || this.msg.required) : null;
     }
-    if (q.type === 'integer' && !INTEGER.test(value)) return this.msg.integer;
-    if (q.type === 'decimal' && !DECIMAL.test(value)) return this.msg.number;
+    var kind = this.kind(q);
+    if (kind.pattern && !new RegExp(kind.pattern).test(value)) return kind.message;
     if (q.bind.constraint && !this.truth(q.bind.constraint, answers, value, true, path)) {
       return this.text(q.bind.constraint_message) || this.msg.constraint;
     }

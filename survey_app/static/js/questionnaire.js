@@ -46,6 +46,8 @@
     if (!box || box.hidden || q.type === 'note') return null;
     var value = all[q.key];
     if (value === '') return truth(q.required, all) ? (q.required_message || data.messages.required) : null;
+    var kind = (data.types || {})[q.type];  /* the type's description (questionnaire/types/) */
+    if (kind && kind.pattern && !new RegExp(kind.pattern).test(value)) return kind.message;
     if (q.constraint && truth(q.constraint, all, value) === false)
       return q.constraint_message || data.messages.constraint;
     return null;
@@ -75,7 +77,11 @@
       var item = document.createElement('li');
       var link = document.createElement('a');
       link.href = '#' + f.key;
-      link.textContent = f.message;
+      var name = document.createElement('span');
+      name.className = 'error-label';
+      name.textContent = f.label;
+      link.appendChild(name);
+      link.appendChild(document.createTextNode(': ' + f.message));
       item.appendChild(link);
       list.appendChild(item);
       var box = document.getElementById('q-' + f.key);
@@ -119,7 +125,7 @@
     var found = [];
     data.questions.forEach(function (q) {
       var message = problem(q, all);
-      if (message) found.push({ key: q.key, message: message });
+      if (message) found.push({ key: q.key, label: q.label || q.key, message: message });
     });
     if (found.length) { event.preventDefault(); showErrors(found); }
   });

@@ -1,0 +1,105 @@
+"""What a citizen reads: thanks only after sending, errors that name the statement, the
+"Không biết" hint only where that option exists, "Ông/Bà" throughout, a calm Back after
+sending with the receipt again, and headings that tell satisfaction rows from importance rows."""
+import re
+from html import unescape
+
+from survey_app.questionnaire.importer import import_form
+from tests.public.conftest import ROOT, SIPAS
+from tests.public.test_respond import _answers_for, _start
+from tests.public.walker import tok, walk
+
+DONT_KNOW = "Không biết"
+
+
+def _pages_to_check(client, code) -> list[str]:
+    """Every page from the landing page to the check page, answered as a respondent would."""
+    pages = [client.get(f"/q/{code}").get_data(as_text=True)]
+    url = _start(client, code)
+    for _ in range(60):
+        pages.append(client.get(url).get_data(as_text=True))
+        if "/check" in url:
+            return pages
+        url = client.post(url, data=_answers_for(pages[-1])).headers["Location"]
+    raise AssertionError("the check page was not reached")
+
+
+def _text(html: str) -> str:
+    return unescape(re.sub(r"<[^>]+>", " ", html))
+
+
+def test_thanks_only_after_sending_and_never_bạn(client, sipas_codes):
+    pages = _pages_to_check(client, sipas_codes[0])
+    for html in pages:
+        assert "cảm ơn" not in _text(html).lower()
+        assert not re.search(r"\bbạn\b", _text(html), re.IGNORECASE)
+    check = pages[-1]
+    done = client.get(client.post(f"/q/{sipas_codes[0]}/check",
+                                  data={"csrf_token": tok(check)}).headers["Location"])
+    assert "Cảm ơn" in done.get_data(as_text=True)
+    assert not re.search(r"\bbạn\b", _text(done.get_data(as_text=True)), re.IGNORECASE)
+
+
+def test_a_likert_error_summary_names_each_statement(client, sipas_codes):
+    url = _start(client, sipas_codes[0])
+    page = client.get(url).get_data(as_text=True)
+    while 'class="field likert"' not in page:
+        url = client.post(url, data=_answers_for(page)).headers["Location"]
+        page = client.get(url).get_data(as_text=True)
+    refused = client.post(url, data={"csrf_token": tok(page)})
+    html = refused.get_data(as_text=True)
+    summary = html.split('id="error-summary"')[1].split("</ul>")[0]
+    items = [unescape(re.sub(r"<[^>]+>", "", i)).strip() for i in re.findall(r"<li>(.*?)</li>", summary)]
+    statements = [_text(m).strip() for m in re.findall(r'<legend>(.*?)</legend>', html)]
+    assert refused.status_code == 422 and len(items) == len(statements) >= 3
+    assert len(set(items)) == len(items)
+    assert all(item.startswith(statement + ":") for item, statement in zip(items, statements)), (items, statements)
+
+
+def test_the_dont_know_hint_only_where_the_option_is(app):
+    with app.app_context():
+        for name in ("sipas_citizen.md", "cbcc_staff.md"):
+            path = ROOT / "questionnaires" / name
+            definition = import_form(path.name, path.read_bytes()).definition
+            hinted = 0
+            for question in definition["questions"]:
+                texts = " ".join([*question["bind"]["required_message"].values(),
+                                  *question["hints"].values()])
+                if DONT_KNOW in texts:
+                    hinted += 1
+                    labels = [c["labels"].get("Tiếng Việt (vi)", "") for c in question["choices"] or []]
+                    assert any(DONT_KNOW in label for label in labels), (name, question["name"])
+            assert hinted or name != SIPAS.name, name  # the SIPAS form does hint at it
+
+
+def test_an_empty_code_box_asks_for_the_code(client):
+    token = tok(client.get("/code").get_data(as_text=True))
+    for typed in ("", "  - "):
+        response = client.post("/code", data={"code": typed, "csrf_token": token})
+        html = response.get_data(as_text=True)
+        assert response.status_code == 422
+        assert "Xin Ông/Bà nhập mã mời in trên thư mời." in html and "Không tìm thấy" not in html
+
+
+def test_back_after_sending_shows_the_receipt_again_without_alarm(app, client, sipas_codes):
+    code = sipas_codes[0]
+    (receipt,) = walk(client, code)
+    for address in (f"/q/{code}/check", f"/q/{code}/page/3", f"/q/{code}"):
+        back = client.get(address, follow_redirects=True)
+        html = back.get_data(as_text=True)
+        assert back.status_code == 200 and receipt in html, address
+        assert "người khác" not in html
+    elsewhere = app.test_client().get(f"/q/{code}")
+    html = elsewhere.get_data(as_text=True)
+    assert elsewhere.status_code == 410 and receipt not in html
+    assert "người khác" not in html and "Ông/Bà chưa gửi phiếu nào bằng mã này" in html
+
+
+def test_check_page_heads_satisfaction_and_importance_rows_apart(client, sipas_codes):
+    check = _pages_to_check(client, sipas_codes[0])[-1]
+    sections = re.split(r'<h2 class="summary-heading">', check)[1:]
+    headings = [_text(s.split("</h2>")[0]).strip() for s in sections]
+    assert len(headings) == len(set(headings)) >= 10
+    seat = "Chỗ ngồi chờ tại Bộ phận Tiếp nhận và Trả kết quả"
+    holding = [h for h, s in zip(headings, sections) if f"<dt>{seat}</dt>" in s]
+    assert len(holding) == 2 and "hài lòng" in holding[0].lower() and "quan trọng" in holding[1].lower()
