@@ -1,12 +1,36 @@
 """The campaign pages in Chromium on a 360 px phone: the status, the confirmation of closing
 appraisal with its list of undecided items, the create form and the council, none scrolling sideways."""
+import threading
+
 import pytest
+from werkzeug.serving import make_server
+
+from tests.browser.test_index_flow import _root_conftest
 
 PAGES = {"/lifecycle/HNM-2024": "Bản tự đánh giá đã nộp",
          "/lifecycle/HNM-2024/advance": "Chưa thể chuyển bước cho đến khi:",
          "/lifecycle/new": "Tạo đợt đánh giá",
          "/lifecycle/HNM-2024/council": "Hội đồng thẩm định",
          "/lifecycle/HNM-2024/deadlines": "Gia hạn"}
+
+
+@pytest.fixture(scope="module")
+def live_server(backend, tmp_path_factory, request):
+    """The demo before its publication (HNM-2024 still in appraisal), on its own database."""
+    root = _root_conftest(request.config)
+    app = root.make_app(root.database_url(backend, tmp_path_factory, "lifecycle"), tmp_path_factory)
+    with app.app_context():
+        from survey_app.demo import load_demo
+        load_demo(seed=2024, publish=False)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(5)
+    with app.app_context():
+        from survey_app.extensions import db
+        db.engine.dispose()
 
 
 def sign_in(page, live_server, username: str) -> None:
