@@ -138,8 +138,37 @@ def appraise(page, base, app, tmp_path):
     assert page.locator("#appraised-points").inner_text() == "0,50"
     history = page.locator("table").last.inner_text()
     assert "appraiser" in history and "0.25 → 0.5" in history
-    council_step(page, base, "Kết thúc thẩm định (chính thức)", "Đã kết thúc thẩm định; mọi điểm số đã bị khóa.")
+    council_rest(app)
+    page.goto(base + "/units/appraisal")
+    page.get_by_role("button", name="Kết thúc thẩm định (chính thức)").click()
+    page.wait_for_load_state()
+    assert "/lifecycle/HNM-2024/advance" in page.url
+    page.locator("main form button[type=submit]").last.click()
+    page.wait_for_load_state()
+    with app.app_context():
+        campaign = db.session.scalar(select(Campaign).where(Campaign.code == "HNM-2024"))
+        assert campaign.status.value == "fieldwork"
+        assert {a.status for a in db.session.scalars(select(SelfAssessment).where(
+            SelfAssessment.campaign_id == campaign.id))} == {AssessmentStatus.LOCKED}
     sign_out(page)
+
+
+def council_rest(app):
+    """The rest of the council decides the other units of round 2 and signs every unit off (the
+    guard refuses closing appraisal before that), as their appraisers would on their own pages."""
+    from survey_app.campaigns import council, guards
+    from survey_app.models import AppraisalRound, User
+    from survey_app.units import state
+
+    with app.app_context():
+        campaign = db.session.scalar(select(Campaign).where(Campaign.code == "HNM-2024"))
+        appraiser = db.session.scalar(select(User).where(User.username == "appraiser"))
+        final = db.session.scalar(select(AppraisalRound).where(
+            AppraisalRound.campaign_id == campaign.id, AppraisalRound.number == state.FINAL_ROUND))
+        for assessment in db.session.scalars(select(SelfAssessment).where(
+                SelfAssessment.campaign_id == campaign.id)).all():
+            guards.recognise_all(assessment, final, appraiser.id, "Hội đồng công nhận", set())
+            council.sign_off(campaign, assessment.unit, appraiser, final)
 
 
 def hand_totals(app, level: str) -> dict[str, float]:
