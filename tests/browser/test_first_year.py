@@ -129,6 +129,65 @@ def advance(v: Visit):
     v.submit()
 
 
+def self_assess(v: Visit, tmp_path):
+    v.sign_in("nv_tuphap")
+    v.page.screenshot(path="/tmp/h9/editor.png", full_page=True)
+    v.page.get_by_role("link", name="Sở Tư pháp").click()
+    v.fits()
+    for box, points in zip(v.page.locator("input[name^=p_]").all(), ("3", "5")):
+        box.fill(points)
+    v.page.get_by_role("button", name="Lưu bản nháp").click()
+    assert flash(v.page) == "Đã lưu bản nháp."
+    v.go(f"/units/{CODE}/37.S02/scores/1.1.1")
+    evidence = tmp_path / "ke-hoach-cchc-2025.pdf"
+    evidence.write_bytes(PDF)
+    v.page.locator("input[type=file]").set_input_files(str(evidence))
+    v.page.get_by_role("button", name="Đính kèm").click()
+    assert flash(v.page) == "Đã đính kèm tệp."
+    v.page.get_by_role("link", name="Sở Tư pháp").click()
+    v.page.get_by_role("button", name="Nộp kết quả tự đánh giá").click()
+    assert flash(v.page) == "Đã nộp kết quả tự đánh giá."
+    sign_out(v.page)
+
+
+def council_step(v: Visit, label, message):
+    v.go("/units/appraisal")
+    v.page.get_by_role("button", name=label).click()
+    assert flash(v.page) == message
+
+
+def decide(v: Visit, node, decision, reason, points=None):
+    v.go(f"/units/{CODE}/37.S02/scores/{node}")
+    v.page.get_by_label(decision).check()
+    if points is not None:
+        v.page.get_by_label("Điểm thẩm định").fill(points)
+    v.page.get_by_label("Lý do").fill(reason)
+    v.page.get_by_role("button", name="Ghi kết luận").click()
+    assert flash(v.page) == "Đã ghi kết luận."
+
+
+def appraise(v: Visit):
+    v.sign_in("thamdinh1")
+    council_step(v, "Mở thẩm định lần 1", "Đã mở thẩm định lần 1.")
+    decide(v, "1.1.1", "Điều chỉnh điểm", "Kế hoạch ban hành chậm", points="2")
+    council_step(v, "Chuyển kết quả thẩm định lần 1 cho đơn vị giải trình",
+                 "Các đơn vị có thể giải trình và bổ sung tài liệu kiểm chứng.")
+    sign_out(v.page)
+    v.sign_in("nv_tuphap")
+    v.go(f"/units/{CODE}/37.S02/scores/1.1.1")
+    v.page.get_by_label("Giải trình ý kiến thẩm định").fill("Kế hoạch ban hành đúng hạn, xem công văn kèm theo")
+    v.page.get_by_role("button", name="Gửi giải trình").click()
+    assert flash(v.page) == "Đã gửi giải trình."
+    sign_out(v.page)
+    v.sign_in("thamdinh1")
+    council_step(v, "Mở thẩm định lần 2", "Đã mở thẩm định lần 2.")
+    decide(v, "1.1.1", "Công nhận điểm tự đánh giá", "Đã giải trình, công nhận")
+    v.go(f"/lifecycle/{CODE}/advance")
+    blockers = v.text("#blockers")
+    assert "1.1.2" in blockers
+    v.page.screenshot(path="/tmp/h9/refused.png", full_page=True)
+
+
 def test_first_year_from_an_empty_database(first_year, browser, tmp_path, viewport="phone"):
     app, base = first_year
     context = browser.new_context(viewport=VIEWPORTS[viewport], locale="vi-VN")
@@ -138,5 +197,11 @@ def test_first_year_from_an_empty_database(first_year, browser, tmp_path, viewpo
     create_campaign(v)
     v.page.screenshot(path="/tmp/h9/council.png", full_page=True)
     advance(v)
+    sign_out(v.page)
+    self_assess(v, tmp_path)
+    v.sign_in("admin")
+    advance(v)
     v.page.screenshot(path="/tmp/h9/advanced.png", full_page=True)
+    sign_out(v.page)
+    appraise(v)
     context.close()
