@@ -54,6 +54,9 @@ class Visit:
 
     def fits(self):
         self.page.wait_for_load_state()
+        if self.page.evaluate("document.documentElement.scrollWidth") > self.width:
+            self.page.screenshot(path="/tmp/h9/wide.png", full_page=True)
+            print(self.page.evaluate("""[...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right > %d).map(e => e.tagName + '.' + e.className + ' ' + (e.textContent||'').slice(0,60)).slice(0,8)""" % self.width))
         assert self.page.evaluate("document.documentElement.scrollWidth") <= self.width, \
             f"{self.page.url} scrolls sideways at {self.width} px"
 
@@ -168,7 +171,7 @@ def decide(v: Visit, node, decision, reason, points=None):
 
 def appraise(v: Visit):
     v.sign_in("thamdinh1")
-    council_step(v, "Mở thẩm định lần 1", "Đã mở thẩm định lần 1.")
+    # advancing the campaign to appraisal opened round 1
     decide(v, "1.1.1", "Điều chỉnh điểm", "Kế hoạch ban hành chậm", points="2")
     council_step(v, "Chuyển kết quả thẩm định lần 1 cho đơn vị giải trình",
                  "Các đơn vị có thể giải trình và bổ sung tài liệu kiểm chứng.")
