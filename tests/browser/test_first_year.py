@@ -89,7 +89,8 @@ def set_up_province(v: Visit):
     v.page.locator("input[type=file]").set_input_files(str(DATA / "tiny_framework.yaml"))
     v.submit("main form:has(input[type=file])")
     assert "tiny_units" in v.text()
-    for username, role, unit in (("nv_tuphap", "unit_editor", "37.S02"), ("thamdinh1", "appraiser", ""),
+    for username, role, unit in (("nv_tuphap", "unit_editor", "37.S02"), ("nv_hoalu", "unit_editor", "14170"),
+                                 ("thamdinh1", "appraiser", ""),
                                  ("thamdinh2", "appraiser", ""), ("phantich", "analyst", "")):
         v.go("/admin/users")
         v.page.fill("#username", username)
@@ -110,6 +111,7 @@ def create_campaign(v: Visit):
     v.page.select_option("#framework", index=v.page.locator("#framework option").count() - 1)
     for level in ("department", "commune"):
         v.page.locator(f"input[name=levels][value={level}]").check()
+    v.page.fill("#units", "37.S02,14170")
     v.page.fill("#self_assessment_deadline", dmy(10))
     v.page.fill("#round_1", dmy(20))
     v.page.fill("#round_2", dmy(30))
@@ -132,22 +134,22 @@ def advance(v: Visit):
     v.submit()
 
 
-def self_assess(v: Visit, tmp_path):
-    v.sign_in("nv_tuphap")
+def self_assess(v: Visit, tmp_path, username="nv_tuphap", unit="Sở Tư pháp"):
+    v.sign_in(username)
     v.page.screenshot(path="/tmp/h9/editor.png", full_page=True)
-    v.page.get_by_role("link", name="Sở Tư pháp").click()
+    v.page.get_by_role("link", name=unit).click()
     v.fits()
     for box, points in zip(v.page.locator("input[name^=p_]").all(), ("3", "5")):
         box.fill(points)
     v.page.get_by_role("button", name="Lưu bản nháp").click()
     assert flash(v.page) == "Đã lưu bản nháp."
-    v.go(f"/units/{CODE}/37.S02/scores/1.1.1")
+    v.go(v.page.url.removeprefix(v.base) + "/scores/1.1.1")
     evidence = tmp_path / "ke-hoach-cchc-2025.pdf"
     evidence.write_bytes(PDF)
     v.page.locator("input[type=file]").set_input_files(str(evidence))
     v.page.get_by_role("button", name="Đính kèm").click()
     assert flash(v.page) == "Đã đính kèm tệp."
-    v.page.get_by_role("link", name="Sở Tư pháp").click()
+    v.page.get_by_role("link", name=unit).click()
     v.page.get_by_role("button", name="Nộp kết quả tự đánh giá").click()
     assert flash(v.page) == "Đã nộp kết quả tự đánh giá."
     sign_out(v.page)
@@ -189,6 +191,15 @@ def appraise(v: Visit):
     blockers = v.text("#blockers")
     assert "1.1.2" in blockers
     v.page.screenshot(path="/tmp/h9/refused.png", full_page=True)
+    for unit in ("37.S02", "14170"):
+        v.go(f"/units/{CODE}/{unit}")
+        v.page.get_by_label("Lý do").fill("Tài liệu kiểm chứng đầy đủ")
+        v.page.get_by_role("button", name="Công nhận mọi tiêu chí chưa có kết luận").click()
+        assert "tiêu chí" in flash(v.page)
+        v.submit("main form[action$=sign-off]")
+    advance(v)
+    v.page.screenshot(path="/tmp/h9/closed.png", full_page=True)
+    assert "#blockers" and v.page.locator("#blockers").count() == 0
 
 
 def test_first_year_from_an_empty_database(first_year, browser, tmp_path, viewport="phone"):
@@ -202,6 +213,7 @@ def test_first_year_from_an_empty_database(first_year, browser, tmp_path, viewpo
     advance(v)
     sign_out(v.page)
     self_assess(v, tmp_path)
+    self_assess(v, tmp_path, "nv_hoalu", "Phường Hoa Lư")
     v.sign_in("admin")
     advance(v)
     v.page.screenshot(path="/tmp/h9/advanced.png", full_page=True)
