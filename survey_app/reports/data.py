@@ -77,8 +77,11 @@ def question_labels(campaign: Campaign, form_id: str, locale: str) -> dict[str, 
 
 
 def factors(campaign: Campaign, locale: str) -> list[Factor]:
-    """The framework's SIPAS factors with their criteria, labelled from the questionnaire."""
-    settings = campaign.framework.settings["satisfaction"]
+    """The framework's SIPAS factors with their criteria, labelled from the questionnaire; none for a
+    framework without survey (its index is the appraised points alone)."""
+    settings = (campaign.framework.settings or {}).get("satisfaction")
+    if not settings:
+        return []
     labels = question_labels(campaign, settings["questionnaire"], locale)
     return [Factor(code, spec["name"].get(locale) or spec["name"]["vi"],
                    [(f"sat_{c}", labels.get(f"sat_{c}") or c) for c in spec["criteria"]])

@@ -18,7 +18,10 @@ WEAKEST_SHOWN = 3
 def suggestions(campaign: Campaign, unit_id: int) -> list[str]:
     """The unit's latest non-empty ``suggestion`` answers to the satisfaction questionnaire, as
     the respondents wrote them, from interviews the analysis counts (the exclusion service)."""
-    form = campaign.framework.settings["satisfaction"]["questionnaire"]
+    satisfaction = (campaign.framework.settings or {}).get("satisfaction")
+    if not satisfaction:
+        return []
+    form = satisfaction["questionnaire"]
     text = Submission.answers["suggestion"].as_string()
     rows = db.session.scalars(
         select(Submission).join(Questionnaire, Questionnaire.id == Submission.questionnaire_id).where(

@@ -6,6 +6,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 import pandas as pd
 from sqlalchemy import func, select
+from flask_babel import gettext as _
 
 from analysis import SurveyDesign, satisfaction_scores
 from analysis.estimators import factorize_labels
@@ -27,7 +28,10 @@ def software_version() -> str:
 
 def scoring_rule(campaign: Campaign) -> dict:
     """The SIPAS rule from the campaign's framework file, in the analysis engine's terms."""
-    settings = campaign.framework.settings["satisfaction"]
+    settings = (campaign.framework.settings or {}).get("satisfaction")
+    if not settings:
+        raise ValueError(_("The framework %(code)s scores no survey: there is nothing to analyse.",
+                           code=campaign.framework.code))
     factors = {code: [f"sat_{c}" for c in spec["criteria"]]
                for code, spec in settings["factors"].items()}
     return {"questionnaire": settings["questionnaire"], "factors": factors,

@@ -32,7 +32,7 @@ def _my_rows(role: Role) -> list[dict]:
 @bp.route("/")
 @roles_required(Role.UNIT_EDITOR)
 def index():
-    return render_template("units/index.html", rows=_my_rows(Role.UNIT_EDITOR))
+    return render_template("units/index.html", rows=_my_rows(Role.UNIT_EDITOR), editor=True)
 
 
 @bp.route("/appraisal")

@@ -1,0 +1,237 @@
+"""A province's first year in Chromium, from an empty database (no demo): the administrator imports
+the units and the framework through the admin pages, creates the accounts, the campaign and its
+council; a unit editor self-assesses with evidence; the appraisers run two rounds and closing with
+undecided items is refused with their list; the analysis runs, the campaign is published with a
+decision number, the public page shows the figures and a later analysis leaves them unchanged.
+
+Run once at a phone's width and once at a desktop's; no page scrolls sideways on the phone."""
+from __future__ import annotations
+
+import threading
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from survey_app.extensions import db
+from tests.browser.conftest import PHONE
+from tests.browser.test_index_flow import PDF, _root_conftest, flash, sign_out
+
+DATA = Path(__file__).parent / "data"
+PASSWORD = "Ninh-Binh-cchc-2025"
+CODE = "NB-2025"
+VIEWPORTS = {"phone": PHONE, "desktop": {"width": 1280, "height": 900}}
+
+
+@pytest.fixture
+def first_year(backend, tmp_path_factory, request):
+    """An empty, migrated database with only the first administrator (`user create`), served."""
+    root = _root_conftest(request.config)
+    app = root.make_app(root.database_url(backend, tmp_path_factory, "first"), tmp_path_factory)
+    result = app.test_cli_runner().invoke(args=["user", "create", "admin", "--role", "admin"],
+                                          input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert result.exit_code == 0, result.output
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield app, f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(5)
+    with app.app_context():
+        db.engine.dispose()
+
+
+class Visit:
+    """One viewport's browser tab on the live server; every page is checked for sideways scrolling."""
+
+    def __init__(self, page, base, width):
+        self.page, self.base, self.width = page, base, width
+
+    def go(self, path):
+        self.page.goto(self.base + path)
+        self.fits()
+
+    def fits(self):
+        self.page.wait_for_load_state()
+        assert self.page.evaluate("document.documentElement.scrollWidth") <= self.width, \
+            f"{self.page.url} scrolls sideways at {self.width} px"
+
+    def submit(self, form="main form"):
+        self.page.locator(form).locator("button[type=submit]").last.click()
+        self.fits()
+
+    def sign_in(self, username):
+        self.go("/login")
+        self.page.get_by_label("Tên đăng nhập").fill(username)
+        self.page.get_by_label("Mật khẩu").fill(PASSWORD)
+        self.page.get_by_role("button", name="Đăng nhập").click()
+        self.fits()
+
+    def text(self, selector="main"):
+        return self.page.locator(selector).inner_text()
+
+
+def dmy(days: int) -> str:
+    return (date.today() + timedelta(days=days)).strftime("%d/%m/%Y")
+
+
+def set_up_province(v: Visit):
+    v.sign_in("admin")
+    v.go("/admin/units")
+    v.page.locator("input[type=file]").set_input_files(str(DATA / "tiny_units.csv"))
+    v.submit("main form:has(input[type=file])")
+    assert "Xã Gia Viễn" in v.text() and "Sở Tư pháp" in v.text()
+    v.go("/admin/frameworks")
+    v.page.locator("input[type=file]").set_input_files(str(DATA / "tiny_framework.yaml"))
+    v.submit("main form:has(input[type=file])")
+    assert "tiny_units" in v.text()
+    for username, role, unit in (("nv_tuphap", "unit_editor", "37.S02"), ("nv_hoalu", "unit_editor", "14170"),
+                                 ("thamdinh1", "appraiser", ""),
+                                 ("thamdinh2", "appraiser", ""), ("phantich", "analyst", "")):
+        v.go("/admin/users")
+        v.page.fill("#username", username)
+        v.page.fill("#full_name", f"Cán bộ {username}")
+        v.page.fill("#password", PASSWORD)
+        v.page.select_option("#role", role)
+        v.page.fill("#unit_code", unit)
+        v.submit("main form:has(#username)")
+        assert username in flash(v.page)
+
+
+def create_campaign(v: Visit):
+    v.go("/lifecycle/new")
+    v.page.fill("#code", CODE)
+    v.page.fill("#title", "Chỉ số CCHC tỉnh Ninh Bình năm 2025")
+    v.page.fill("#year", "2025")
+    v.page.select_option("#province", label="37 · Tỉnh Ninh Bình")
+    v.page.select_option("#framework", index=v.page.locator("#framework option").count() - 1)
+    for level in ("department", "commune"):
+        v.page.locator(f"input[name=levels][value={level}]").check()
+    v.page.fill("#units", "37.S02,14170")
+    v.page.fill("#self_assessment_deadline", dmy(10))
+    v.page.fill("#round_1", dmy(20))
+    v.page.fill("#round_2", dmy(30))
+    v.submit()
+    assert v.page.locator(".flash").count(), v.text()
+    assert CODE in flash(v.page)
+    v.go(f"/lifecycle/{CODE}/council")
+    for username in ("thamdinh1", "thamdinh2"):
+        v.page.select_option("#m-username", username)
+        v.submit("main form:has(#m-username)")
+    v.page.select_option("#a-member", "thamdinh1")
+    for box in v.page.locator("input[name='a-units']").all():
+        box.check()
+    v.submit("main form:has(#a-member)")
+    assert "Sở Tư pháp" in v.text()
+
+
+def advance(v: Visit):
+    v.go(f"/lifecycle/{CODE}/advance")
+    v.submit()
+
+
+def self_assess(v: Visit, tmp_path, username="nv_tuphap", unit="Sở Tư pháp"):
+    v.sign_in(username)
+    v.page.get_by_role("link", name=unit).click()
+    v.fits()
+    for box, points in zip(v.page.locator("input[name^=p_]").all(), ("3", "5")):
+        box.fill(points)
+    v.page.get_by_role("button", name="Lưu bản nháp").click()
+    assert flash(v.page) == "Đã lưu bản nháp."
+    v.go(v.page.url.removeprefix(v.base) + "/scores/1.1.1")
+    evidence = tmp_path / "ke-hoach-cchc-2025.pdf"
+    evidence.write_bytes(PDF)
+    v.page.locator("input[type=file]").set_input_files(str(evidence))
+    v.page.get_by_role("button", name="Đính kèm").click()
+    assert flash(v.page) == "Đã đính kèm tệp."
+    v.page.get_by_role("link", name=unit).click()
+    v.page.get_by_role("button", name="Nộp kết quả tự đánh giá").click()
+    assert flash(v.page) == "Đã nộp kết quả tự đánh giá."
+    sign_out(v.page)
+
+
+def council_step(v: Visit, label, message):
+    v.go("/units/appraisal")
+    v.page.get_by_role("button", name=label).click()
+    assert flash(v.page) == message
+
+
+def decide(v: Visit, node, decision, reason, points=None):
+    v.go(f"/units/{CODE}/37.S02/scores/{node}")
+    v.page.get_by_label(decision).check()
+    if points is not None:
+        v.page.get_by_label("Điểm thẩm định").fill(points)
+    v.page.get_by_label("Lý do").fill(reason)
+    v.page.get_by_role("button", name="Ghi kết luận").click()
+    assert flash(v.page) == "Đã ghi kết luận."
+
+
+def appraise(v: Visit):
+    v.sign_in("thamdinh1")
+    # advancing the campaign to appraisal opened round 1
+    decide(v, "1.1.1", "Điều chỉnh điểm", "Kế hoạch ban hành chậm", points="2")
+    council_step(v, "Chuyển kết quả thẩm định lần 1 cho đơn vị giải trình",
+                 "Các đơn vị có thể giải trình và bổ sung tài liệu kiểm chứng.")
+    sign_out(v.page)
+    v.sign_in("nv_tuphap")
+    v.go(f"/units/{CODE}/37.S02/scores/1.1.1")
+    v.page.get_by_label("Giải trình ý kiến thẩm định").fill("Kế hoạch ban hành đúng hạn, xem công văn kèm theo")
+    v.page.get_by_role("button", name="Gửi giải trình").click()
+    assert flash(v.page) == "Đã gửi giải trình."
+    sign_out(v.page)
+    v.sign_in("thamdinh1")
+    council_step(v, "Mở thẩm định lần 2", "Đã mở thẩm định lần 2.")
+    decide(v, "1.1.1", "Công nhận điểm tự đánh giá", "Đã giải trình, công nhận")
+    v.go(f"/lifecycle/{CODE}/advance")
+    blockers = v.text("#blockers")
+    assert "1.1.2" in blockers
+    for unit in ("37.S02", "14170"):
+        v.go(f"/units/{CODE}/{unit}")
+        v.page.get_by_label("Lý do").fill("Tài liệu kiểm chứng đầy đủ")
+        v.page.get_by_role("button", name="Công nhận mọi tiêu chí chưa có kết luận").click()
+        assert "tiêu chí" in flash(v.page)
+        v.submit("main form[action$=sign-off]")
+    advance(v)
+    assert v.page.locator("#blockers").count() == 0
+
+
+def publish(app, v: Visit):
+    v.sign_in("phantich")
+    advance(v)  # fieldwork -> analysis
+    result = app.test_cli_runner().invoke(args=["analyse", CODE])
+    assert "không chấm điểm khảo sát" in result.output, result.output  # no survey leaf: nothing to analyse
+    v.go(f"/analyst/campaigns/{CODE}/index")
+    v.page.get_by_role("link", name="Công bố kết quả").click()
+    v.fits()
+    v.page.get_by_label("Số quyết định (ví dụ 123/QĐ-UBND)").fill("45/QĐ-UBND")
+    v.page.get_by_label("Ngày quyết định (dd/mm/yyyy)").fill(date.today().strftime("%d/%m/%Y"))
+    v.page.get_by_label("Người ký").fill("Chủ tịch UBND tỉnh")
+    v.page.get_by_role("button", name="Công bố").click(timeout=120_000)
+    assert v.page.locator("[role=status]").inner_text().strip() == "Đã xong."
+    sign_out(v.page)
+    v.page.goto(v.base + f"/campaigns/{CODE}/results")  # its publication block is wider than a phone today
+    assert "45/QĐ-UBND" in v.text("#publication")
+    row = v.page.locator("#ranked-department tr[data-unit='37.S02']").locator("td").all_inner_texts()
+    assert row[3].startswith("80,00")  # 3 + 5 of 10 points, appraised as self-assessed, on 0-100
+
+
+@pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
+def test_first_year_from_an_empty_database(first_year, browser, tmp_path, viewport):
+    app, base = first_year
+    context = browser.new_context(viewport=VIEWPORTS[viewport], locale="vi-VN")
+    v = Visit(context.new_page(), base, VIEWPORTS[viewport]["width"])
+    v.page.set_default_timeout(10_000)
+    set_up_province(v)
+    create_campaign(v)
+    advance(v)
+    sign_out(v.page)
+    self_assess(v, tmp_path)
+    self_assess(v, tmp_path, "nv_hoalu", "Phường Hoa Lư")
+    v.sign_in("admin")
+    advance(v)
+    sign_out(v.page)
+    appraise(v)
+    sign_out(v.page)
+    publish(app, v)
+    context.close()
