@@ -56,6 +56,16 @@ def run_vector(v):
     return evaluate(v['expr'], v['answers'], **kwargs)
 
 
+def need_node() -> str:
+    """Node's path; under CI a missing Node fails (it checks survey_app/static/js/expr.js)."""
+    node = shutil.which('node')
+    if node is None:
+        if os.environ.get('CI') == 'true':
+            pytest.fail('node is required under CI to check survey_app/static/js/expr.js')
+        pytest.skip('node is not installed')
+    return node
+
+
 @pytest.mark.parametrize('vector', VECTORS, ids=[f'{i}:{v["expr"]}' for i, v in enumerate(VECTORS)])
 def test_vector_python(vector):
     if 'error' in vector:
@@ -84,9 +94,7 @@ def test_every_function_has_vectors():
 
 def test_js_has_the_same_functions():
     """Both evaluators know the same names with the same arities."""
-    node = shutil.which('node')
-    if node is None:
-        pytest.skip('node is not installed')  # test_vectors_node fails under CI already
+    node = need_node()
     script = ("const F = require('./survey_app/static/js/expr.js').FUNCTIONS;"
               "console.log(JSON.stringify(Object.keys(F).map("
               "(k) => [k, F[k][0], F[k][1] === Infinity ? null : F[k][1]])))")
@@ -98,11 +106,7 @@ def test_js_has_the_same_functions():
 
 def test_vectors_node():
     """The JS evaluator agrees with every vector (zero disagreements)."""
-    node = shutil.which('node')
-    if node is None:
-        if os.environ.get('CI') == 'true':
-            pytest.fail('node is required under CI to check survey_app/static/js/expr.js')
-        pytest.skip('node is not installed')
+    node = need_node()
     proc = subprocess.run([node, str(HERE / 'run_vectors.js')], cwd=ROOT, capture_output=True,
                           text=True, timeout=120, check=False)
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
@@ -113,9 +117,7 @@ def test_vectors_node():
 
 def test_js_ast_matches_python():
     """Both parsers give the same AST (same grammar, same shape)."""
-    node = shutil.which('node')
-    if node is None:
-        pytest.skip('node is not installed')  # test_vectors_node fails under CI already
+    node = need_node()
     exprs = [v['expr'] for v in VECTORS if 'error' not in v]
     proc = subprocess.run([node, str(HERE / 'run_vectors.js'), '--ast'], cwd=ROOT, input=json.dumps(exprs),
                           capture_output=True, text=True, timeout=120, check=True)
@@ -178,9 +180,7 @@ def test_the_default_clock_is_province_time_in_both_evaluators():
     from zoneinfo import ZoneInfo
     assert evaluate('today()', {}) == dt.datetime.now(ZoneInfo('Asia/Ho_Chi_Minh')).date().isoformat()
     assert evaluate('now()', {}).endswith('+07:00')
-    node = shutil.which('node')
-    if node is None:
-        pytest.skip('node is not installed')  # test_vectors_node fails under CI already
+    node = need_node()
     script = ("const E = require('./survey_app/static/js/expr.js');"
               "console.log(JSON.stringify([E.evaluate('now()', {}, {now: new Date('2024-05-01T20:30:00Z')}),"
               "E.evaluate('today()', {}, {now: new Date('2024-05-01T20:30:00Z')}), E.evaluate('now()', {})]))")
