@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from survey_app.extensions import db
 import builders
-from survey_app.models import AppraisalComment, AssessmentStatus, Campaign, Evidence, Score, SelfAssessment
+from survey_app.models import AdminUnit, AppraisalComment, AssessmentStatus, Campaign, Evidence, Score, SelfAssessment
 
 UNIT = "/units/T-2024/D2"
 SCORE = UNIT + "/scores/1.1.1"
@@ -17,9 +17,12 @@ def step(council, name):
     return council.post("/units/T-2024/rounds", {"step": name})
 
 
-def score_row(app, code="1.1.1"):
+def score_row(app, code="1.1.1", unit="D2"):
+    """The points and reason of ``unit``'s score on ``code`` (other units may hold the same code)."""
     with app.app_context():
-        found = db.session.scalar(select(Score).join(Score.node).where(Score.node.has(code=code)))
+        found = db.session.scalar(select(Score).where(
+            Score.node.has(code=code),
+            Score.assessment.has(SelfAssessment.unit.has(AdminUnit.code == unit))))
         return found.self_points, found.appraised_points, found.appraisal_reason
 
 
