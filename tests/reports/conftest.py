@@ -1,5 +1,6 @@
 """Report fixtures: a stored analysis run of the demo, and one submission whose free-text
-answer is hostile markup (removed again after the package's tests). The submission is a sampled
+answer is hostile markup (removed again after each module's tests: a folder without
+``__init__`` has no package scope, and the shared demo's counts must not keep it). The submission is a sampled
 interview with sex and age group, so the exclusion service lets the report quote it."""
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ def demo_run(demo_app):
         return analyse(campaign_by_code("HNM-2024")).id
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def hostile_unit(demo_app, demo_run):
     """The first assessed unit's code, with a submission whose ``suggestion`` is markup."""
     with demo_app.app_context():
