@@ -54,6 +54,8 @@ def issue_for_cases(campaign: Campaign, unit: AdminUnit | None = None, sample: S
     if campaign.status in CLOSED:
         raise InvitationRefused(_("The campaign %(code)s is closed: no new invitation codes can be made.",
                                   code=campaign.code))
+    if unit is not None and not unit.is_within(db.session.get(AdminUnit, campaign.province_id)):
+        raise InvitationRefused(_("The unit %(unit)s is not in the campaign's province.", unit=unit.code))
     version = citizens_version(campaign)
     if version is None:
         raise InvitationRefused(_("The campaign has no citizens' questionnaire."))

@@ -18,7 +18,8 @@ from survey_app.invitations.status import aware, local_zone
 from survey_app.models import AdminUnit, Campaign, Invitation
 from survey_app.models.base import utcnow
 
-HEADER = ["code", "printed_code", "unit_code", "unit_name", "link", "expires_at", "used_at"]
+#: ``household`` and ``address``: the sampled case a letter is addressed to (empty for a batch code).
+HEADER = ["code", "printed_code", "unit_code", "unit_name", "link", "expires_at", "used_at", "household", "address"]
 
 
 @dataclass
@@ -54,9 +55,15 @@ def _local(moment) -> str:
     return moment.astimezone(local_zone()).isoformat(timespec="minutes") if moment else ""
 
 
+def _addressee(invitation: Invitation) -> list[str]:
+    """The household and address the post office delivers a sampled case's letter to."""
+    case = invitation.case
+    return [_text(case.label or ""), _text(case.address or "")] if case is not None else ["", ""]
+
+
 def invitations(campaign: Campaign, unit: AdminUnit | None = None):
     query = (select(Invitation).where(Invitation.campaign_id == campaign.id)
-             .options(selectinload(Invitation.unit)).order_by(Invitation.unit_id, Invitation.id))
+             .options(selectinload(Invitation.unit), selectinload(Invitation.case)).order_by(Invitation.unit_id, Invitation.id))
     if unit is not None:
         query = query.where(Invitation.unit_id == unit.id)
     return db.session.scalars(query.execution_options(yield_per=2000))
@@ -71,5 +78,5 @@ def csv_text(campaign: Campaign, link, unit: AdminUnit | None = None) -> str:
     for invitation in invitations(campaign, unit):
         writer.writerow([invitation.code, printed_code(invitation.code), invitation.unit.code,
                          _text(invitation.unit.name), link(invitation.code), _local(invitation.expires_at),
-                         _local(invitation.used_at)])
+                         _local(invitation.used_at), *_addressee(invitation)])
     return out.getvalue()

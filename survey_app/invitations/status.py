@@ -24,7 +24,7 @@ class CodeState(enum.Enum):
     USED = "used"
     EXPIRED = "expired"
     #: A sampled case's code whose case is interviewed at the door instead (switched by the
-    #: supervisor, or already completed by an enumerator).
+    #: supervisor, or already completed by an enumerator before the household started).
     AT_THE_DOOR = "at_the_door"
 
 
@@ -52,11 +52,17 @@ def last_valid_day(invitation: Invitation) -> date | None:
     return (expires.astimezone(local_zone()) - timedelta(microseconds=1)).date()
 
 
+def _interviewed(invitation: Invitation) -> bool:
+    """The letter's case was completed at the door. A household that had already started may
+    still send its answers: they are kept aside for the supervisor, not counted twice."""
+    return invitation.case is not None and invitation.case.status.value == "completed"
+
+
 def code_state(invitation: Invitation, started: bool, now: datetime | None = None) -> CodeState:
     """``started``: a draft exists, so the grace period applies."""
     if invitation.used_at is not None:
         return CodeState.USED
-    if invitation.withdrawn_at is not None or (invitation.case is not None and invitation.case.status.value == "completed"):
+    if invitation.withdrawn_at is not None or (_interviewed(invitation) and not started):
         return CodeState.AT_THE_DOOR
     expires = aware(invitation.expires_at)
     now = now or utcnow()

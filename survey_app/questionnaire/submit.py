@@ -129,6 +129,8 @@ def _keep_aside(invitation: Invitation, submission: Submission, draft: ResponseD
     data = {"edit_uuid": None, "instance_uuid": submission.instance_uuid, "digest": answers_digest(submission.answers),
             "answers": submission.answers, "paradata": submission.paradata}
     keep_aside(data, None, existing_id, CASE_COMPLETED)
+    db.session.delete(draft)  # kept once; the code then shows the household the door page
+    db.session.commit()
 
 
 def _iso(moment: datetime | None) -> str:

@@ -33,13 +33,15 @@ def report_command(campaign_code, unit_code, locale, output):
 
 def campaign_and_unit(campaign_code: str, unit_code: str | None):
     """The campaign and (optionally) the unit named on a command line, or a one-line refusal."""
+    from survey_app.i18n import _
     from survey_app.queries import campaign_by_code, unit_by_code
     campaign = campaign_by_code(campaign_code)
     if campaign is None:
         raise click.ClickException(f"no campaign has the code {campaign_code}")
     unit = unit_by_code(unit_code, campaign.year) if unit_code else None
     if unit_code and unit is None:
-        raise click.ClickException(f"no unit has the code {unit_code} in {campaign.year}")
+        raise click.ClickException(_("no unit has the code “%(code)s” in %(year)d", code=unit_code,
+                                     year=campaign.year))
     return campaign, unit
 
 

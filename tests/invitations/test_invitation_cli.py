@@ -31,7 +31,7 @@ def test_generate_makes_the_batch_and_says_so(app, runner, world):
 def test_generate_refuses_bad_input_with_a_message_and_stores_nothing(app, runner, world):
     cases = [(["--unit", world["unit"], "--count", "0"], "Số mã phải từ 1 đến 20000"),
              (["--unit", world["outside"], "--count", "3"], "không thuộc tỉnh"),
-             (["--unit", "99999", "--count", "3"], "no unit has the code 99999"),
+             (["--unit", "99999", "--count", "3"], "không có đơn vị nào mang mã “99999”"),
              (["--unit", world["unit"], "--count", "3", "--expires", "15/09/2030"], "YYYY-MM-DD")]
     for extra, message in cases:
         result = runner.invoke(args=["invitations", "generate", world["campaign"], *extra])
@@ -57,7 +57,8 @@ def test_export_writes_every_code_as_csv_with_a_bom(app, runner, world, tmp_path
     raw = target.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert list(rows[0]) == ["code", "printed_code", "unit_code", "unit_name", "link", "expires_at", "used_at"]
+    assert list(rows[0]) == ["code", "printed_code", "unit_code", "unit_name", "link", "expires_at", "used_at",
+                            "household", "address"]
     made = _codes(app)
     assert [r["code"] for r in rows] == [i.code for i in made]
     first = rows[0]
@@ -75,4 +76,4 @@ def test_export_of_another_unit_has_only_the_header(app, runner, world, tmp_path
                                  "-o", str(target)])
     assert result.exit_code == 0, result.output
     assert target.read_text("utf-8-sig").splitlines() == [
-        "code,printed_code,unit_code,unit_name,link,expires_at,used_at"]
+        "code,printed_code,unit_code,unit_name,link,expires_at,used_at,household,address"]

@@ -4,9 +4,10 @@ import re
 RETRY_VALUES = ("0912345678", "5", "1", "abc")
 def tok(html):
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-def walk(c, code, free_text="Tốt", landing=None):
+def walk(c, code, free_text="Tốt", landing=None, send=True):
     """Answer the questionnaire behind ``code`` (or at the ``landing`` address, e.g. an open
-    link) to the end; return the receipt numbers shown."""
+    link) to the end; return the receipt numbers shown (with ``send=False``: stop at the
+    check page and return its address, for a test that sends it itself)."""
     landing = landing or f"/q/{code}"
     r = c.get(landing); html = r.get_data(as_text=True)
     assert r.status_code == 200, r.status_code
@@ -46,6 +47,8 @@ def walk(c, code, free_text="Tốt", landing=None):
             errs = re.findall(r'class="error-message"[^>]*>([^<]+)', r.get_data(as_text=True))
             raise AssertionError(f"POST {url} {r.status_code} {errs[:3]} {data}")
         url = r.headers["Location"]
+    if not send:
+        return url
     r = c.get(url); html = r.get_data(as_text=True)
     r = c.post(url, data={"csrf_token": tok(html)})
     assert r.status_code == 302, (r.status_code, re.findall(r'<li>(?:<a[^>]*>)?([^<]+)', r.get_data(as_text=True))[:5])
