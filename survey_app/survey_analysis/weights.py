@@ -71,4 +71,16 @@ def weighted_design(data: pd.DataFrame, campaign: Campaign) -> tuple[SurveyDesig
     summary = {k: float(v) for k, v in weight_summary(np.asarray(raked.weights)).items()}
     return raked, {"method": "rake", "margins": ["unit × sex", "unit × age group"],
                    "design": "strata = units, PSUs = villages, with replacement (no fpc)",
-                   "collapsed": collapsed, "summary": summary}
+                   "collapsed": collapsed, "summary": summary,
+                   "modes": mode_weights(frame.get("mode"), np.asarray(raked.weights, dtype=float))}
+
+
+def mode_weights(modes: pd.Series | None, weights: np.ndarray) -> dict[str, dict[str, float]]:
+    """Per collection mode (interview, self-completed): respondents and their summed weight,
+    kept with the run so that the modes' shares of the estimate can be read back (none for a
+    table without the mode, e.g. the exports' weights)."""
+    if modes is None:
+        return {}
+    frame = pd.DataFrame({"mode": modes.to_numpy(), "weight": weights})
+    return {str(mode): {"respondents": int(len(rows)), "weight": float(rows["weight"].sum())}
+            for mode, rows in frame.groupby("mode")}

@@ -169,3 +169,46 @@ def test_the_reports_methodology_counts_each_mode_per_unit(app, client, runner, 
     assert "Theo hình thức thu thập" in dashboard and warning in dashboard
     with app.app_context():
         assert db.session.scalar(select(func.count(Submission.id))) == 2
+
+
+def _ready_for_analysis(app, world) -> None:
+    """The world's campaign scores SIPAS (the shipped framework's rule) and its district 347 has
+    an adult population by sex and age group, the weighting targets."""
+    import yaml
+
+    from survey_app.models import Campaign, UnitPopulation
+    from tests.invitations.conftest import FRAMEWORK
+    rule = yaml.safe_load(FRAMEWORK.read_text("utf-8"))["satisfaction"]
+    with app.app_context():
+        campaign = db.session.get(Campaign, world["campaign_id"])
+        campaign.framework.settings = {"satisfaction": rule}
+        db.session.add_all(UnitPopulation(unit_id=world["units"]["d1"], year=2024, sex=sex, age_group=age,
+                                          count=1000) for sex in ("male", "female")
+                           for age in ("18_29", "30_44", "45_59", "60_plus"))
+        db.session.commit()
+
+
+def test_flask_analyse_counts_the_letter_with_its_cases_weight_beside_the_interview(app, client, runner):
+    from survey_app.models import AnalysisRun
+    from survey_app.survey_analysis.table import build_table
+    from survey_app.models import Campaign
+    world = _world(app)
+    _ready_for_analysis(app, world)
+    _issue(runner, "--unit", "347")
+    answers = _answered_by_letter(app, world, 1)
+    varied = {k: ("5" if int(k[-2:]) % 2 else v) if k.startswith("sat_c") else v for k, v in answers.items()}
+    assert _interview_at_the_door(client, world, varied).status_code in (200, 201)  # not straight-lined
+    result = runner.invoke(args=["analyse", CAMPAIGN])
+    assert result.exit_code == 0, result.output
+    assert "2 respondents" in result.output and "outside_sample_design" not in result.output
+    with app.app_context():
+        run = db.session.scalar(select(AnalysisRun))
+        assert run.respondents == 2 and "outside_sample_design" not in run.exclusions
+        modes = run.weighting["modes"]
+        assert {mode: row["respondents"] for mode, row in modes.items()} == {"interview": 1, "self_completed": 1}
+        # both households have the design weight 1 / 0.01, raked together to the district's 8,000 adults
+        assert modes["self_completed"]["weight"] == modes["interview"]["weight"] == 4000.0
+        table = build_table(db.session.get(Campaign, world["campaign_id"]), "sipas_citizen").data
+        letter = table[table["mode"] == "self_completed"].iloc[0]
+        assert letter["selection_probability"] == 0.01 and letter["unit_code"] == "347"
+        assert sorted(table["mode"]) == ["interview", "self_completed"]
