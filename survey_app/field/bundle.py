@@ -7,8 +7,8 @@ from sqlalchemy import case as sql_case, select
 from survey_app.extensions import db
 from survey_app.field import files
 from survey_app.questionnaire.types import browser_definition
-from survey_app.models import (Assignment, CampaignQuestionnaire, QuestionnaireVersion, ReviewState,
-                               SampleCase, Submission, User)
+from survey_app.models import (Assignment, Campaign, CampaignQuestionnaire, QuestionnaireVersion, ReviewState,
+                               SampleCase, SampleList, Submission, User)
 
 #: Definition keys the collector renders from (pyxform's raw JSON stays on the server).
 DEFINITION_KEYS = ("form_id", "version", "title", "default_language", "languages", "questions", "pages")
@@ -32,11 +32,29 @@ def case_questionnaire(case: SampleCase) -> QuestionnaireVersion | None:
     return db.session.get(QuestionnaireVersion, chosen) if chosen else None
 
 
-def _case_json(case: SampleCase, version: QuestionnaireVersion | None) -> dict:
+def _case_json(case: SampleCase, version: QuestionnaireVersion | None, respondents: int,
+               lines: list[int]) -> dict:
+    """``respondents``: how many interviews the household gives (the campaign's sampling plan);
+    ``lines``: the respondent lines already stored, so the phone offers the next one."""
     return {"id": case.id, "label": case.label, "address": case.address or "",
             "unit": {"code": case.unit.code, "name": case.unit.name}, "stratum": case.stratum,
             "cluster": case.cluster, "status": case.status.value,
-            "questionnaire_version_id": version.id if version else None}
+            "questionnaire_version_id": version.id if version else None,
+            "respondents": respondents, "lines": lines}
+
+
+def _household_plans(cases: list[SampleCase]) -> tuple[dict[int, int], dict[int, list[int]]]:
+    """Per sample list, its campaign's respondents per household; per case, its stored lines."""
+    ids = [c.id for c in cases]
+    plans = dict(db.session.execute(select(SampleList.id, Campaign.sampling_plan).join(Campaign).where(
+        SampleList.id.in_({c.sample_list_id for c in cases}))).all()) if ids else {}
+    allowed = {sid: int((plan or {}).get("respondents_per_household") or 1) for sid, plan in plans.items()}
+    lines: dict[int, list[int]] = {}
+    for start in range(0, len(ids), 500):
+        for case_id, line in db.session.execute(select(Submission.case_id, Submission.respondent_line).where(
+                Submission.case_id.in_(ids[start:start + 500]))):
+            lines.setdefault(case_id, []).append(line or 1)
+    return allowed, lines
 
 
 def _correction_json(submission: Submission) -> dict:
@@ -58,11 +76,12 @@ def bundle(user: User) -> dict:
         .order_by(SampleCase.id)))
     versions: dict[int, QuestionnaireVersion] = {}
     rows = []
+    allowed, lines = _household_plans(cases)
     for case in cases:
         version = case_questionnaire(case)
         if version is not None:
             versions[version.id] = version
-        rows.append(_case_json(case, version))
+        rows.append(_case_json(case, version, allowed.get(case.sample_list_id, 1), sorted(lines.get(case.id, []))))
     rejected = list(db.session.scalars(select(Submission).where(
         Submission.enumerator_id == user.id, Submission.review_state == ReviewState.REJECTED)))
     return {"enumerator": {"id": user.id, "username": user.username, "full_name": user.full_name},

@@ -84,3 +84,11 @@ class AssignForm(FlaskForm):
 
     enumerator = SelectField(_l("Enumerator"), coerce=whole, validate_choice=False, validators=[
         DataRequired(message=_l("Choose an enumerator."))])
+
+
+class RespondentsForm(FlaskForm):
+    """How many respondents of one household the campaign interviews (its sampling plan's
+    ``respondents_per_household``): each with its own line number, the case open until then."""
+
+    respondents = WholeNumberField(_l("Respondents per household"), validators=[
+        NumberRange(min=1, max=10, message=_number_message())])

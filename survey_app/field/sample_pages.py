@@ -11,7 +11,7 @@ from survey_app.access import roles_required
 from survey_app.extensions import db
 from survey_app.field import bp
 from survey_app.field.forms import ActionForm
-from survey_app.field.sample_forms import AssignForm
+from survey_app.field.sample_forms import AssignForm, RespondentsForm
 from survey_app.field.scope import (campaign_in_reach, can_supervise, reachable_campaigns,
                                     supervised_enumerators, supervised_unit_ids)
 from survey_app.i18n import _, ngettext
@@ -47,7 +47,8 @@ def samples():
                            campaigns={c.id: c for c in campaigns})
 
 
-def _page(sample: SampleList, form: AssignForm, errors: list[str] | None = None, status: int = 200):
+def _page(sample: SampleList, form: AssignForm, errors: list[str] | None = None, status: int = 200,
+          respondents: RespondentsForm | None = None):
     """The list's cases in the user's area, the assignment form and the replacement buttons."""
     cases = list(db.session.scalars(
         select(SampleCase).where(SampleCase.sample_list_id == sample.id,
@@ -58,7 +59,10 @@ def _page(sample: SampleList, form: AssignForm, errors: list[str] | None = None,
     campaign = db.session.get(Campaign, sample.campaign_id)
     rule = replacement_rule(campaign.sampling_plan) or {}
     from survey_app.invitations.cases import letters_of
-    return render_template("field/sample.html", sample=sample, cases=cases, form=form,
+    plan = campaign.sampling_plan or {}
+    respondents = respondents or RespondentsForm(respondents=plan.get("respondents_per_household") or 1)
+    return render_template("field/sample.html", sample=sample, cases=cases, form=form, respondents=respondents,
+                           plans_household=can_supervise(campaign.province),
                            letters=letters_of([c.id for c in cases]), replaced_labels=_labels_of(cases),
                            action=ActionForm(), errors=errors or [], campaign=campaign,
                            replaceable=set(rule.get("allowed_after", [])),
@@ -144,3 +148,21 @@ def _sample_method(method: str) -> str:
     labels = {"import": _("Imported"), "srs": _("Simple random"), "systematic": _("Systematic"),
               "pps": _("Probability proportional to size"), "reserve": _("Reserve")}
     return labels.get(method, method)
+
+
+@bp.route("/supervision/samples/<int:sample_id>/respondents", methods=["POST"])
+@roles_required(*SUPERVISORS)
+def set_respondents(sample_id: int):
+    """The campaign's respondents per household (sampling plan), for the whole province's
+    supervisors and administrators: every case then takes up to that many interviews."""
+    sample = _sample_or_404(sample_id)
+    campaign = db.session.get(Campaign, sample.campaign_id)
+    if not can_supervise(campaign.province):
+        abort(403)
+    form = RespondentsForm()
+    if not form.validate_on_submit():
+        return _page(sample, _assign_form(), status=422, respondents=form)
+    campaign.sampling_plan = {**(campaign.sampling_plan or {}), "respondents_per_household": form.respondents.data}
+    db.session.commit()
+    flash(_("Each household now gives up to %(num)d interviews.", num=form.respondents.data), "success")
+    return redirect(url_for("field.sample", sample_id=sample.id))

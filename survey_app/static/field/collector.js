@@ -7,7 +7,7 @@
   var app = document.getElementById('app');
   if (!app) return;
   var M = document.getElementById('msgs').dataset, D = app.dataset, S = ParStore;
-  var st = { token: null, device: null, bundle: null, draft: null, form: null, index: 0, shownAt: 0, sending: false,
+  var st = { households: {}, token: null, device: null, bundle: null, draft: null, form: null, index: 0, shownAt: 0, sending: false,
     user: Number(D.user), phone: { tokens: {}, revoked: {} } };
   var $ = function (id) { return document.getElementById(id); };
 
@@ -71,7 +71,7 @@
    * server). {case id: {status, waiting}}. */
   function caseStates(outbox, done) {
     var s = {};
-    (done || []).forEach(function (id) { s[id] = { status: 'completed', waiting: false }; });
+    (done || []).forEach(function (x) { s[doneCase(x)] = { status: 'completed', waiting: false }; });
     outbox.slice().sort(byCreated).forEach(function (o) {
       var id = o.payload.case_id, cur = s[id];
       if (!isVisit(o)) s[id] = { status: 'completed', waiting: true };
@@ -79,12 +79,33 @@
     });
     return s;
   }
+  /* `done` holds {id, line} per acknowledged interview (a bare case id on older phones). */
+  function doneCase(x) { return typeof x === 'object' ? x.id : x; }
+  /* Several respondents per household (the campaign's sampling plan): the respondent lines
+   * the case already has, stored, sent, waiting or begun, and the next free one (null: none). */
+  function household(c, outbox, drafts, done) {
+    var allowed = c.respondents || 1, taken = {};
+    (c.lines || []).forEach(function (l) { taken[l] = 1; });
+    (done || []).forEach(function (x) { if (doneCase(x) === c.id) taken[x.line || 1] = 1; });
+    outbox.forEach(function (o) {
+      if (!isVisit(o) && !o.payload.edit_uuid && o.payload.case_id === c.id) taken[o.payload.line_number || 1] = 1;
+    });
+    drafts.forEach(function (d) { if (d.case_id === c.id && !d.edit_uuid) taken[d.line || 1] = 1; });
+    var next = null;
+    for (var l = allowed; l >= 1; l--) if (!taken[l]) next = l;
+    return { allowed: allowed, taken: Object.keys(taken).length, next: next };
+  }
   function home() {
     return Promise.all([S.all('outbox'), S.all('drafts'), S.get('done')]).then(function (r) {
       var all = r[0], outbox = ParPhone.mine(all, st.user), drafts = ParPhone.mine(r[1], st.user), busy = {};
       outbox.forEach(function (o) { if (!isVisit(o)) busy[o.payload.case_id] = 1; });
       drafts.forEach(function (d) { busy[d.case_id] = 1; });
-      (r[2] || []).forEach(function (id) { busy[id] = 1; });
+      (r[2] || []).forEach(function (x) { busy[doneCase(x)] = 1; });
+      st.households = {};
+      (st.bundle ? st.bundle.cases : []).forEach(function (c) {
+        if ((c.respondents || 1) > 1) st.households[c.id] = household(c, outbox, drafts, r[2]);
+      });
+      drafts.forEach(function (d) { if (st.households[d.case_id]) st.households[d.case_id].drafting = true; });
       showCases(caseStates(outbox, r[2]), busy);
       showDrafts(drafts);
       showCorrections(outbox, drafts);
@@ -99,8 +120,9 @@
     var rows = (b ? b.cases : []).map(function (c) {
       var known = states[c.id], closed = c.status === 'completed' || c.status === 'replaced';
       var status = known && !closed ? known.status : c.status;
-      return { c: c, status: status, waiting: !!(known && known.waiting),
-        open: !busy[c.id] && (status === 'pending' || status === 'no_contact') };
+      var h = st.households[c.id], more = !!(h && h.taken && h.next && !h.drafting && c.status !== 'replaced');
+      return { c: c, status: status, waiting: !!(known && known.waiting), household: h,
+        open: more || (!busy[c.id] && (status === 'pending' || status === 'no_contact')) };
     });
     rows.sort(function (x, y) { return (y.open ? 1 : 0) - (x.open ? 1 : 0); });
     fillVillages(b ? b.cases : []);
@@ -111,13 +133,14 @@
     shown.forEach(function (row) {
       var c = row.c, li = item(c.label, c.address + ' · ' + c.unit.name), p = document.createElement('p');
       p.className = 'case-status';
-      p.textContent = M.status + ': ' + (statuses[row.status] || row.status) + (row.waiting ? ' · ' + M.waiting : '');
+      p.textContent = M.status + ': ' + (statuses[row.status] || row.status) + (row.waiting ? ' · ' + M.waiting : '') +
+        (row.household ? ' · ' + M.respondents.replace('{n}', row.household.taken).replace('{total}', row.household.allowed) : '');
       li.dataset.caseId = c.id; li.dataset.status = row.status;
       li.appendChild(p);
       if (row.open) {
         open++;
-        li.appendChild(button(M.start, function () { start(c, null); }));
-        li.appendChild(button(M.visit, function () { openVisit(c); }));
+        li.appendChild(button(M.start, function () { start(c, null, row.household && row.household.next); }));
+        if (!(row.household && row.household.taken)) li.appendChild(button(M.visit, function () { openVisit(c); }));
       }
       list.appendChild(li);
     });
@@ -223,7 +246,7 @@
    * server's problems by question, opened at the first page that has one. */
   function reopen(record) {
     var p = record.payload, d = { instance_uuid: p.instance_uuid, edit_uuid: p.edit_uuid || null,
-      case_id: p.case_id, label: record.label, unit_code: '', version_id: p.questionnaire_version_id,
+      case_id: p.case_id, label: record.label, unit_code: '', version_id: p.questionnaire_version_id, line: p.line_number || null,
       answers: Object.assign({}, p.answers), paradata: Object.assign({}, p.paradata), index: 0,
       fixing: { created_at: record.created_at, error: record.refused.error || '', problems: problemsOf(record) } };
     if (!versionOf(d.version_id)) { say(M.refusedUnknown); return Promise.resolve(); }
@@ -291,13 +314,14 @@
 
   /* ---- an interview ---- */
   function versionOf(id) { return st.bundle.questionnaires.filter(function (q) { return q.id === id; })[0]; }
-  function start(c, correction) {
+  /* `line`: the respondent line of a household giving several interviews (else none). */
+  function start(c, correction, line) {
     var form = new ParForm.Form(versionOf(correction ? correction.questionnaire_version_id : c.questionnaire_version_id).definition, D.lang, M);
     if (!form.supported()) { say(M.nested); return Promise.resolve(); }
     var d = { instance_uuid: correction ? correction.instance_uuid : uuid(), edit_uuid: correction ? uuid() : null,
       case_id: c.id, label: c.label, unit_code: c.unit ? c.unit.code : '',
       version_id: correction ? correction.questionnaire_version_id : c.questionnaire_version_id,
-      answers: correction ? JSON.parse(JSON.stringify(correction.answers)) : {}, index: 0, user: st.user,
+      answers: correction ? JSON.parse(JSON.stringify(correction.answers)) : {}, index: 0, user: st.user, line: line || null,
       paradata: { device_id: st.device, started_at: now(), question_times: {}, changes: [], user_agent: navigator.userAgent } };
     st.draft = d;
     if (correction && correction.first_question) {
@@ -406,6 +430,7 @@
       answers: st.form.finish(d.answers, meta), paradata: p, started_at: p.started_at,
       submitted_at: p.ended_at, language: D.lang };
     if (d.edit_uuid) payload.edit_uuid = d.edit_uuid;
+    if (d.line) payload.line_number = d.line;
     var user = d.user === undefined ? st.user : d.user;
     payload.enumerator_id = user;
     var record = { client_uuid: d.edit_uuid || d.instance_uuid, created_at: d.fixing ? d.fixing.created_at : now(), label: d.label,
@@ -424,7 +449,8 @@
     return S.remove('outbox', record.client_uuid).then(function () {
       if (isVisit(record)) return null;
       return ParMedia.forget(record).then(function () { return S.get('done'); }).then(function (done) {
-        done = done || []; done.push(record.payload.case_id); return S.set('done', done);
+        done = done || []; done.push({ id: record.payload.case_id, line: record.payload.line_number || 1 });
+        return S.set('done', done);
       });
     }).then(function () { return S.set('last_sync', now()); });
   }
