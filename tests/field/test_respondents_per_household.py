@@ -73,3 +73,17 @@ def test_the_bundle_tells_each_case_its_respondents_and_taken_lines(app, client,
     assert (first["id"], first["respondents"], first["lines"], first["status"]) == (
         world["cases1"][0], 2, [1], "completed")
     assert (second["respondents"], second["lines"]) == (2, [])
+
+
+def test_two_phones_of_one_enumerator_are_listed_distinctly_on_the_devices_page(client, world, field_auth):
+    import re
+    field_auth.login("enum1")
+    token = field_auth.auth.csrf("/field/app")
+    for _ in range(2):  # the same name typed on two phones
+        made = client.post("/field/device", json={"label": "Máy của Lan"}, headers={"X-CSRFToken": token})
+        assert made.status_code == 201
+    field_auth.auth.logout()
+    field_auth.login("supervisor")
+    html = client.get("/field/supervision/devices").get_data(as_text=True)
+    names = re.findall(r"<td>(Máy của Lan[^<]*)<br>", html)
+    assert sorted(names) == ["Máy của Lan", "Máy của Lan (2)"]

@@ -110,6 +110,7 @@
       showDrafts(drafts);
       showCorrections(outbox, drafts);
       showNeedsFixing(outbox, drafts);
+      showBlocked(all);
       showOthers(all);
       return counts(all);
     });
@@ -182,6 +183,18 @@
       fix.appendChild(li);
     });
     $('corrections').hidden = !fix.children.length;
+  }
+  /* Finished records the server no longer accepts (their enumerator's token was revoked):
+   * kept on the phone, listed as blocked, sent once that enumerator signs in again. */
+  function showBlocked(all) {
+    var list = $('blocked-list');
+    list.textContent = '';
+    all.filter(function (o) { return !o.refused && !tokenOf(o) && ParPhone.owner(o, st.user) in st.phone.revoked; }).sort(byCreated).forEach(function (o) {
+      var li = item((isVisit(o) ? M.visitRecord + ' · ' : '') + (o.label || o.client_uuid), o.user_name || '');
+      li.dataset.clientUuid = o.client_uuid;
+      list.appendChild(li);
+    });
+    $('blocked').hidden = !list.children.length;
   }
   /* Unsent records of another enumerator: they are sent under that enumerator's own token. */
   function showOthers(all) {
