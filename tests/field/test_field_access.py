@@ -45,6 +45,7 @@ SUPERVISOR_ROUTES = {"field.supervisor": "/field/supervision",
                      "field.replace_case": "/field/supervision/cases/{case1}/replace",
                      "field.interview_at_the_door": "/field/supervision/cases/{case1}/door",
                      "field.issue_letters": "/field/supervision/samples/{sample}/letters",
+                     "field.set_respondents": "/field/supervision/samples/{sample}/respondents",
                      "field.import_samples": "/field/supervision/samples/import",
                      "field.draw_samples": "/field/supervision/samples/draw",
                      "field.backchecks": "/field/supervision/backchecks",
@@ -58,7 +59,7 @@ SUPERVISOR_ROUTES = {"field.supervisor": "/field/supervision",
                      "field.keep_conflict": "/field/supervision/conflicts/999/keep",
                      "field.apply_conflict": "/field/supervision/conflicts/999/apply"}
 POSTS = {"field.log_visit", "field.register_device", "field.revoke_device", "field.assign_cases",
-         "field.replace_case", "field.interview_at_the_door", "field.issue_letters", "field.draw_backchecks", "field.flag_exclusion", "field.keep_conflict",
+         "field.replace_case", "field.interview_at_the_door", "field.issue_letters", "field.set_respondents", "field.draw_backchecks", "field.flag_exclusion", "field.keep_conflict",
          "field.apply_conflict"}
 
 
