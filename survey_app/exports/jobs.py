@@ -9,10 +9,11 @@ from survey_app.extensions import db
 from survey_app.models import Submission
 from survey_app.queries import campaign_by_code
 
-FORMATS = {"csv": ".csv", "xlsx": ".xlsx", "sav": ".sav", "dta": ".dta", "codebook": ".csv",
+FORMATS = {"csv": ".csv", "xlsx": ".xlsx", "sav": ".sav", "dta": ".dta", "codebook": ".csv", "design": ".csv",
+           "package": ".zip",
            "results": ".xlsx", "pdf": ".pdf", "letters": ".pdf", "publish": ".pdf"}
 MEDIA_TYPES = {".csv": "text/csv", ".pdf": "application/pdf", ".sav": "application/x-spss-sav",
-               ".dta": "application/x-stata-dta",
+               ".dta": "application/x-stata-dta", ".zip": "application/zip",
                ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
@@ -35,6 +36,7 @@ def _letters(campaign, params: dict, locale: str) -> bytes:
 def perform(app, job_id: str, kind: str, params: dict, progress) -> str:
     """Run the job and return the file name it wrote (relative to the jobs folder)."""
     from survey_app.exports import results, statfiles, writers
+    from survey_app.exports.package import write_package
     from survey_app.exports.submissions import ExportSpec
     from survey_app.reports.render import write_pdf
     from survey_app.tasks import job_folder
@@ -58,10 +60,15 @@ def perform(app, job_id: str, kind: str, params: dict, progress) -> str:
         progress(10)
         target.write_bytes(publish_job(campaign, params))
     elif kind == "results":
+        progress(10)
         results.write_results_xlsx(campaign, target, locale)
     elif kind in ("sav", "dta"):
+        progress(10)
         statfiles.write_statfile(spec, target, kind)
+    elif kind == "package":
+        write_package(spec, target, progress)
     else:
-        writer = {"csv": writers.write_csv, "xlsx": writers.write_xlsx, "codebook": writers.write_codebook}
+        writer = {"csv": writers.write_csv, "xlsx": writers.write_xlsx, "codebook": writers.write_codebook,
+                  "design": writers.write_design}
         writer[kind](spec, target, rows)
     return filename
