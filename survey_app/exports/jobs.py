@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from survey_app.extensions import db
-from survey_app.models import Submission
+from survey_app.models import Questionnaire, Submission
 from survey_app.queries import campaign_by_code
 
 FORMATS = {"csv": ".csv", "xlsx": ".xlsx", "sav": ".sav", "dta": ".dta", "codebook": ".csv", "design": ".csv",
@@ -17,9 +17,11 @@ MEDIA_TYPES = {".csv": "text/csv", ".pdf": "application/pdf", ".sav": "applicati
                ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
-def _row_progress(campaign, progress):
+def _row_progress(campaign, form_id: str, progress):
+    """``progress`` as a percentage of the rows of ``form_id`` the export writes."""
     total = db.session.scalar(select(func.count()).select_from(Submission)
-                              .where(Submission.campaign_id == campaign.id)) or 1
+                              .join(Questionnaire, Questionnaire.id == Submission.questionnaire_id)
+                              .where(Submission.campaign_id == campaign.id, Questionnaire.form_id == form_id)) or 1
     return lambda done: progress(100 * done / total)
 
 
@@ -48,7 +50,7 @@ def perform(app, job_id: str, kind: str, params: dict, progress) -> str:
     target = job_folder(app) / filename
     locale = params.get("lang", "vi")
     spec = ExportSpec(campaign, params.get("form", "sipas_citizen"), locale, bool(params.get("labels")))
-    rows = _row_progress(campaign, progress)
+    rows = _row_progress(campaign, spec.form_id, progress)
     if kind == "letters":
         progress(10)
         target.write_bytes(_letters(campaign, params, locale))
@@ -63,8 +65,7 @@ def perform(app, job_id: str, kind: str, params: dict, progress) -> str:
         progress(10)
         results.write_results_xlsx(campaign, target, locale)
     elif kind in ("sav", "dta"):
-        progress(10)
-        statfiles.write_statfile(spec, target, kind)
+        statfiles.write_statfile(spec, target, kind, rows)
     elif kind == "package":
         write_package(spec, target, progress)
     else:

@@ -137,3 +137,22 @@ def test_xlsx_export_has_the_design_sheet(demo_app, tmp_path, package):
     expected = [row for row in csv.reader(io.StringIO(text))]
     assert [r[:6] for r in sheet] == [r[:6] for r in expected]
     assert [float(r[8]) for r in sheet[1:]] == [float(r[8]) for r in expected[1:]]
+
+
+def test_the_export_page_offers_the_package_as_a_job(demo_client, demo_auth):
+    demo_auth.login("analyst")
+    page = demo_client.get("/analyst/campaigns/HNM-2024/report").get_data(as_text=True)
+    assert 'value="package"' in page and 'value="design"' in page
+    assert "Gói dữ liệu kèm tệp lệnh R và Stata tính lại kết quả (.zip)" in page
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    started = demo_client.post("/analyst/campaigns/HNM-2024/exports", data={
+        "csrf_token": token, "format": "package", "labels": "labels", "lang": "vi", "form": FORM})
+    assert started.status_code == 303
+    job = demo_client.get(started.headers["Location"])
+    assert job.status_code == 200 and "100" in job.get_data(as_text=True)
+    download = demo_client.get(started.headers["Location"] + "/download")
+    assert download.status_code == 200 and download.mimetype == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(download.data))
+    assert {"analysis.R", "analysis.do", "design.csv", "data.csv"} <= set(archive.namelist())
+    data = archive.read("data.csv").decode("utf-8-sig")
+    assert data.startswith("instance_uuid,unit_code,") and "Rất hài lòng" not in data  # codes, for the scripts
