@@ -27,8 +27,8 @@ def _cell_rows(unit: tuple, margin: str, targets: dict, variable: Variable | Non
     column = MARGINS[margin]
     codes = variable.file_codes() if variable is not None and variable.choices else {}
     for cell, population in targets.items():
-        code, level = cell.split("|", 1)[0], cell.split("|", 1)[1]
-        if code != unit[0]:
+        unit_code, level = cell.split("|", 1)
+        if unit_code != unit[0]:
             continue
         answer = WHOLE_UNIT if level == "all" else CELL_CODES.get(column, {}).get(level, level)
         label = variable.choices.get(answer, "") if variable is not None else ""

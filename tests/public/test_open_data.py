@@ -139,7 +139,7 @@ def test_the_reports_level_averages_and_response_rates_are_in_the_open_data(demo
         row = rows[key]
         assert (row["estimate"], row["se"], row["ci_low"], row["ci_high"], row["n"]) == \
             (found.estimate, found.se, found.ci_low, found.ci_high, found.n), key
-    rates = _by_key(data["tables"]["response_rates"], "unit_code")
+    rates = {row["unit_code"]: row for row in data["tables"]["response_rates"]}
     assert len(rates) == len(sample) + 1 == 55
     figures = ("target", "cases", "completed", "refused", "no_contact", "pending", "response_rate")
     for code, row in sample.items():
