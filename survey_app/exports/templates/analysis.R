@@ -73,12 +73,12 @@ scored <- unique(c(unlist(factors, use.names = FALSE), items))
 scored <- scored[scored %in% names(data)]
 values <- lapply(setNames(scored, scored), answers)
 
+usable <- Filter(function(members) all(members %in% scored), factors)
 ratio <- function(statistic, item) sprintf("`%s.%s` / `seen.%s`", statistic, item, item)
 mean_of <- function(terms) sprintf("(%s) / %d", paste(terms, collapse = " + "), length(terms))
 expressions <- function(statistic) {
   criteria <- setNames(lapply(scored, function(item) ratio(statistic, item)), scored)
   found <- criteria
-  usable <- Filter(function(members) all(members %in% scored), factors)
   per_factor <- lapply(usable, function(members) mean_of(unlist(criteria[members])))
   if (length(per_factor) > 0) {
     found <- c(found, per_factor)
@@ -87,10 +87,12 @@ expressions <- function(statistic) {
   lapply(found, function(text) parse(text = text)[[1]])
 }
 members_of <- function(variable) {
-  if (variable == "overall") return(unique(unlist(factors[names(factors) %in% names(expressions("sat"))])))
-  if (variable %in% names(factors)) return(factors[[variable]])
+  if (variable == "overall") return(unique(unlist(usable, use.names = FALSE)))
+  if (variable %in% names(usable)) return(usable[[variable]])
   variable
 }
+
+contrasts <- list(sat = expressions("sat"), score = expressions("score"))
 
 logit_interval <- function(p, se, df) {
   if (!is.finite(p) || p <= 0 || p >= 1) return(c(p, p))
@@ -113,7 +115,7 @@ unit_figures <- function(unit) {
   df <- max(degf(subset(base, inside)), 1)
   out <- list()
   for (statistic in c("sat", "score")) {
-    found <- svycontrast(totals, expressions(statistic))
+    found <- svycontrast(totals, contrasts[[statistic]])
     estimate <- unname(coef(found))
     se <- unname(SE(found))
     variables <- names(coef(found))
