@@ -39,6 +39,8 @@ class ExportForm(FlaskForm):
     format = SelectField(lazy_gettext("Format"), validators=[InputRequired(CHOOSE)], choices=[
         SelectChoice("xlsx", "Excel (.xlsx)"), SelectChoice("csv", "CSV"), SelectChoice("sav", "SPSS (.sav)"),
         SelectChoice("dta", "Stata (.dta)"), SelectChoice("codebook", lazy_gettext("Codebook (CSV)")),
+        SelectChoice("design", lazy_gettext("Design: units, levels and raking targets (CSV)")),
+        SelectChoice("package", lazy_gettext("Data package with R and Stata scripts that recompute the results (.zip)")),
         SelectChoice("results", lazy_gettext("Results tables (.xlsx)"))])
     labels = SelectField(lazy_gettext("Answers as"), validators=[InputRequired(CHOOSE)],
                          choices=[SelectChoice("codes", lazy_gettext("codes")),

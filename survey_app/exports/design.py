@@ -11,7 +11,7 @@ form of the campaign is exported without weights (not analysed).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -22,7 +22,7 @@ from survey_app.models import AdminUnit, Campaign, Questionnaire, SampleCase, Su
 from survey_app.survey_analysis import exclusions
 from survey_app.survey_analysis.exclusions import SEX_NAMES
 from survey_app.survey_analysis.staff import framework_questionnaires, staff_table
-from survey_app.survey_analysis.weights import weighted_design
+from survey_app.survey_analysis.weights import raking_margins, weighted_design
 
 DESIGN_COLUMNS = ["unit_code", "stratum", "psu", "selection_probability", "sex", "age_group"]
 
@@ -36,6 +36,9 @@ class DesignWeights:
     weight: np.ndarray
     analysed: np.ndarray
     design: str | None = "citizen"
+    #: The raking targets ``{margin: {"unit|level": adults}}`` (:func:`raking_margins`); empty
+    #: for a design without raking.
+    targets: dict = field(default_factory=dict)
 
 
 def campaign_forms(campaign: Campaign) -> list[Questionnaire]:
@@ -94,6 +97,7 @@ def design_weights(campaign: Campaign, form_id: str) -> DesignWeights:
         frame = pd.DataFrame(kept, columns=DESIGN_COLUMNS)
         del kept
         design, _ = weighted_design(frame, campaign)
+        out.targets = raking_margins(frame, campaign)[1]
         index = np.asarray(positions)
         out.base_weight[index] = 1.0 / frame["selection_probability"].to_numpy(dtype=float)
         out.weight[index] = np.asarray(design.weights, dtype=float)

@@ -6,19 +6,22 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from survey_app.extensions import db
-from survey_app.models import Submission
+from survey_app.models import Questionnaire, Submission
 from survey_app.queries import campaign_by_code
 
-FORMATS = {"csv": ".csv", "xlsx": ".xlsx", "sav": ".sav", "dta": ".dta", "codebook": ".csv",
+FORMATS = {"csv": ".csv", "xlsx": ".xlsx", "sav": ".sav", "dta": ".dta", "codebook": ".csv", "design": ".csv",
+           "package": ".zip",
            "results": ".xlsx", "pdf": ".pdf", "letters": ".pdf", "publish": ".pdf"}
 MEDIA_TYPES = {".csv": "text/csv", ".pdf": "application/pdf", ".sav": "application/x-spss-sav",
-               ".dta": "application/x-stata-dta",
+               ".dta": "application/x-stata-dta", ".zip": "application/zip",
                ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
-def _row_progress(campaign, progress):
+def _row_progress(campaign, form_id: str, progress):
+    """``progress`` as a percentage of the rows of ``form_id`` the export writes."""
     total = db.session.scalar(select(func.count()).select_from(Submission)
-                              .where(Submission.campaign_id == campaign.id)) or 1
+                              .join(Questionnaire, Questionnaire.id == Submission.questionnaire_id)
+                              .where(Submission.campaign_id == campaign.id, Questionnaire.form_id == form_id)) or 1
     return lambda done: progress(100 * done / total)
 
 
@@ -35,6 +38,7 @@ def _letters(campaign, params: dict, locale: str) -> bytes:
 def perform(app, job_id: str, kind: str, params: dict, progress) -> str:
     """Run the job and return the file name it wrote (relative to the jobs folder)."""
     from survey_app.exports import results, statfiles, writers
+    from survey_app.exports.package import write_package
     from survey_app.exports.submissions import ExportSpec
     from survey_app.reports.render import write_pdf
     from survey_app.tasks import job_folder
@@ -46,7 +50,7 @@ def perform(app, job_id: str, kind: str, params: dict, progress) -> str:
     target = job_folder(app) / filename
     locale = params.get("lang", "vi")
     spec = ExportSpec(campaign, params.get("form", "sipas_citizen"), locale, bool(params.get("labels")))
-    rows = _row_progress(campaign, progress)
+    rows = _row_progress(campaign, spec.form_id, progress)
     if kind == "letters":
         progress(10)
         target.write_bytes(_letters(campaign, params, locale))
@@ -58,10 +62,14 @@ def perform(app, job_id: str, kind: str, params: dict, progress) -> str:
         progress(10)
         target.write_bytes(publish_job(campaign, params))
     elif kind == "results":
+        progress(10)
         results.write_results_xlsx(campaign, target, locale)
     elif kind in ("sav", "dta"):
-        statfiles.write_statfile(spec, target, kind)
+        statfiles.write_statfile(spec, target, kind, rows)
+    elif kind == "package":
+        write_package(spec, target, progress)
     else:
-        writer = {"csv": writers.write_csv, "xlsx": writers.write_xlsx, "codebook": writers.write_codebook}
+        writer = {"csv": writers.write_csv, "xlsx": writers.write_xlsx, "codebook": writers.write_codebook,
+                  "design": writers.write_design}
         writer[kind](spec, target, rows)
     return filename

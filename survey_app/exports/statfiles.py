@@ -95,12 +95,25 @@ def _convert(variable: Variable, values: list):
     return pd.Series(["" if v is None else str(v) for v in values], dtype=object)
 
 
-def typed_frame(spec: ExportSpec, kind: str):
+PROGRESS_ROWS = 500
+
+
+def _read_rows(spec: ExportSpec, columns: list[Variable], progress=None) -> list:
+    """The export's rows as columns; ``progress`` receives the rows read every
+    :data:`PROGRESS_ROWS`."""
+    read = []
+    for count, row in enumerate(rows(ExportSpec(spec.campaign, spec.form_id, spec.locale), columns), start=1):
+        read.append(row)
+        if progress and count % PROGRESS_ROWS == 0:
+            progress(count)
+    return list(zip(*read)) or [[] for _ in columns]
+
+
+def typed_frame(spec: ExportSpec, kind: str, progress=None):
     """The data frame, its variable labels, value labels and missing-value declarations
     (:func:`missing_declarations`), ready for pyreadstat."""
     columns = variables(ExportSpec(spec.campaign, spec.form_id, spec.locale, labels=False))
-    data = list(zip(*rows(ExportSpec(spec.campaign, spec.form_id, spec.locale), columns))) \
-        or [[] for _ in columns]
+    data = _read_rows(spec, columns, progress)
     names = [safe_name(v.name) for v in columns]
     frame = pd.DataFrame({n: _convert(v, list(d)) for n, v, d in zip(names, columns, data)})
     labels = [cut_label(v.label, kind) for v in columns]
@@ -111,9 +124,10 @@ def typed_frame(spec: ExportSpec, kind: str):
 
 
 def write_statfile(spec: ExportSpec, target: Path, kind: str, progress=None) -> Path:
-    """Write ``.sav`` (``kind="sav"``) or ``.dta`` (``kind="dta"``)."""
+    """Write ``.sav`` (``kind="sav"``) or ``.dta`` (``kind="dta"``); ``progress`` receives the
+    number of rows read so far."""
     import pyreadstat
-    frame, labels, values, missing = typed_frame(spec, kind)
+    frame, labels, values, missing = typed_frame(spec, kind, progress)
     if kind == "sav":
         pyreadstat.write_sav(frame, str(target), column_labels=labels, variable_value_labels=values,
                              missing_ranges=missing)

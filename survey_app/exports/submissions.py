@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from survey_app.exports.codebook import Variable, codebook
-from survey_app.exports.design import design_weights, questionnaire_for, submissions_query
+from survey_app.exports.design import DesignWeights, design_weights, questionnaire_for, submissions_query
 from survey_app.extensions import db
 from survey_app.models import AdminUnit, Campaign, SampleCase, Submission
 
@@ -68,10 +68,11 @@ def _value(value) -> float | None:
     return None if value != value else float(value)
 
 
-def rows(spec: ExportSpec, columns: list[Variable] | None = None):
-    """Yield one list of cells per submission, in the order of ``columns`` (default: codebook)."""
+def rows(spec: ExportSpec, columns: list[Variable] | None = None, weights: DesignWeights | None = None):
+    """Yield one list of cells per submission, in the order of ``columns`` (default: codebook),
+    with ``weights`` (default: :func:`design_weights`, computed here)."""
     columns = columns or variables(spec)
-    weights = design_weights(spec.campaign, spec.form_id)
+    weights = weights or design_weights(spec.campaign, spec.form_id)
     result = db.session.execute(submissions_query(
         spec.campaign, questionnaire_for(spec.form_id), Submission.instance_uuid, AdminUnit.code,
         Submission.review_state, SampleCase.stratum, SampleCase.cluster, SampleCase.selection_probability,

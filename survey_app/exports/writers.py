@@ -16,6 +16,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from survey_app.exports.codebook import codebook_rows
+from survey_app.exports.design import design_weights
+from survey_app.exports.design_sheet import design_rows
 from survey_app.exports.submissions import ExportSpec, header, rows, variables
 
 CHUNK_ROWS = 500
@@ -99,16 +101,19 @@ def _sheet(workbook, title: str, lines) -> None:
 
 
 def write_xlsx(spec: ExportSpec, target: Path, progress=None) -> Path:
-    """Sheets ``data`` (one row per submission) and ``codebook``, written row by row."""
+    """Sheets ``data`` (one row per submission), ``codebook`` and ``design`` (units, levels and
+    raking targets, :mod:`~survey_app.exports.design_sheet`), written row by row."""
     columns = variables(spec)
+    weights = design_weights(spec.campaign, spec.form_id)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("data")
     xlsx_row(sheet, header(columns))
-    for count, row in enumerate(rows(spec, columns), start=1):
+    for count, row in enumerate(rows(spec, columns, weights), start=1):
         xlsx_row(sheet, row)
         if progress and count % CHUNK_ROWS == 0:
             progress(count)
     _sheet(workbook, "codebook", codebook_rows(columns))
+    _sheet(workbook, "design", design_rows(spec.campaign, weights, columns))
     workbook.save(target)
     return Path(target)
 
@@ -117,4 +122,13 @@ def write_codebook(spec: ExportSpec, target: Path, progress=None) -> Path:
     with open(target, "w", encoding="utf-8", newline="") as handle:
         handle.write("\ufeff")
         csv_writer(handle).writerows(codebook_rows(variables(spec)))
+    return Path(target)
+
+
+def write_design(spec: ExportSpec, target: Path, progress=None) -> Path:
+    """The design sheet as CSV: units, levels and raking targets."""
+    weights = design_weights(spec.campaign, spec.form_id)
+    with open(target, "w", encoding="utf-8", newline="") as handle:
+        handle.write("\ufeff")
+        csv_writer(handle).writerows(design_rows(spec.campaign, weights, variables(spec)))
     return Path(target)

@@ -5,7 +5,12 @@ publication stored, never recomputed, so each figure equals the public API's.
   and rank interval, class), from the frozen document (:mod:`survey_app.results.frozen`);
 * ``sub_criteria`` — every sub-criterion's points, with the survey indicator it converts;
 * ``indicators`` — every estimate of the publication's analysis run (estimate, SE, interval,
-  df, design effect, n), per unit with its level.
+  df, design effect, n), per unit with its level;
+* ``level_averages`` — the report's average of each level's units per factor and criterion with
+  its interval, and ``response_rates`` — the report's sample table (cases by outcome, response
+  rate, one ``TOTAL`` row): both read from the PDF's own functions
+  (:mod:`survey_app.reports.data`), so the files and the report agree figure by figure. The
+  response rates are the sample's statuses when the file is made.
 
 A figure that is not defined (an infinite design effect, a NaN SE) is left empty.
 
@@ -84,6 +89,37 @@ DICTIONARY: dict[str, list[tuple[str, str, str]]] = {
         ("deff", "Hệ số thiết kế", "Design effect"),
         ("n", "Số phiếu trả lời", "Number of responses"),
     ],
+    "level_averages": [
+        ("campaign", "Mã đợt khảo sát", "Campaign code"),
+        ("version", "Phiên bản công bố", "Publication version"),
+        ("level", "Cấp đơn vị", "Unit level"),
+        ("level_name", "Tên cấp đơn vị", "Name of the unit level"),
+        ("statistic", "Chỉ số: pct_satisfied (tỷ lệ hài lòng)", "Indicator: pct_satisfied (share satisfied)"),
+        ("variable", "Yếu tố hoặc tiêu chí (overall là chung)", "Factor or criterion (overall is the whole)"),
+        ("estimate", "Bình quân các đơn vị trong cấp (tỷ lệ 0-1, mỗi đơn vị như nhau)",
+         "Average of the level's units (share 0-1, every unit counted equally)"),
+        ("se", "Sai số chuẩn của bình quân (các đơn vị độc lập)", "Standard error of the average (independent units)"),
+        ("ci_low", "Cận dưới khoảng tin cậy 95% (t, bậc tự do Satterthwaite)",
+         "Lower bound of the 95% interval (t, Satterthwaite degrees of freedom)"),
+        ("ci_high", "Cận trên khoảng tin cậy 95%", "Upper bound of the 95% interval"),
+        ("n", "Tổng số phiếu trả lời của các đơn vị", "Responses of the level's units"),
+    ],
+    "response_rates": [
+        ("campaign", "Mã đợt khảo sát", "Campaign code"),
+        ("version", "Phiên bản công bố", "Publication version"),
+        ("unit_code", "Mã đơn vị; TOTAL là toàn bộ đợt khảo sát", "Unit code; TOTAL is the whole campaign"),
+        ("unit_name", "Tên đơn vị", "Unit name"),
+        ("level", "Cấp đơn vị", "Unit level"),
+        ("target", "Cỡ mẫu dự kiến", "Planned sample size"),
+        ("cases", "Số hộ được chọn", "Sampled cases"),
+        ("completed", "Số phiếu hoàn thành", "Completed interviews"),
+        ("refused", "Số hộ từ chối", "Refusals"),
+        ("no_contact", "Số hộ không gặp được", "No contact"),
+        ("pending", "Số hộ chưa có kết quả", "Cases without a final outcome"),
+        ("submissions", "Số phiếu đã gửi", "Submissions received"),
+        ("response_rate", "Tỷ lệ trả lời (%): hoàn thành / (hoàn thành + từ chối + không gặp)",
+         "Response rate (%): completed / (completed + refused + no contact)"),
+    ],
 }
 
 TABLES = tuple(DICTIONARY)
@@ -139,6 +175,33 @@ def _indicator_rows(base: dict, publication, units: dict) -> list[dict]:
     return rows
 
 
+def _report_parts(publication):
+    """The report's own figures for ``publication`` (:mod:`survey_app.reports.data`, the PDF's
+    functions, read not recomputed here): its level averages (:func:`reports.stats.mean_of_units`
+    of the run's unit estimates) and its sample table with response rates."""
+    from survey_app import queries
+    from survey_app.reports.data import Report, _averages, _estimates, _levels, factors, sample_rows
+    campaign, every = publication.campaign, queries.campaign_units(publication.campaign)
+    report = Report(campaign=campaign, locale="vi", run=publication.run, sample=sample_rows(campaign, every),
+                    factors=factors(campaign, "vi"), units=every, all_units=every, levels=_levels(every, "vi"),
+                    estimates=_estimates(publication.run))
+    return report, _averages(report)
+
+
+def _average_rows(base: dict, report, averages: dict) -> list[dict]:
+    names = dict(report.levels)
+    return [{**base, "level": level, "level_name": names.get(level, level), "statistic": "pct_satisfied",
+             "variable": variable, "estimate": found.estimate, "se": found.se, "ci_low": float(found.ci_low),
+             "ci_high": float(found.ci_high), "n": found.n}
+            for level, by_variable in averages.items() for variable, found in by_variable.items() if found]
+
+
+def _response_rows(base: dict, report) -> list[dict]:
+    rows = [{**base, **row, "unit_code": row["unit"].code, "unit_name": row["unit"].name}
+            for row in report.sample]
+    return rows + [{**base, **report.sample_totals, "unit_code": TOTAL}]
+
+
 def tables(publication) -> dict[str, list[dict]]:
     """Table name → rows (dicts keyed by :func:`columns`) of ``publication``."""
     doc = publication.document
@@ -147,6 +210,9 @@ def tables(publication) -> dict[str, list[dict]]:
     found = {"index": [r for u in doc["units"] for r in _index_rows(base, u)],
              "sub_criteria": [r for u in doc["units"] for r in _leaf_rows(base, u)],
              "indicators": _indicator_rows(base, publication, units)}
+    report, averages = _report_parts(publication)
+    found["level_averages"] = _average_rows(base, report, averages)
+    found["response_rates"] = _response_rows(base, report)
     return {table: [{c: _defined(row.get(c)) for c in columns(table)} for row in rows]
             for table, rows in found.items()}
 

@@ -55,8 +55,15 @@ def _margin(data: pd.DataFrame, column: str, populations, collapsed: list) -> tu
     return codes, targets
 
 
-def weighted_design(data: pd.DataFrame, campaign: Campaign) -> tuple[SurveyDesign, dict]:
-    """The raked design (strata = units, PSUs = villages, with replacement) and its diagnostics."""
+#: The raking margins: column of the raking cell → the answer it crosses with the unit.
+MARGINS = {"unit_sex": "sex", "unit_age": "age_group"}
+
+
+def raking_margins(data: pd.DataFrame, campaign: Campaign) -> tuple[pd.DataFrame, dict, list]:
+    """``data`` with its base weight and raking cells (``unit_sex``, ``unit_age``: ``unit|level``,
+    or ``unit|all`` for a collapsed margin), the population total of every cell
+    (``{margin: {cell: adults}}``, the targets of :func:`weighted_design`, also written beside
+    the exports) and the collapsed margins."""
     populations = unit_populations(campaign)
     missing = sorted(set(data["unit_code"]) - set(populations))
     if missing:
@@ -64,10 +71,17 @@ def weighted_design(data: pd.DataFrame, campaign: Campaign) -> tuple[SurveyDesig
     frame = data.copy()
     frame["base_weight"] = base_weights(frame["selection_probability"].to_numpy(dtype=float))
     collapsed: list = []
-    frame["unit_sex"], sex_targets = _margin(frame, "sex", populations, collapsed)
-    frame["unit_age"], age_targets = _margin(frame, "age_group", populations, collapsed)
+    targets = {}
+    for margin, column in MARGINS.items():
+        frame[margin], targets[margin] = _margin(frame, column, populations, collapsed)
+    return frame, targets, collapsed
+
+
+def weighted_design(data: pd.DataFrame, campaign: Campaign) -> tuple[SurveyDesign, dict]:
+    """The raked design (strata = units, PSUs = villages, with replacement) and its diagnostics."""
+    frame, targets, collapsed = raking_margins(data, campaign)
     design = SurveyDesign(frame, weights="base_weight", strata="stratum", clusters="psu")
-    raked = rake(design, {"unit_sex": sex_targets, "unit_age": age_targets})
+    raked = rake(design, targets)
     summary = {k: float(v) for k, v in weight_summary(np.asarray(raked.weights)).items()}
     return raked, {"method": "rake", "margins": ["unit × sex", "unit × age group"],
                    "design": "strata = units, PSUs = villages, with replacement (no fpc)",

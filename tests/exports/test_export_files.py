@@ -146,7 +146,7 @@ def test_xlsx_opens_with_data_and_codebook(ctx, tmp_path):
     spec = ExportSpec(ctx, FORM, "en", labels=True)
     writers.write_xlsx(spec, tmp_path / "data.xlsx")
     book = openpyxl.load_workbook(tmp_path / "data.xlsx", read_only=True)
-    assert book.sheetnames == ["data", "codebook"]
+    assert book.sheetnames == ["data", "codebook", "design"]
     rows = list(book["data"].iter_rows(values_only=True))
     assert list(rows[0]) == [v.name for v in variables(spec)]
     assert len(rows) - 1 == db.session.scalar(_citizens(select(func.count()).select_from(Submission), ctx))

@@ -120,3 +120,29 @@ def test_the_public_page_links_the_files_and_shows_satisfaction_with_intervals(o
     low = f"{100 * row['ci_low']:.1f}".replace(".", ",")
     chunk = page.split(f'data-unit="{unit}"')[-1].split("</tr>")[0]
     assert shown + "%" in chunk and f"({low}–" in chunk
+
+
+def test_the_reports_level_averages_and_response_rates_are_in_the_open_data(demo_app, opened):
+    """Every figure of the PDF's level-average and response-rate tables equals the file's."""
+    from survey_app.queries import campaign_by_code
+    from survey_app.reports.data import build_report
+    _, data = opened
+    with demo_app.app_context():
+        report = build_report(campaign_by_code(CODE), "vi")
+        averages = {(level, variable): found for level, by_variable in report.averages.items()
+                    for variable, found in by_variable.items() if found}
+        sample = {row["unit"].code: row for row in report.sample}
+        totals = report.sample_totals
+    rows = _by_key(data["tables"]["level_averages"], "level", "variable")
+    assert len(averages) == len(rows) == 3 * (1 + 5 + 22)
+    for key, found in averages.items():
+        row = rows[key]
+        assert (row["estimate"], row["se"], row["ci_low"], row["ci_high"], row["n"]) == \
+            (found.estimate, found.se, found.ci_low, found.ci_high, found.n), key
+    rates = {row["unit_code"]: row for row in data["tables"]["response_rates"]}
+    assert len(rates) == len(sample) + 1 == 55
+    figures = ("target", "cases", "completed", "refused", "no_contact", "pending", "response_rate")
+    for code, row in sample.items():
+        assert [rates[code][k] for k in figures] == [row[k] for k in figures] and rates[code]["level"] == row["level"]
+    assert [rates["TOTAL"][k] for k in figures] == [totals[k] for k in figures]
+    assert 0 < totals["response_rate"] < 100

@@ -1,0 +1,19 @@
+"""Long exports report their progress while they run: the job page's bar moves before the end."""
+from __future__ import annotations
+
+import pytest
+
+from survey_app.exports.jobs import perform
+from survey_app.tasks import job_folder
+
+
+@pytest.mark.parametrize("kind", ["sav", "dta", "csv", "package"])
+def test_an_export_job_reports_progress_as_it_goes(demo_app, kind):
+    seen: list[float] = []
+    with demo_app.app_context():
+        name = perform(demo_app, f"progress-{kind}", kind, {"campaign": "HNM-2024", "form": "sipas_citizen"},
+                       seen.append)
+        (job_folder(demo_app) / name).unlink()
+    assert name.startswith(f"progress-{kind}")
+    assert len(seen) >= 3, seen
+    assert seen == sorted(seen) and 0 < seen[0] and seen[-1] <= 100
