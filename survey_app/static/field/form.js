@@ -236,7 +236,7 @@ var ParForm = (function () {
     var remove = button(this.msg.remove, 'link remove-file', function () { keep(''); });
     field.type = 'file'; field.id = id; field.name = key; title.htmlFor = id;
     field.accept = Object.keys(accept).concat(Object.keys(accept).map(function (s) { return accept[s]; })).join(',');
-    field.setAttribute('capture', kind === 'audio' ? 'user' : 'environment');
+    if (this.kind(q).capture) field.setAttribute('capture', this.kind(q).capture);
     function size(n) { return n >= 1048576 ? (n / 1048576).toFixed(1) + ' MB' : Math.max(1, Math.round(n / 1024)) + ' KB'; }
     function show() {
       info.textContent = ''; remove.hidden = !current;
@@ -305,7 +305,7 @@ var ParForm = (function () {
   /* Why the answer is refused (engine.check), or null; values: the repeat instance's. */
   Form.prototype.problem = function (q, answers, path, values) {
     var value = (values || answers)[this.key(q)] || '';
-    if (this.kind(q).macro === 'note' || !this.relevant(q, answers, path)) return null;
+    if (this.kind(q).value === false || !this.relevant(q, answers, path)) return null;
     if (value === '') {
       return this.truth(q.bind.required, answers, undefined, false, path) ? (this.text(q.bind.required_message) || this.msg.required) : null;
     }
