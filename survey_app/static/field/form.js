@@ -90,10 +90,28 @@ var ParForm = (function () {
     if (!m) answers[address] = value;
     else if (Array.isArray(list) && list[m[2] - 1]) list[m[2] - 1][m[3]] = value;
   };
+  /* Question name -> choice name -> label in the form's language (jr:choice-name; engine.choice_labels). */
+  Form.prototype.choiceLabels = function () {
+    var self = this, out = {}, order = [this.lang, this.def.default_language, 'default'];
+    function label(texts) {
+      if (!texts) return '';
+      for (var i = 0; i < order.length; i++) if (order[i] in texts) return texts[order[i]];
+      var all = Object.keys(texts);
+      return all.length ? texts[all[0]] : '';
+    }
+    if (this.labelsOfChoices) return this.labelsOfChoices;
+    this.def.questions.forEach(function (q) {
+      if (!q.choices) return;
+      out[q.name] = {};
+      q.choices.forEach(function (c) { out[q.name][String(c.name)] = label(c.labels); });
+    });
+    self.labelsOfChoices = out;
+    return out;
+  };
   Form.prototype.truth = function (expr, answers, current, fallback, path) {
     if (!expr) return fallback;
     try {
-      return ParExpr.toBool(ParExpr.evaluate(expr, answers, { current: current, repeat_path: path, fields: this.fields }));
+      return ParExpr.toBool(ParExpr.evaluate(expr, answers, { current: current, repeat_path: path, fields: this.fields, choices: this.choiceLabels() }));
     } catch (e) { return false; }
   };
   Form.prototype.relevant = function (q, answers, path) {
@@ -368,7 +386,7 @@ var ParForm = (function () {
       if (!q.bind.calculation) return;
       var key = self.key(q);
       try {
-        values[key] = self.relevant(q, root, path) ? ParExpr.toStr(ParExpr.evaluate(q.bind.calculation, root, { repeat_path: path, now: now, fields: self.fields })) : '';
+        values[key] = self.relevant(q, root, path) ? ParExpr.toStr(ParExpr.evaluate(q.bind.calculation, root, { repeat_path: path, now: now, fields: self.fields, choices: self.choiceLabels() })) : '';
       } catch (e) { values[key] = ''; }
     });
   };

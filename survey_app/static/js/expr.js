@@ -2,7 +2,7 @@
  * Twin of survey_app/questionnaire/expressions.py + expr_functions.py: the
  * grammar (EBNF), AST, value model, conversions and functions are documented
  * there and must stay identical (tests/questionnaire/expression_vectors.json).
- * API: ParExpr.evaluate(expr, answers, {current, repeat_path, now, fields})
+ * API: ParExpr.evaluate(expr, answers, {current, repeat_path, now, fields, choices})
  * -> string | number | boolean; parse(expr) -> AST arrays; references(expr)
  * -> array of names; validate(expr); toStr/toNum/toBool; errors are Error
  * objects with .code ('parse', 'unknown_function', 'arity',
@@ -414,6 +414,18 @@ var ParExpr = (function () {
     return enc === 'hex' ? raw.map((x) => pad(x.toString(16), 2)).join('') : base64(raw);
   }
   var BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{2,3})?$/;
+  function questionNamed(path) { // '${question}' or an XPath '/data/group/question' -> 'question'
+    var text = strip(toStr(path));
+    if (text.startsWith('${') && text.endsWith('}')) return text.slice(2, -1);
+    text = text.replace(/\/+$/, '');
+    return text.slice(text.lastIndexOf('/') + 1);
+  }
+  function choiceName(ctx, value, path) { // the label of a choice in the language shown (expr_library)
+    var name = questionNamed(path), labels = ctx.choices && Object.prototype.hasOwnProperty.call(ctx.choices, name) ? ctx.choices[name] : null;
+    if (!labels) throw fail('unknown_reference', `jr:choice-name(): \${${name}} is no question with choices`);
+    var wanted = strip(toStr(value));
+    return Object.prototype.hasOwnProperty.call(labels, wanted) ? labels[wanted] : '';
+  }
   function base64Decode(ctx, v) { // '' unless valid base64 of UTF-8 text
     const s = toStr(v).replace(/=+$/, ''), bytes = [];
     if (!BASE64_RE.test(toStr(v))) return '';
@@ -482,7 +494,8 @@ var ParExpr = (function () {
     'distance': [1, Infinity, distance],
     'date-time': [1, 1, (ctx, v) => (v = instant(v)) ? datetimeText(v) : ''],
     'format-date-time': [2, 2, (ctx, v, f) => (v = instant(v)) ? formatDate(v, toStr(f)) : ''],
-    'decimal-time': [1, 1, decimalTime]
+    'decimal-time': [1, 1, decimalTime],
+    'jr:choice-name': [2, 2, choiceName]
   };
   var FUNCTIONS = {
     'true': [0, 0, () => true],
@@ -662,7 +675,7 @@ var ParExpr = (function () {
       if (!list || !(s[1] >= 0 && s[1] < list.length)) throw fail('context', `no repeat instance ${s[0]}[${s[1]}] (0-based)`);
       node = list[s[1]];
     });
-    return { answers: answers, path: path, fields: o.fields || null, now: clock(o.now),
+    return { answers: answers, path: path, fields: o.fields || null, now: clock(o.now), choices: o.choices || null,
       current: o.current === undefined || o.current === null ? null : answer(o.current),
       position: path.length ? path[path.length - 1][1] + 1 : null };
   }
