@@ -43,6 +43,7 @@ Rules chosen where ODK leaves room (both evaluators follow them):
   (``choices``: question name -> choice name -> label, in the language shown); a value that is
   no choice of the question gives '', a question without choices (or none given) is an
   'unknown_reference' error.
+* ``extract-signed(contents, key)``: see ``expr_signed`` (Ed25519, RFC 8032).
 * ``format-date``/``format-date-time`` tokens: %Y %y %m %n %b %d %e %a %H %h %M %S %3 %%;
   month and weekday names are English (Jan…, Sun…) as in the spec.
 """
@@ -57,6 +58,7 @@ from .expr_functions import (WS, ExpressionError, NodeSet, _current, _node_value
                              fields_from_days, flat_values, format_date, parse_temporal, temporal_arg,
                              to_number, to_string)
 from .expr_geography import area, distance
+from .expr_signed import extract_signed
 
 PROVINCE_OFFSET_MINUTES = 7 * 60
 _DIGESTS = {'MD5': 'md5', 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-384': 'sha384',
@@ -303,4 +305,5 @@ LIBRARY = {
     'format-date-time': (2, 2, _format_date_time),
     'decimal-time': (1, 1, _decimal_time),
     'jr:choice-name': (2, 2, _choice_name),
+    'extract-signed': (2, 2, extract_signed),
 }
