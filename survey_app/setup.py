@@ -144,9 +144,11 @@ def setup_login(app: Flask) -> None:
 
 def setup_templates(app: Flask) -> None:
     from survey_app import formatting, static_files
+    from survey_app.questionnaire import types
 
     formatting.init_app(app)
     static_files.init_app(app)
+    types.init_app(app)
 
 
 def setup_blueprints(app: Flask) -> None:

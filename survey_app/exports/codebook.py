@@ -60,6 +60,16 @@ class Variable:
     missing: tuple[str, ...] = ()
 
     @property
+    def handler(self):
+        """The variable's question type (types/); a design variable is handled as text."""
+        return question_type(self.kind)
+
+    @property
+    def coded(self) -> bool:
+        """Whether the values are codes numbered and labelled in .sav/.dta (a single choice)."""
+        return bool(self.choices) and self.handler.single_choice
+
+    @property
     def numeric_codes(self) -> bool:
         return bool(self.choices) and all(c.lstrip("-").isdigit() for c in self.choices)
 
@@ -96,7 +106,7 @@ def question_variables(definition: dict, locale: str, missing_codes: set[str] = 
         label = label_in(q.get("labels"), locale)
         listed = q.get("choices") or []
         choices = {str(c["name"]): label_in(c.get("labels"), locale) for c in listed}
-        missing = missing_choices(listed, missing_codes) if q.get("type") == "select_one" else ()
+        missing = missing_choices(listed, missing_codes) if question_type(q.get("type")).single_choice else ()
         out.append(Variable(q["name"], label or q["name"], q.get("type", "text"), label, choices, missing))
     return out
 
@@ -125,7 +135,7 @@ def codebook_rows(variables: list[Variable]):
     for v in variables:
         if not v.choices:
             yield (v.name, v.label, v.kind, v.question, "", "", "", "", "")
-        sav, dta = (v.file_codes(), v.stata_codes()) if v.kind == "select_one" else ({}, {})
+        sav, dta = (v.file_codes(), v.stata_codes()) if v.coded else ({}, {})
         for code, text in v.choices.items():
             stata = dta.get(code, "")
             yield (v.name, v.label, v.kind, v.question, code, text, sav.get(code, ""),

@@ -1,9 +1,10 @@
 """SPSS ``.sav`` and Stata ``.dta`` files with variable labels and value labels (pyreadstat).
 
-Typing: select questions whose codes are whole numbers (the SIPAS scales, sex) stay numeric with
-their choice labels as value labels; select questions with text codes (``dat_dai``) are numbered
-1..k in the form's choice order and labelled with the choices (the codebook gives both codes);
-numbers (the types whose ``export_kind`` is numeric, types/) and weights are doubles; everything else is text. Stata keeps 80 characters of a
+Typing: single-choice questions (the types whose ``single_choice`` is set, types/) whose codes
+are whole numbers (the SIPAS scales, sex) stay numeric with their choice labels as value labels;
+those with text codes (``dat_dai``) are numbered 1..k in the form's choice order and labelled
+with the choices (the codebook gives both codes); numbers (the types whose ``export_kind`` is
+numeric) and weights are doubles; everything else is text. Stata keeps 80 characters of a
 variable label and SPSS 255 bytes: labels are cut to that here, so what is read back is what
 was written.
 
@@ -22,7 +23,6 @@ import pandas as pd
 
 from survey_app.exports.codebook import Variable
 from survey_app.exports.submissions import ExportSpec, rows, variables
-from survey_app.questionnaire.types import question_type
 
 NUMERIC_DESIGN = {"selection_probability", "base_weight", "weight", "analysed"}
 _INVALID = re.compile(r"[^A-Za-z0-9_]")
@@ -73,7 +73,7 @@ def missing_declarations(frame: pd.DataFrame, names: list[str], columns: list[Va
     pyreadstat: ``missing_ranges`` (``.sav``) or ``missing_user_values`` (``.dta``)."""
     declared = {}
     for name, variable in zip(names, columns):
-        if not variable.missing or variable.kind != "select_one":
+        if not variable.missing or not variable.coded:
             continue
         if kind == "dta":
             frame[name] = stata_missing(frame[name], variable)
@@ -87,10 +87,10 @@ def _convert(variable: Variable, values: list):
     if variable.kind == "design":
         return pd.to_numeric(pd.Series(values), errors="coerce") if variable.name in NUMERIC_DESIGN \
             else pd.Series(["" if v is None else str(v) for v in values], dtype=object)
-    if variable.choices and variable.kind == "select_one":
+    if variable.coded:
         positions = variable.file_codes()
         return pd.Series([positions.get(str(v)) if v is not None else None for v in values], dtype=float)
-    if question_type(variable.kind).export_kind == "numeric":
+    if variable.handler.export_kind == "numeric":
         return pd.to_numeric(pd.Series(values), errors="coerce")
     return pd.Series(["" if v is None else str(v) for v in values], dtype=object)
 
@@ -118,7 +118,7 @@ def typed_frame(spec: ExportSpec, kind: str, progress=None):
     frame = pd.DataFrame({n: _convert(v, list(d)) for n, v, d in zip(names, columns, data)})
     labels = [cut_label(v.label, kind) for v in columns]
     values = {n: value_labels(v, kind) for n, v in zip(names, columns)
-              if v.choices and v.kind == "select_one"}
+              if v.coded}
     frame, missing = missing_declarations(frame, names, columns, kind)
     return frame, labels, values, missing
 

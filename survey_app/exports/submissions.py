@@ -58,9 +58,7 @@ def _cell(variable: Variable, value, labels: bool):
     if isinstance(value, (list, dict)):
         value = " ".join(map(str, value)) if isinstance(value, list) else str(value)
     if labels and variable.choices:
-        if variable.kind == "select_multiple":
-            return "; ".join(variable.choices.get(c, c) for c in str(value).split())
-        return variable.choices.get(str(value), value)
+        return variable.handler.export_label(str(value), variable.choices)
     return value
 
 

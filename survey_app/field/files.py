@@ -13,24 +13,21 @@ from collections.abc import Iterator
 from survey_app.i18n import _
 from survey_app.questionnaire.answers import repeat_of
 from survey_app.questionnaire.engine import FormEngine, Problem
-from survey_app.questionnaire.uploads import (ACCEPTED, MAGIC, UploadRefused, answer_file_limit, is_stored,
-                                              store_answer_file)
-
-#: The kinds of answer file the collector records (``osm`` needs a map editor: not offline).
-COLLECTED = ("image", "audio", "video")
+from survey_app.questionnaire.types import collected_file_types, question_type
+from survey_app.questionnaire.uploads import MAGIC, UploadRefused, answer_file_limit, is_stored, store_answer_file
 
 
 def settings() -> dict:
     """What the collector checks before keeping a file: the same limit, types and first bytes
     as here (a photo refused only at sync could no longer be taken again)."""
-    accept = {kind: ACCEPTED[kind] for kind in COLLECTED}
+    accept = {kind: question_type(kind).accepted for kind in collected_file_types()}
     return {"max_bytes": answer_file_limit(), "accept": accept,
             "magic": {suffix: MAGIC[suffix].hex() for types in accept.values() for suffix in types if suffix in MAGIC}}
 
 
 def receive_file(kind: str | None, upload) -> str:
     """Store one sent file; its answer value. Raises :class:`UploadRefused` (with a status)."""
-    if kind not in COLLECTED:
+    if kind not in collected_file_types():
         raise UploadRefused(_("The field %(name)s is missing or malformed.", name="kind"), 400)
     if upload is None or not upload.filename:
         raise UploadRefused(_("The field %(name)s is missing or malformed.", name="file"), 400)
@@ -62,7 +59,7 @@ def missing_files(engine: FormEngine, answers: dict) -> list[Problem]:
     """File answers that do not name a stored file of their question's type."""
     found = []
     for question in engine.questions:
-        if question["type"] not in ACCEPTED:
+        if not question_type(question["type"]).takes_file:
             continue
         for key, value in _values(answers, _repeats_above(engine, question),
                                   engine.keys[question["path"]], ""):

@@ -24,6 +24,8 @@ from survey_app.extensions import db
 from survey_app.models import (IdentityKey, QualityFlag, QualitySettings, Role, Submission,
                                SubmissionPlace, User)
 from survey_app.quality import rules
+from survey_app.questionnaire.question_types import has_page
+from survey_app.questionnaire.types import question_type
 
 #: Answer keys read as the respondent's identity, by kind.
 IDENTITY_KEYS = {"phone": ("phone", "respondent_phone", "so_dien_thoai"),
@@ -190,7 +192,7 @@ def _form_facts(definition: dict) -> tuple[frozenset, list]:
     """The names of questions shown on a page and the Likert grids, computed once per definition."""
     found = _FACTS.get(id(definition))
     if found is None or found[0] is not definition:
-        shown = frozenset(q["name"] for q in definition["questions"] if q["type"] not in rules_no_page())
+        shown = frozenset(q["name"] for q in definition["questions"] if answered_on_a_page(q["type"]))
         found = (definition, shown, rules.likert_grids(definition))
         if len(_FACTS) >= 64:
             _FACTS.clear()
@@ -198,9 +200,9 @@ def _form_facts(definition: dict) -> tuple[frozenset, list]:
     return found[1], found[2]
 
 
-def rules_no_page() -> tuple[str, ...]:
-    return ("calculate", "hidden", "start", "end", "today", "deviceid", "username", "note",
-            "group", "repeat", "simserial", "subscriberid", "phonenumber")
+def answered_on_a_page(kind: str) -> bool:
+    """Whether a question of this type is shown with an answer (not a note, value or group)."""
+    return has_page(kind) and question_type(kind).has_value
 
 
 def check(connection, new: NewSubmission, definition: dict, settings,

@@ -24,6 +24,7 @@ import math
 from statistics import median
 
 from survey_app.i18n import _
+from survey_app.questionnaire.types import question_type
 
 EARTH_RADIUS_M = 6_371_000
 
@@ -53,7 +54,8 @@ def likert_grids(definition: dict) -> list[list[str]]:
     for page in definition.get("pages", []):
         questions = [by_path[p] for p in page.get("questions", [])]
         lists = {q.get("list_name") for q in questions}
-        if len(questions) >= 3 and len(lists) == 1 and all(q["type"] == "select_one" for q in questions):
+        single = all(question_type(q["type"]).single_choice for q in questions)
+        if len(questions) >= 3 and len(lists) == 1 and single:
             grids.append([q["name"] for q in questions])
     return grids
 

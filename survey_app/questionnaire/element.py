@@ -87,9 +87,10 @@ class ElementBuilder:
         return element
 
     def _choice_list(self, node: dict, kind: str) -> list[dict] | None:
-        if kind == "select_one_external":
+        handler = question_type(kind)
+        if handler.external_choices:
             return _choices(self.rows.external_list(node.get("itemset", "")))
-        return _choices(node.get("choices")) if question_type(kind).has_choices else None
+        return _choices(node.get("choices")) if handler.has_choices else None
 
     @staticmethod
     def _appearance(node: dict, row: SourceRow | None) -> str | None:

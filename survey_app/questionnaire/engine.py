@@ -6,6 +6,7 @@ Every submission is re-validated here whatever the browser did; the browser's Ja
 """
 from __future__ import annotations
 
+import functools
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -70,12 +71,18 @@ class FormEngine:
         return next(iter(texts.values()))
 
     # --- expressions --------------------------------------------------------------------
+    @functools.cached_property
+    def choice_labels(self) -> dict[str, dict[str, str]]:
+        """Question name -> choice name -> label in the chosen language (jr:choice-name)."""
+        return {q["name"]: {str(c["name"]): self.text(c.get("labels")) for c in q["choices"]}
+                for q in self.questions if q.get("choices") is not None}
+
     def _true(self, expr: str | None, answers: dict, current=None, repeat_path=None, default=True) -> bool:
         if not expr:
             return default
         try:
             return to_boolean(evaluate(expr, answers, current=current, repeat_path=repeat_path,
-                                       fields=self.fields))
+                                       fields=self.fields, choices=self.choice_labels))
         except ExpressionError:
             return False
 
@@ -146,7 +153,7 @@ class FormEngine:
                 continue
             try:
                 values[key] = to_string(evaluate(expr, root, repeat_path=repeat_path or None, now=now,
-                                                 fields=self.fields))
+                                                 fields=self.fields, choices=self.choice_labels))
             except ExpressionError:
                 values[key] = ""
 

@@ -37,6 +37,13 @@ Rules chosen where ODK leaves room (both evaluators follow them):
   A text date-time keeps its own offset (shown as written; none, and a date's midnight,
   mean UTC, as number() reads them).  ``decimal-time`` reads a time with an offset in
   province time ('05:00Z' is 0.5).
+* ``jr:choice-name(value, '${question}')`` is the label, in the respondent's language, of the
+  choice named ``value`` of that question (the second argument may also be an XPath such as
+  '/data/group/question': its last step names the question).  The caller gives the labels
+  (``choices``: question name -> choice name -> label, in the language shown); a value that is
+  no choice of the question gives '', a question without choices (or none given) is an
+  'unknown_reference' error.
+* ``extract-signed(contents, key)``: see ``expr_signed`` (Ed25519, RFC 8032).
 * ``format-date``/``format-date-time`` tokens: %Y %y %m %n %b %d %e %a %H %h %M %S %3 %%;
   month and weekday names are English (Jan…, Sun…) as in the spec.
 """
@@ -51,6 +58,7 @@ from .expr_functions import (WS, ExpressionError, NodeSet, _current, _node_value
                              fields_from_days, flat_values, format_date, parse_temporal, temporal_arg,
                              to_number, to_string)
 from .expr_geography import area, distance
+from .expr_signed import extract_signed
 
 PROVINCE_OFFSET_MINUTES = 7 * 60
 _DIGESTS = {'MD5': 'md5', 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-384': 'sha384',
@@ -179,6 +187,22 @@ def _base64_decode(ctx, v):
         return ''
 
 
+def _question_named(path):
+    """'${question}' or an XPath '/data/group/question' -> 'question'."""
+    text = to_string(path).strip(WS)
+    if text.startswith('${') and text.endswith('}'):
+        return text[2:-1]
+    return text.rstrip('/').rsplit('/', 1)[-1]
+
+
+def _choice_name(ctx, value, path):
+    name = _question_named(path)
+    labels = (ctx.choices or {}).get(name)
+    if labels is None:
+        raise ExpressionError('unknown_reference', f'jr:choice-name(): ${{{name}}} is no question with choices')
+    return labels.get(to_string(value).strip(WS), '')
+
+
 def _random_number(ctx):
     return _random.random()
 
@@ -280,4 +304,6 @@ LIBRARY = {
     'date-time': (1, 1, _date_time),
     'format-date-time': (2, 2, _format_date_time),
     'decimal-time': (1, 1, _decimal_time),
+    'jr:choice-name': (2, 2, _choice_name),
+    'extract-signed': (2, 2, extract_signed),
 }

@@ -279,8 +279,9 @@ class Context:
     """What an evaluation may look at: answers, '.', the repeat instance and
     the clock.  Built by ``evaluate``; validated eagerly ('context' errors)."""
 
-    def __init__(self, answers, current=None, repeat_path=None, now=None, fields=None):
+    def __init__(self, answers, current=None, repeat_path=None, now=None, fields=None, choices=None):
         self.answers = answers
+        self.choices = choices
         self.current = None if current is None else normalise_answer(current)
         self.repeat_path = [(name, int(index)) for name, index in (repeat_path or ())]
         self.fields = fields
@@ -365,13 +366,15 @@ def _clock(now):
     return fields[:8] + (fields[8] or 0,)
 
 
-def evaluate(expr, answers, *, current=None, repeat_path=None, now=None, fields=None):
+def evaluate(expr, answers, *, current=None, repeat_path=None, now=None, fields=None, choices=None):
     """Evaluate ``expr`` against ``answers``; returns str, float or bool.
 
     ``current``: the '.' value (constraints, once()); ``repeat_path``: list of
     (repeat name, 0-based index); ``now``: the clock for today()/now();
-    ``fields``: all question names of the form (see module docstring)."""
-    ctx = Context(answers, current, repeat_path, now, fields)
+    ``fields``: all question names of the form (see module docstring);
+    ``choices``: question name -> choice name -> label in the language shown
+    (jr:choice-name)."""
+    ctx = Context(answers, current, repeat_path, now, fields, choices)
     value = _eval(parse(expr), ctx)
     return to_string(value) if isinstance(value, NodeSet) else value
 

@@ -14,8 +14,6 @@ from survey_app.refusals import MessageRefused
 from survey_app.storage import write_whole
 from survey_app.questionnaire.types import file_types
 
-#: File-answer type → suffix → MIME type, from the registry's file types (types/).
-ACCEPTED = file_types()
 MAGIC = {".jpg": b"\xff\xd8", ".jpeg": b"\xff\xd8", ".png": b"\x89PNG", ".webp": b"RIFF"}
 
 

@@ -127,21 +127,64 @@ def test_javascript_shows_a_question_when_it_becomes_relevant(chromium, citizen_
     context.close()
 
 
-def test_first_page_weighs_under_50_kb_and_stays_on_site(chromium, citizen_site):
+class _Transfers:
+    """What a page costs on the wire, read from DevTools: each response's transferred bytes
+    (headers and body as sent, compressed or not) and every host a request went to, answered
+    or not. The browser's cache is switched off, so nothing is taken from an earlier visit."""
+
+    def __init__(self, context, page):
+        self.cdp = context.new_cdp_session(page)
+        self.cdp.send("Network.enable")
+        self.cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+        self.bytes, self.urls, self.cached = {}, [], []
+        self.cdp.on("Network.requestWillBeSent", lambda e: self.urls.append(e["request"]["url"]))
+        self.cdp.on("Network.loadingFinished", lambda e: self.bytes.update({e["requestId"]: e["encodedDataLength"]}))
+        self.cdp.on("Network.requestServedFromCache", lambda e: self.cached.append(e["requestId"]))
+
+    def start(self):
+        self.bytes.clear(), self.urls.clear(), self.cached.clear()
+
+    @property
+    def hosts(self) -> set[str]:
+        return {url.split("/")[2] for url in self.urls if url.startswith("http")}
+
+
+def test_first_visit_weighs_under_50_kb_and_stays_on_site(chromium, citizen_site):
+    """A citizen's first visit, cold (a fresh browser, no cache): the invitation's page, then the
+    questionnaire's first page, each at most 50 KB transferred (HTML, CSS, scripts, images,
+    headers), and no request leaves the site."""
     app, base, codes = citizen_site
-    context, page = _started(chromium, base, codes[3])
+    context = chromium.new_context(viewport=PHONE, is_mobile=True, locale="vi-VN")
+    page = context.new_page()
+    wire = _Transfers(context, page)
+    page.goto(f"{base}/q/{codes[3]}")
     page.wait_for_load_state("networkidle")
-    sizes, hosts = [], set()
-
-    def finished(request):
-        sizes.append(request.sizes()["responseBodySize"] + request.sizes()["responseHeadersSize"])
-        hosts.add(request.url.split("/")[2])
-
-    page.on("requestfinished", finished)
-    page.reload()
+    landing = dict(wire.bytes)
+    assert landing and wire.cached == []
+    assert sum(landing.values()) <= 50 * 1024, landing
+    assert wire.hosts == {base.split("/")[2]}, wire.urls
+    wire.start()
+    page.get_by_role("button", name="Bắt đầu").click()
     page.wait_for_load_state("networkidle")
-    assert hosts == {base.split("/")[2]}
-    assert sum(sizes) <= 50 * 1024, sizes
+    assert page.locator("div.field[data-key]").count() >= 1  # the first question page
+    first = dict(wire.bytes)
+    assert any("/static/" in url for url in wire.urls) and wire.cached == []  # its files, sent again
+    assert sum(first.values()) <= 50 * 1024, first
+    assert wire.hosts == {base.split("/")[2]}, wire.urls
+    context.close()
+
+
+def test_an_off_site_request_would_be_seen(chromium, citizen_site):
+    """The check above can fail: a request to another host, even one that is never answered,
+    counts among the hosts."""
+    app, base, codes = citizen_site
+    context = chromium.new_context()
+    page = context.new_page()
+    wire = _Transfers(context, page)
+    page.route("http://cdn.example.invalid/**", lambda route: route.abort())
+    page.set_content('<img src="http://cdn.example.invalid/x.png">')
+    page.wait_for_timeout(300)
+    assert "cdn.example.invalid" in wire.hosts
     context.close()
 
 

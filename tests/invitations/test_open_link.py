@@ -1,6 +1,7 @@
 """A campaign's open link: answering without a code, resuming, the channel, refusals, the limit."""
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -138,9 +139,10 @@ with app.app_context():
     code = generate(BatchRequest(campaign_by_code("HNM-2030"), unit_by_code("13285"), 1))[0]
 client = app.test_client()
 misses = [client.get(f"/q/HNMZZZZ{n:04d}", environ_base={"REMOTE_ADDR": "10.0.0.9"}).status_code for n in range(21)]
-blocked = client.get(f"/q/{code}", environ_base={"REMOTE_ADDR": "10.0.0.9"}).status_code
+blocked = client.get(f"/q/{code}", environ_base={"REMOTE_ADDR": "10.0.0.9"})
 other = client.get(f"/q/{code}", environ_base={"REMOTE_ADDR": "10.0.0.10"}).status_code
-print(misses.count(404), misses[-1], blocked, other)
+print(misses.count(404), misses[-1], blocked.status_code, other)
+print(" ".join(blocked.get_data(as_text=True).split()))
 """
 
 
@@ -150,4 +152,6 @@ def test_guessing_codes_is_limited_per_address(tmp_path):
     proc = subprocess.run([sys.executable, "-c", GUESSING, str(tmp_path)], cwd=Path(__file__).parents[2],
                           capture_output=True, text=True, timeout=300, check=False)
     assert proc.returncode == 0, proc.stderr[-4000:]
-    assert proc.stdout.split() == ["20", "429", "429", "200"]
+    counts, page = proc.stdout.split("\n", 1)
+    assert counts.split() == ["20", "429", "429", "200"]
+    assert "kết nối của Ông/Bà" in page and not re.search(r"\bbạn\b", page, re.IGNORECASE)  # the citizen's address

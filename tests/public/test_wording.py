@@ -103,3 +103,58 @@ def test_check_page_heads_satisfaction_and_importance_rows_apart(client, sipas_c
     seat = "Chỗ ngồi chờ tại Bộ phận Tiếp nhận và Trả kết quả"
     holding = [h for h, s in zip(headings, sections) if f"<dt>{seat}</dt>" in s]
     assert len(holding) == 2 and "hài lòng" in holding[0].lower() and "quan trọng" in holding[1].lower()
+
+
+#: Where a citizen's texts come from: the public pages and their templates, the error pages,
+#: the code-guessing limit, the questionnaire engine's messages and the invitation letter.
+CITIZEN_SOURCES = ("survey_app/public/**/*.py", "survey_app/templates/public/**/*.html",
+                   "survey_app/templates/base.html", "survey_app/templates/error.html",
+                   "survey_app/errors.py", "survey_app/invitations/guessing.py",
+                   "survey_app/questionnaire/**/*.py", "reports/templates/letters.html")
+BẠN = re.compile(r"\bbạn\b", re.IGNORECASE)
+
+
+def _citizen_msgids() -> set[str]:
+    from babel.messages.extract import extract_from_file
+    found = set()
+    for pattern in CITIZEN_SOURCES:
+        for path in ROOT.glob(pattern):
+            method, options = ("jinja2", {"extensions": "jinja2.ext.i18n"}) if path.suffix == ".html" \
+                else ("python", {})
+            for _line, message, _comments, _context in extract_from_file(method, str(path), options=options):
+                found.add(message if isinstance(message, str) else message[0])
+    return found
+
+
+def test_no_citizen_facing_message_says_bạn():
+    """Every Vietnamese text a citizen may read addresses them as "Ông/Bà" (the error pages and
+    the code-guessing limit included); staff pages may keep "bạn"."""
+    from babel.messages.pofile import read_po
+    with open(ROOT / "survey_app/translations/vi/LC_MESSAGES/messages.po", "rb") as handle:
+        catalog = read_po(handle, locale="vi")
+    msgids = _citizen_msgids()
+    assert {"Something went wrong on our side. Your data was not changed.",
+            "Too many codes that do not exist were tried from your connection. Please wait an hour, "
+            "or call the helpline on your invitation letter."} <= msgids
+    translated = {m: catalog.get(m) for m in msgids if catalog.get(m) is not None}
+    assert len(translated) > 150
+    said = {m: e.string for m, e in translated.items()
+            if BẠN.search(e.string if isinstance(e.string, str) else " ".join(e.string))}
+    assert said == {}
+
+
+def test_no_obsolete_translation_is_kept():
+    for language in ("vi", "en"):
+        text = (ROOT / f"survey_app/translations/{language}/LC_MESSAGES/messages.po").read_text(encoding="utf-8")
+        assert not re.search(r"^#~", text, re.MULTILINE), language
+
+
+def test_error_and_unknown_code_pages_never_say_bạn(app, client):
+    from survey_app import errors
+    pages = [client.get("/no-such-page"), client.get("/q/HNMZZZZ0001")]
+    assert [p.status_code for p in pages] == [404, 404]
+    with app.test_request_context("/"):
+        failed, status = errors._respond(500, errors._messages()[500])
+    assert status == 500 and "Dữ liệu của Ông/Bà không bị thay đổi" in failed
+    for html in [failed, *(p.get_data(as_text=True) for p in pages)]:
+        assert not BẠN.search(_text(html))

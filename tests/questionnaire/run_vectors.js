@@ -26,7 +26,7 @@ function matches(result, expected) {
 
 function runOne(v) {
   const options = {};
-  for (const k of ['current', 'repeat_path', 'now', 'fields']) if (k in v) options[k] = v[k];
+  for (const k of ['current', 'repeat_path', 'now', 'fields', 'choices']) if (k in v) options[k] = v[k];
   try {
     const got = ParExpr.evaluate(v.expr, v.answers, options);
     if ('error' in v) return { got: got };

@@ -4,7 +4,7 @@ Python-only API (references, validate, parse caching).
 
 Vector format (expression_vectors.json): {"expr", "answers", optional
 "current", "repeat_path" ([name, 0-based index] pairs), "now" (ISO datetime),
-"fields"} and either "error": code or "expected", compared by type:
+"fields", "choices" (question -> choice -> label, for jr:choice-name)} and either "error": code or "expected", compared by type:
 a JSON string -> the result is that exact str; true/false -> that bool; a
 JSON number -> a number (not bool) within 1e-9 * max(1, |expected|);
 {"number": "NaN" | "Infinity" | "-Infinity"} -> that number;
@@ -52,7 +52,7 @@ def matches(result, expected):
 
 
 def run_vector(v):
-    kwargs = {k: v[k] for k in ('current', 'repeat_path', 'now', 'fields') if k in v}
+    kwargs = {k: v[k] for k in ('current', 'repeat_path', 'now', 'fields', 'choices') if k in v}
     return evaluate(v['expr'], v['answers'], **kwargs)
 
 

@@ -13,6 +13,9 @@ from tests.field.test_form_js import definition, run
 
 VECTORS = Path(__file__).with_name("expression_vectors.json")
 EXPR_JS = Path(__file__).resolve().parents[2] / "survey_app" / "static" / "js" / "expr.js"
+#: The forestry office's Ed25519 public key (RFC 8032's first test key) and a QR code it signed.
+PLOT_KEY = "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="
+PLOT_QR = "kT+dIJi9F6bbs14z9ZTfLzaJjXLRBOF+KhlOPYzvXyGYM2J0XLaEH7vXv847t98j8EwI6KQw2+P1nReHBZVuAkjhu5kgTmd1eeG7hW4gVsSDbiBBbiwgdGjDtG4gMw=="
 CALCULATIONS = {
     "corr_radius": "round(15 div (sqrt(cos(atan(${slope} div 100)))), 2)",
     "trig": "round(sin(pi() div 6) + tan(atan(0.5)) + asin(1) + acos(0) + atan2(1, 1), 6)",
@@ -44,6 +47,9 @@ CALCULATIONS = {
     "die": "if(random() < 1, 'ok', 'never')",
     "third_note": "indexed-repeat(${tree_note}, ${tree}, 3)",
     "shuffled_notes": "join(',', randomize(${tree_note}, 42))",
+    "group_name": "jr:choice-name(${group}, '${group}')",
+    "first_group": "jr:choice-name('go', '/lam_nghiep/group')",
+    "plot_owner": f"extract-signed(${{plot_qr}}, '{PLOT_KEY}')",  # the plot's QR code, signed by the forestry office
 }
 FORM = "\n".join([
     "| survey |",
@@ -60,6 +66,8 @@ FORM = "\n".join([
     "| | date | planted | Ngày trồng | |",
     "| | text | planted_text | Ngày trồng (chữ) | |",
     "| | time | started | Giờ bắt đầu | |",
+    "| | select_one loai | group | Nhóm loài | |",
+    "| | text | plot_qr | Mã QR của ô mẫu | |",
     "| | text | track | Lối đi (geotrace) | |",
     "| | begin_repeat | corner_rep | Góc ô mẫu | |",
     "| | geopoint | corner | Toạ độ góc | |",
@@ -68,6 +76,10 @@ FORM = "\n".join([
     "| | text | tree_note | Ghi chú | |",
     "| | end_repeat | | | |",
     *[f"| | calculate | {name} | | {expr} |" for name, expr in CALCULATIONS.items()],
+    "| choices |",
+    "| | list_name | name | label |",
+    "| | loai | go | Gỗ lớn |",
+    "| | loai | tre | Tre nứa |",
     "| settings |",
     "| | form_id | version |",
     "| | lam_nghiep | 1 |",
@@ -76,7 +88,7 @@ ANSWERS = {
     "slope": "35", "dbh": "31.5", "tiny_text": "7.9e-12", "species": "  dipterocarpus   alatus ",
     "confirmed": "true", "check_a": "1", "check_b": "0", "check_c": "2",
     "visit": "2024-05-01T10:20:30.250+07:00", "planted": "2019-03-05", "planted_text": "2019-3-5",
-    "started": "05:00:00.000Z", "track": "21.0285 105.8542 10 5;21.0290 105.8550 10 5",
+    "started": "05:00:00.000Z", "group": "tre", "plot_qr": PLOT_QR, "track": "21.0285 105.8542 10 5;21.0290 105.8550 10 5",
     "corner_rep": [{"corner": "21.0285 105.8542 12 4"}, {"corner": "21.0285 105.8552 12 4"},
                    {"corner": "21.0295 105.8552 12 4"}, {"corner": "21.0295 105.8542 12 4"}],
     "tree": [{"tree_note": "sâu"}, {"tree_note": ""}, {"tree_note": "gãy cành"}],
@@ -103,12 +115,14 @@ def test_the_forestry_form_imports_and_both_engines_calculate_the_same():
     assert server["back_to_time"] == "2024-05-01T22:20:30.250+07:00"
     assert server["start_fraction"] == "0.5" and server["die"] == "ok"
     assert server["third_note"] == "gãy cành"
+    assert server["group_name"] == "Tre nứa" and server["first_group"] == "Gỗ lớn"
+    assert server["plot_owner"] == "Hộ Nguyễn Văn An, thôn 3"
     assert sorted(server["shuffled_notes"].split(",")) == ["", "gãy cành", "sâu"]
     assert engine.problems(server) == []
 
 
 @pytest.mark.parametrize("expr,name", [("pulldata('trees', 'name', 'code', ${slope})", "pulldata"),
-                                       ("jr:choice-name(${species}, '${species}')", "jr:choice-name"),
+                                       ("jr:itext('species')", "jr:itext"),
                                        ("lower-case('A')", "lower-case")])
 def test_a_function_we_lack_is_refused_with_its_name_and_row(app, expr, name):
     line = f"| | calculate | missing | | {expr} |"
@@ -140,7 +154,7 @@ def test_the_vectors_pass_in_chromium(page):
       const bad = [];
       vectors.forEach((v, i) => {
         const o = {};
-        ['current', 'repeat_path', 'now', 'fields'].forEach((k) => { if (k in v) o[k] = v[k]; });
+        ['current', 'repeat_path', 'now', 'fields', 'choices'].forEach((k) => { if (k in v) o[k] = v[k]; });
         try {
           const got = ParExpr.evaluate(v.expr, v.answers, o);
           if ('error' in v || !same(got, v.expected)) bad.push([i, v.expr, String(got)]);

@@ -9,11 +9,13 @@ read (:func:`browser_types`). A new type is a class registered with
 """
 from __future__ import annotations
 
-from survey_app.questionnaire.types.base import REGISTRY, QuestionType, register
+from jinja2 import ChoiceLoader, FunctionLoader
+
+from survey_app.questionnaire.types.base import OWN_TEMPLATES, REGISTRY, QuestionType, register
 from survey_app.questionnaire.types import builtin  # noqa: F401  (registers the built-in types)
 
 __all__ = ["QuestionType", "register", "question_type", "input_types", "file_types",
-           "browser_types", "browser_definition"]
+           "collected_file_types", "browser_types", "browser_definition", "init_app"]
 
 _FALLBACK = QuestionType("text")
 
@@ -32,6 +34,24 @@ def input_types() -> tuple[str, ...]:
 def file_types() -> dict[str, dict[str, str]]:
     """File-answer type → suffix → MIME type taken."""
     return {name: kind.accepted for name, kind in REGISTRY.items() if kind.takes_file}
+
+
+def collected_file_types() -> tuple[str, ...]:
+    """File-answer types the offline collector records."""
+    return tuple(name for name, kind in REGISTRY.items() if kind.takes_file and kind.collected_offline)
+
+
+def own_macro(template: str) -> str | None:
+    """The Jinja source of ``question-types/<type>.html``: the macro a type brings itself."""
+    if not template.startswith(OWN_TEMPLATES):
+        return None
+    kind = REGISTRY.get(template.removeprefix(OWN_TEMPLATES).removesuffix(".html"))
+    return kind.macro_source if kind else None
+
+
+def init_app(app) -> None:
+    """Serve the macros types bring themselves (:attr:`QuestionType.macro_source`) as templates."""
+    app.jinja_loader = ChoiceLoader([app.jinja_loader, FunctionLoader(own_macro)])
 
 
 def browser_types(names=None) -> dict[str, dict]:

@@ -14,6 +14,9 @@ from __future__ import annotations
 from survey_app.i18n import _
 
 MAX_TEXT = 10_000
+#: The template of the built-in macros, and where a type's own macro (macro_source) is served.
+SHARED_TEMPLATE = "public/respond/_types.html"
+OWN_TEMPLATES = "question-types/"
 
 #: Canonical type name → its handler, in registration order.
 REGISTRY: dict[str, "QuestionType"] = {}
@@ -36,8 +39,12 @@ class QuestionType:
     aliases: dict[str, str] = {}
     #: pyxform's spelling of a canonical name, where it differs.
     pyxform_names: dict[str, str] = {}
-    #: The macro of templates/public/respond/_types.html that renders the input.
+    #: The macro that renders the input: one of templates/public/respond/_types.html, or of
+    #: :attr:`macro_source` when the type brings its own.
     macro = "text_input"
+    #: Jinja source of the type's own macro (named ``macro``), for a type that needs one the shared
+    #: template lacks; served from the registry as :attr:`template` (see types.template_loader).
+    macro_source: str | None = None
     #: HTML input type and inputmode for a text-like input.
     html_input = "text"
     inputmode: str | None = None
@@ -45,10 +52,17 @@ class QuestionType:
     export_kind = "text"
     #: Whether the answer has choices (the element keeps its list).
     has_choices = False
+    #: Whether the choices come from the form's external list (``select_one_external``).
+    external_choices = False
+    #: Whether the answer is exactly one code of its list: numbered and value-labelled, with its
+    #: don't-know codes declared missing, in .sav/.dta; a row of a Likert grid (quality rules).
+    single_choice = False
     #: Whether it holds an answer (a note does not: it is neither checked nor exported).
     has_value = True
     #: Whether a page posts it as a file.
     takes_file = False
+    #: Whether the offline collector records it (a file type the phone can capture).
+    collected_offline = False
     #: A regular expression (JavaScript and Python alike) the browser checks before posting.
     browser_pattern: str | None = None
 
@@ -73,6 +87,19 @@ class QuestionType:
         """The answer as the check page shows it."""
         return value
 
+    def export_label(self, value: str, choice_labels: dict[str, str]) -> str:
+        """The answer as the labelled CSV/XLSX export writes it (a code's label)."""
+        return choice_labels.get(value, value)
+
+    @property
+    def template(self) -> str:
+        """The template holding :attr:`macro`."""
+        return f"{OWN_TEMPLATES}{self.name}.html" if self.macro_source else SHARED_TEMPLATE
+
+    def input_attributes(self, question: dict) -> dict[str, str]:
+        """Extra attributes of a text-like input (a range's min, max and step)."""
+        return {}
+
     def parameters(self, control: dict) -> dict:
         """Type-specific parameters from pyxform's control dict (range start/end/step)."""
         return {}
@@ -83,7 +110,8 @@ class QuestionType:
 
     def browser(self) -> dict:
         """What the JavaScript renderers need to draw and check an input of this type."""
-        found = {"macro": self.macro, "input": self.html_input, "export": self.export_kind}
+        found = {"macro": self.macro, "input": self.html_input, "export": self.export_kind,
+                 "value": self.has_value}
         if self.inputmode:
             found["inputmode"] = self.inputmode
         if self.browser_pattern:

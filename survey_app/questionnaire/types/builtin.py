@@ -70,6 +70,10 @@ class Range(QuestionType):
     def parameters(self, control):
         return {k: str(control[k]) for k in ("start", "end", "step") if k in control}
 
+    def input_attributes(self, question):
+        params = question.get("parameters") or {}
+        return {"min": params.get("start", "0"), "max": params.get("end", "10"), "step": params.get("step", "1")}
+
     def check(self, question, value, allowed_choices):
         found = number(value)
         params = question.get("parameters") or {}
@@ -85,12 +89,13 @@ class Range(QuestionType):
 
 @register
 class SelectOne(QuestionType):
-    names = ("select_one", "select_one_external")
+    names = ("select_one",)
     aliases = {"select one": "select_one"}
-    pyxform_names = {"select_one": "select one", "select_one_external": "select one external"}
+    pyxform_names = {"select_one": "select one"}
     macro = "choices"
     html_input = "radio"
     has_choices = True
+    single_choice = True
 
     def check(self, question, value, allowed_choices):
         if allowed_choices is None or value in allowed_choices:
@@ -99,6 +104,15 @@ class SelectOne(QuestionType):
 
     def display(self, question, value, choice_labels):
         return choice_labels.get(value, value)
+
+
+@register
+class SelectOneExternal(SelectOne):
+    """One choice of a list kept in the form's external choices sheet."""
+    names = ("select_one_external",)
+    aliases = {}
+    pyxform_names = {"select_one_external": "select one external"}
+    external_choices = True
 
 
 @register
@@ -123,6 +137,9 @@ class SelectMultiple(QuestionType):
 
     def display(self, question, value, choice_labels):
         return ", ".join(choice_labels.get(v, v) for v in str(value).split())
+
+    def export_label(self, value, choice_labels):
+        return "; ".join(choice_labels.get(v, v) for v in str(value).split())
 
 
 @register
@@ -214,6 +231,8 @@ class AnswerFile(QuestionType):
     macro = "file"
     html_input = "file"
     takes_file = True
+    #: The kinds the phone captures (``osm`` needs a map editor: not offline) and which camera.
+    CAPTURE = {"image": "environment", "audio": "user", "video": "environment"}
     #: Suffix → MIME type taken, per type; the first bytes a suffix must start with.
     ACCEPTED = {
         "image": {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"},
@@ -227,12 +246,16 @@ class AnswerFile(QuestionType):
         return self.ACCEPTED[self.name]
 
     @property
+    def collected_offline(self) -> bool:
+        return self.name in self.CAPTURE
+
+    @property
     def accept_attribute(self) -> str | None:
         """The file picker's filter: any image, recording or video (an .osm file has none)."""
-        return f"{self.name}/*" if self.name in ("image", "audio", "video") else None
+        return f"{self.name}/*" if self.name in self.CAPTURE else None
 
     def read_form(self, form, key):
         return None  # the page's files are read and stored apart (uploads.py)
 
     def browser(self):
-        return dict(super().browser(), accept=self.accept_attribute)
+        return dict(super().browser(), accept=self.accept_attribute, capture=self.CAPTURE.get(self.name))

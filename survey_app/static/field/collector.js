@@ -407,7 +407,7 @@
       if (!f.shown(page, a)) return;
       f.visit(page, a, function (q, address, path) {
         var v = f.get(a, address);
-        if (q.type === 'note' || !f.relevant(q, a, path) || v === undefined || v === null || v === '' || typeof v === 'object') return;
+        if (f.kind(q).value === false || !f.relevant(q, a, path) || v === undefined || v === null || v === '' || typeof v === 'object') return;
         var picked = String(v).split(' '), names = (q.choices || []).filter(function (c) { return picked.indexOf(String(c.name)) >= 0; });
         rows.push({ label: f.text(q.labels) || address, value: names.length ? names.map(function (c) { return f.text(c.labels); }).join(', ') : String(v), page: index });
       });

@@ -90,10 +90,28 @@ var ParForm = (function () {
     if (!m) answers[address] = value;
     else if (Array.isArray(list) && list[m[2] - 1]) list[m[2] - 1][m[3]] = value;
   };
+  /* Question name -> choice name -> label in the form's language (jr:choice-name; engine.choice_labels). */
+  Form.prototype.choiceLabels = function () {
+    var self = this, out = {}, order = [this.lang, this.def.default_language, 'default'];
+    function label(texts) {
+      if (!texts) return '';
+      for (var i = 0; i < order.length; i++) if (order[i] in texts) return texts[order[i]];
+      var all = Object.keys(texts);
+      return all.length ? texts[all[0]] : '';
+    }
+    if (this.labelsOfChoices) return this.labelsOfChoices;
+    this.def.questions.forEach(function (q) {
+      if (!q.choices) return;
+      out[q.name] = {};
+      q.choices.forEach(function (c) { out[q.name][String(c.name)] = label(c.labels); });
+    });
+    self.labelsOfChoices = out;
+    return out;
+  };
   Form.prototype.truth = function (expr, answers, current, fallback, path) {
     if (!expr) return fallback;
     try {
-      return ParExpr.toBool(ParExpr.evaluate(expr, answers, { current: current, repeat_path: path, fields: this.fields }));
+      return ParExpr.toBool(ParExpr.evaluate(expr, answers, { current: current, repeat_path: path, fields: this.fields, choices: this.choiceLabels() }));
     } catch (e) { return false; }
   };
   Form.prototype.relevant = function (q, answers, path) {
@@ -236,7 +254,7 @@ var ParForm = (function () {
     var remove = button(this.msg.remove, 'link remove-file', function () { keep(''); });
     field.type = 'file'; field.id = id; field.name = key; title.htmlFor = id;
     field.accept = Object.keys(accept).concat(Object.keys(accept).map(function (s) { return accept[s]; })).join(',');
-    field.setAttribute('capture', kind === 'audio' ? 'user' : 'environment');
+    if (this.kind(q).capture) field.setAttribute('capture', this.kind(q).capture);
     function size(n) { return n >= 1048576 ? (n / 1048576).toFixed(1) + ' MB' : Math.max(1, Math.round(n / 1024)) + ' KB'; }
     function show() {
       info.textContent = ''; remove.hidden = !current;
@@ -305,7 +323,7 @@ var ParForm = (function () {
   /* Why the answer is refused (engine.check), or null; values: the repeat instance's. */
   Form.prototype.problem = function (q, answers, path, values) {
     var value = (values || answers)[this.key(q)] || '';
-    if (this.kind(q).macro === 'note' || !this.relevant(q, answers, path)) return null;
+    if (this.kind(q).value === false || !this.relevant(q, answers, path)) return null;
     if (value === '') {
       return this.truth(q.bind.required, answers, undefined, false, path) ? (this.text(q.bind.required_message) || this.msg.required) : null;
     }
@@ -368,7 +386,7 @@ var ParForm = (function () {
       if (!q.bind.calculation) return;
       var key = self.key(q);
       try {
-        values[key] = self.relevant(q, root, path) ? ParExpr.toStr(ParExpr.evaluate(q.bind.calculation, root, { repeat_path: path, now: now, fields: self.fields })) : '';
+        values[key] = self.relevant(q, root, path) ? ParExpr.toStr(ParExpr.evaluate(q.bind.calculation, root, { repeat_path: path, now: now, fields: self.fields, choices: self.choiceLabels() })) : '';
       } catch (e) { values[key] = ''; }
     });
   };

@@ -2,7 +2,7 @@
  * Twin of survey_app/questionnaire/expressions.py + expr_functions.py: the
  * grammar (EBNF), AST, value model, conversions and functions are documented
  * there and must stay identical (tests/questionnaire/expression_vectors.json).
- * API: ParExpr.evaluate(expr, answers, {current, repeat_path, now, fields})
+ * API: ParExpr.evaluate(expr, answers, {current, repeat_path, now, fields, choices})
  * -> string | number | boolean; parse(expr) -> AST arrays; references(expr)
  * -> array of names; validate(expr); toStr/toNum/toBool; errors are Error
  * objects with .code ('parse', 'unknown_function', 'arity',
@@ -414,15 +414,159 @@ var ParExpr = (function () {
     return enc === 'hex' ? raw.map((x) => pad(x.toString(16), 2)).join('') : base64(raw);
   }
   var BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{2,3})?$/;
-  function base64Decode(ctx, v) { // '' unless valid base64 of UTF-8 text
-    const s = toStr(v).replace(/=+$/, ''), bytes = [];
-    if (!BASE64_RE.test(toStr(v))) return '';
+  function questionNamed(path) { // '${question}' or an XPath '/data/group/question' -> 'question'
+    var text = strip(toStr(path));
+    if (text.startsWith('${') && text.endsWith('}')) return text.slice(2, -1);
+    text = text.replace(/\/+$/, '');
+    return text.slice(text.lastIndexOf('/') + 1);
+  }
+  function choiceName(ctx, value, path) { // the label of a choice in the language shown (expr_library)
+    var name = questionNamed(path), labels = ctx.choices && Object.prototype.hasOwnProperty.call(ctx.choices, name) ? ctx.choices[name] : null;
+    if (!labels) throw fail('unknown_reference', `jr:choice-name(): \${${name}} is no question with choices`);
+    var wanted = strip(toStr(value));
+    return Object.prototype.hasOwnProperty.call(labels, wanted) ? labels[wanted] : '';
+  }
+  function base64Bytes(text) { // standard base64, padded or not -> bytes; null when it is not base64
+    const s = text.replace(/=+$/, ''), bytes = [];
+    if (!BASE64_RE.test(text)) return null;
     for (let i = 0, acc = 0, n = 0; i < s.length; i++) {
       acc = acc << 6 | B64.indexOf(s[i]);
       n += 6;
       if (n >= 8) { n -= 8; bytes.push(acc >> n & 255); }
     }
-    return fromUtf8(bytes);
+    return bytes;
+  }
+  function base64Decode(ctx, v) { // '' unless valid base64 of UTF-8 text
+    const bytes = base64Bytes(toStr(v));
+    return bytes ? fromUtf8(bytes) : '';
+  }
+
+  /* ---- extract-signed: Ed25519 verification (expr_signed.py), on 16-bit limbs (TweetNaCl's
+   * representation: no BigInt before Chrome 67) ---- */
+  var ED = (function () {
+    const gf = (init) => { const r = new Float64Array(16); if (init) for (let i = 0; i < init.length; i++) r[i] = init[i]; return r; };
+    function carry(o) {
+      let c = 1;
+      for (let i = 0; i < 16; i++) { const v = o[i] + c + 65535; c = Math.floor(v / 65536); o[i] = v - c * 65536; }
+      o[0] += c - 1 + 37 * (c - 1);
+    }
+    function select(p, q, b) { // swap p and q when b is 1
+      const c = ~(b - 1);
+      for (let i = 0; i < 16; i++) { const t = c & (p[i] ^ q[i]); p[i] ^= t; q[i] ^= t; }
+    }
+    function pack(o, n) { // the canonical 32 little-endian bytes of n
+      const m = gf(), t = gf(n);
+      carry(t); carry(t); carry(t);
+      for (let j = 0; j < 2; j++) {
+        m[0] = t[0] - 0xffed;
+        for (let i = 1; i < 15; i++) { m[i] = t[i] - 0xffff - ((m[i - 1] >> 16) & 1); m[i - 1] &= 0xffff; }
+        m[15] = t[15] - 0x7fff - ((m[14] >> 16) & 1);
+        const b = (m[15] >> 16) & 1;
+        m[14] &= 0xffff;
+        select(t, m, 1 - b);
+      }
+      for (let i = 0; i < 16; i++) { o[2 * i] = t[i] & 0xff; o[2 * i + 1] = t[i] >> 8; }
+    }
+    function bytesOf(n) { const o = new Uint8Array(32); pack(o, n); return o; }
+    const differ = (a, b) => { const x = bytesOf(a), y = bytesOf(b); return x.some((v, i) => v !== y[i]); };
+    const parity = (a) => bytesOf(a)[0] & 1;
+    function unpack(o, n) { for (let i = 0; i < 16; i++) o[i] = n[2 * i] + (n[2 * i + 1] << 8); o[15] &= 0x7fff; }
+    function add(o, a, b) { for (let i = 0; i < 16; i++) o[i] = a[i] + b[i]; }
+    function sub(o, a, b) { for (let i = 0; i < 16; i++) o[i] = a[i] - b[i]; }
+    function mul(o, a, b) {
+      const t = new Float64Array(31);
+      for (let i = 0; i < 16; i++) for (let j = 0; j < 16; j++) t[i + j] += a[i] * b[j];
+      for (let i = 0; i < 15; i++) t[i] += 38 * t[i + 16];
+      for (let i = 0; i < 16; i++) o[i] = t[i];
+      carry(o); carry(o);
+    }
+    function power(o, base, bits) { // base ** (the exponent whose bits, highest first, are given)
+      const c = gf([1]);
+      bits.forEach((bit) => { mul(c, c, c); if (bit) mul(c, c, base); });
+      for (let i = 0; i < 16; i++) o[i] = c[i];
+    }
+    const ones = (n) => Array(n).fill(1);
+    const inverse = (o, a) => power(o, a, ones(250).concat([0, 1, 0, 1, 1])); // p - 2 = 2^255 - 21
+    const root = (o, a) => power(o, a, ones(250).concat([0, 1])); // (p - 5) / 8 = 2^252 - 3
+    const ZERO = gf(), ONE = gf([1]), D = gf(), D2 = gf(), I = gf(), t = gf();
+    sub(D, ZERO, gf([0xdb41, 1])); inverse(t, gf([0xdb42, 1])); mul(D, D, t); add(D2, D, D); // d = -121665/121666
+    power(I, gf([2]), ones(250).concat([0, 1, 1])); // sqrt(-1) = 2^((p - 1) / 4), (p - 1) / 4 = 2^253 - 5
+    function plus(p, q) { // RFC 8032 section 5.1.4, extended coordinates
+      const a = gf(), b = gf(), c = gf(), d = gf(), e = gf(), f = gf(), g = gf(), h = gf(), u = gf();
+      sub(a, p[1], p[0]); sub(u, q[1], q[0]); mul(a, a, u);
+      add(b, p[0], p[1]); add(u, q[0], q[1]); mul(b, b, u);
+      mul(c, p[3], q[3]); mul(c, c, D2);
+      mul(d, p[2], q[2]); add(d, d, d);
+      sub(e, b, a); sub(f, d, c); add(g, d, c); add(h, b, a);
+      mul(p[0], e, f); mul(p[1], h, g); mul(p[2], g, f); mul(p[3], e, h);
+    }
+    function times(point, scalar) { // scalar: 32 little-endian bytes
+      const found = [gf(), gf([1]), gf([1]), gf()], q = point.map((c) => gf(c));
+      for (let i = 255; i >= 0; i--) {
+        const b = (scalar[i >> 3] >> (i & 7)) & 1;
+        for (let k = 0; k < 4; k++) select(found[k], q[k], b);
+        plus(q, found); plus(found, found);
+        for (let k = 0; k < 4; k++) select(found[k], q[k], b);
+      }
+      return found;
+    }
+    function decode(bytes) { // a point, or null (RFC 8032 section 5.1.3)
+      const x = gf(), y = gf(), num = gf(), den = gf(), check = gf(), u = gf();
+      unpack(y, bytes);
+      const canonical = bytesOf(y);
+      if (canonical.some((v, i) => v !== (i === 31 ? bytes[31] & 0x7f : bytes[i]))) return null; // y >= p
+      mul(num, y, y); mul(den, num, D); sub(num, num, ONE); add(den, den, ONE); // x^2 = num / den
+      inverse(u, den); mul(u, u, num); // x^2
+      root(x, u); mul(x, x, u); // a root candidate: x2^((p + 3) / 8) = x2 * x2^((p - 5) / 8)
+      mul(check, x, x);
+      if (differ(check, u)) mul(x, x, I);
+      mul(check, x, x);
+      if (differ(check, u)) return null;
+      const sign = bytes[31] >> 7;
+      if (!differ(x, ZERO) && sign) return null;
+      if (parity(x) !== sign) sub(x, ZERO, x);
+      const xy = gf(); mul(xy, x, y);
+      return [x, y, gf([1]), xy];
+    }
+    const B = decode([0x58].concat(Array(31).fill(0x66)));
+    const L = [0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
+      0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10];
+    function belowL(s) { for (let i = 31; i >= 0; i--) if (s[i] !== L[i]) return s[i] < L[i]; return false; }
+    function modL(bytes) { // 64 little-endian bytes mod L, as 32 bytes (TweetNaCl's modL)
+      const x = Float64Array.from(bytes), r = [];
+      for (let i = 63; i >= 32; --i) {
+        let c = 0, j = i - 32;
+        for (; j < i - 12; ++j) { x[j] += c - 16 * x[i] * L[j - (i - 32)]; c = Math.floor((x[j] + 128) / 256); x[j] -= c * 256; }
+        x[j] += c; x[i] = 0;
+      }
+      let c = 0;
+      for (let j = 0; j < 32; j++) { x[j] += c - (x[31] >> 4) * L[j]; c = x[j] >> 8; x[j] &= 255; }
+      for (let j = 0; j < 32; j++) x[j] -= c * L[j];
+      for (let i = 0; i < 32; i++) { x[i + 1] += x[i] >> 8; r.push(x[i] & 255); }
+      return r;
+    }
+    function same(p, q) { // x1/z1 = x2/z2 and y1/z1 = y2/z2
+      const a = gf(), b = gf();
+      mul(a, p[0], q[2]); mul(b, q[0], p[2]);
+      if (differ(a, b)) return false;
+      mul(a, p[1], q[2]); mul(b, q[1], p[2]);
+      return !differ(a, b);
+    }
+    return function verify(pub, signed) { // the message bytes, or null
+      if (pub.length !== 32 || signed.length < 64) return null;
+      const key = decode(pub), r = decode(signed.slice(0, 32)), s = signed.slice(32, 64);
+      if (!key || !r || !belowL(s)) return null;
+      const message = signed.slice(64);
+      const h = modL(sha512(signed.slice(0, 32).concat(pub, message), HASH.iv512, 64));
+      const right = times(key, h);
+      plus(right, r);
+      return same(times(B, s), right) ? message : null;
+    };
+  })();
+  function extractSigned(ctx, contents, key) { // '' unless the key signed contents (expr_signed.py)
+    const signed = base64Bytes(toStr(contents)), pub = base64Bytes(toStr(key));
+    const message = signed && pub ? ED(pub, signed) : null;
+    return message ? fromUtf8(message) : '';
   }
   function fromUtf8(b) { // strict, as Python decodes: '' unless the bytes are UTF-8
     let s = '';
@@ -482,7 +626,9 @@ var ParExpr = (function () {
     'distance': [1, Infinity, distance],
     'date-time': [1, 1, (ctx, v) => (v = instant(v)) ? datetimeText(v) : ''],
     'format-date-time': [2, 2, (ctx, v, f) => (v = instant(v)) ? formatDate(v, toStr(f)) : ''],
-    'decimal-time': [1, 1, decimalTime]
+    'decimal-time': [1, 1, decimalTime],
+    'jr:choice-name': [2, 2, choiceName],
+    'extract-signed': [2, 2, extractSigned]
   };
   var FUNCTIONS = {
     'true': [0, 0, () => true],
@@ -662,7 +808,7 @@ var ParExpr = (function () {
       if (!list || !(s[1] >= 0 && s[1] < list.length)) throw fail('context', `no repeat instance ${s[0]}[${s[1]}] (0-based)`);
       node = list[s[1]];
     });
-    return { answers: answers, path: path, fields: o.fields || null, now: clock(o.now),
+    return { answers: answers, path: path, fields: o.fields || null, now: clock(o.now), choices: o.choices || null,
       current: o.current === undefined || o.current === null ? null : answer(o.current),
       position: path.length ? path[path.length - 1][1] + 1 : null };
   }

@@ -43,10 +43,10 @@
 
   function problem(q, all) {
     var box = document.getElementById('q-' + q.key);
-    if (!box || box.hidden || q.type === 'note') return null;
+    var kind = (data.types || {})[q.type];  /* the type's description (questionnaire/types/) */
+    if (!box || box.hidden || (kind && kind.value === false)) return null;
     var value = all[q.key];
     if (value === '') return truth(q.required, all) ? (q.required_message || data.messages.required) : null;
-    var kind = (data.types || {})[q.type];  /* the type's description (questionnaire/types/) */
     if (kind && kind.pattern && !new RegExp(kind.pattern).test(value)) return kind.message;
     if (q.constraint && truth(q.constraint, all, value) === false)
       return q.constraint_message || data.messages.constraint;
