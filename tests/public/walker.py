@@ -4,9 +4,9 @@ import re
 RETRY_VALUES = ("0912345678", "5", "1", "abc")
 def tok(html):
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-def walk(c, code, free_text="Tốt", landing=None):
+def walk(c, code, free_text="Tốt", landing=None, likert="4"):
     """Answer the questionnaire behind ``code`` (or at the ``landing`` address, e.g. an open
-    link) to the end; return the receipt numbers shown."""
+    link) to the end, ``likert`` on every 5-point question; return the receipt numbers shown."""
     landing = landing or f"/q/{code}"
     r = c.get(landing); html = r.get_data(as_text=True)
     assert r.status_code == 200, r.status_code
@@ -23,7 +23,7 @@ def walk(c, code, free_text="Tốt", landing=None):
             data["add"] = "yes" if adds < 2 else "no"; adds += 1
         names = set(re.findall(r'<div class="field[^"]*" data-key="([^"]+)" id="q-[^"]+"(?! hidden)', html))
         for n in names:
-            if f'name="{n}" value="4"' in html: data[n] = "4"
+            if f'name="{n}" value="4"' in html: data[n] = likert if f'name="{n}" value="{likert}"' in html else "4"
             elif re.search(rf'type="(radio|checkbox)" id="{re.escape(n)}-1"', html):
                 data[n] = re.search(rf'id="{re.escape(n)}-1" name="{re.escape(n)}" value="([^"]*)"', html).group(1)
             elif re.search(rf'type="checkbox" id="{re.escape(n)}"', html): data[n] = "OK"
