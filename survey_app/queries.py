@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from survey_app.extensions import db
 from survey_app.models import (AdminUnit, Assignment, Campaign, CampaignStatus, CampaignUnit,
-                               CaseStatus, SampleCase, SelfAssessment, Submission, User)
+                               CaseStatus, SampleCase, SelfAssessment, User)
 
 
 def campaigns(public_only: bool = False) -> list[Campaign]:
@@ -25,14 +25,6 @@ def campaign_or_404(code: str) -> Campaign:
     if found is None:
         abort(404)
     return found
-
-
-def submission_counts(campaign: Campaign) -> dict[int, int]:
-    """Submissions per unit id."""
-    rows = db.session.execute(
-        select(Submission.unit_id, func.count()).where(Submission.campaign_id == campaign.id)
-        .group_by(Submission.unit_id))
-    return {unit_id: count for unit_id, count in rows}
 
 
 def campaign_units(campaign: Campaign) -> list[CampaignUnit]:

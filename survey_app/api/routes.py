@@ -7,6 +7,7 @@ from survey_app.access import roles_required
 from survey_app.api import bp
 from survey_app.extensions import db
 from survey_app.models import Role
+from survey_app.survey_analysis.exclusions import interview_counts
 
 
 
@@ -32,8 +33,9 @@ def campaigns():
 @roles_required(Role.ANALYST, Role.ADMIN)
 def campaign(code: str):
     found = queries.campaign_or_404(code)
-    counts = queries.submission_counts(found)
+    interviews = interview_counts(found)
     units = [{"code": cu.unit.code, "name": cu.unit.name, "level": cu.framework_level,
-              "target_sample": cu.target_sample, "submissions": counts.get(cu.unit_id, 0)}
+              "target_sample": cu.target_sample, "submissions": interviews.counted.get(cu.unit_id, 0),
+              "received": interviews.received.get(cu.unit_id, 0)}
              for cu in queries.campaign_units(found)]
     return jsonify(dict(_campaign_json(found), units=units))

@@ -101,7 +101,8 @@ def status(code):
     click.echo(f"sub-criteria undecided: {found.undecided}")
     click.echo(f"council: {found.members} members, {found.assigned}/{found.units} units assigned, "
                f"{found.signed_off}/{found.units} signed off")
-    click.echo(f"fieldwork: {found.submissions} submissions (target {found.target})")
+    click.echo(f"fieldwork: {found.interviews.total_received} interviews received, "
+               f"{found.interviews.total_counted} counted in the analysis (target {found.target})")
     click.echo(f"analysis runs: {found.runs}")
     _describe(found.transition)
 

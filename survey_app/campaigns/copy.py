@@ -5,7 +5,8 @@ successions (:class:`~survey_app.models.UnitSuccession`) to the units valid in t
 merged commune's predecessors give the one new commune once; a unit without a successor that is
 still valid stays; a unit whose level the chosen framework does not score (the district level in
 a two-tier framework) is dropped. The framework is chosen again (default: the source's),
-questionnaires are carried over and every deadline moves by the difference in years.
+questionnaires are carried over and every deadline (each appraisal round's too) moves by the
+difference in years.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from survey_app.campaigns.cli import campaign_cli
 from survey_app.extensions import db
 from survey_app.i18n import _
 from survey_app.models import (AdminUnit, Campaign, CampaignQuestionnaire, CampaignStatus, CampaignUnit,
-                               Framework, UnitSuccession)
+                               Framework, RoundDeadline, UnitSuccession)
 
 DEADLINES = ("fieldwork_start", "fieldwork_end", "self_assessment_deadline", "appraisal_deadline")
 
@@ -118,6 +119,9 @@ def build_copy(source_code: str, code: str, year: int, framework: str | None = N
                                                               audience=q.audience) for q in source.questionnaires],
                         **{name: _shift(getattr(source, name), years) for name in DEADLINES})
     db.session.add(campaign)
+    db.session.flush()
+    db.session.add_all(RoundDeadline(campaign_id=campaign.id, number=row.number, due=_shift(row.due, years))
+                       for row in db.session.scalars(select(RoundDeadline).where(RoundDeadline.campaign_id == source.id)))
     return CopyResult(campaign, dropped)
 
 

@@ -19,6 +19,7 @@ from survey_app.i18n import _
 from survey_app.models import (AppraisalRound, AssessmentStatus, Campaign, CampaignStatus, LifecycleChange,
                                RoundStatus, SelfAssessment)
 from survey_app.models.base import utcnow
+from survey_app.survey_analysis.exclusions import InterviewCounts, interview_counts
 from survey_app.units import state
 
 S = CampaignStatus
@@ -110,7 +111,7 @@ def _to_fieldwork(t: Transition) -> None:
 
 def _to_analysis(t: Transition) -> None:
     t.locks.append(_("Invitation codes and the open link no longer accept answers."))
-    counts = queries.submission_counts(t.campaign)
+    counts = interview_counts(t.campaign).counted
     for cu in queries.campaign_units(t.campaign):
         if cu.target_sample and counts.get(cu.unit_id, 0) < cu.target_sample:
             t.not_done.append(Item(_("%(unit)s: %(count)s of %(target)s interviews.", unit=cu.unit.name,
@@ -177,7 +178,7 @@ class Report:
     signed_off: int
     members: int
     assigned: int
-    submissions: int
+    interviews: InterviewCounts
     target: int
     runs: int
     transition: Transition
@@ -194,7 +195,7 @@ def report(campaign: Campaign) -> Report:
         campaign=campaign, units=len(units), submitted=len(units) - len(_not_submitted(campaign)),
         rounds=[(r, len(guards.decided_in(r))) for r in rounds], undecided=len(guards.undecided(campaign)),
         signed_off=len(council.sign_offs(campaign)), members=len(council.members(campaign)),
-        assigned=len(council.assignments(campaign)), submissions=sum(queries.submission_counts(campaign).values()),
+        assigned=len(council.assignments(campaign)), interviews=interview_counts(campaign),
         target=sum(cu.target_sample or 0 for cu in units),
         runs=db.session.scalar(select(func.count()).select_from(AnalysisRun)
                                .where(AnalysisRun.campaign_id == campaign.id)),

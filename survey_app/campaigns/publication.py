@@ -24,6 +24,8 @@ from survey_app.results import frozen, official
 
 DECISION = re.compile(r"^\d+[A-Za-z]?/[0-9A-Za-zĐđ\-]+$")
 FIGURES = ("total", "rank", "class")
+#: Results are published once appraisal is closed (or again, as a new version).
+PUBLISHABLE = (CampaignStatus.FIELDWORK, CampaignStatus.ANALYSIS, CampaignStatus.PUBLISHED)
 
 
 class PublicationRefused(ValueError):
@@ -34,6 +36,9 @@ def check(campaign: Campaign, decision_number: str, decision_date: date | None, 
           reason: str | None) -> list[str]:
     """Every problem with the request, translated (empty when it can be published)."""
     problems = []
+    if campaign.status not in PUBLISHABLE:
+        problems.append(_("Appraisal is not closed yet: results are published only once the campaign "
+                          "is in fieldwork and analysis."))
     if not DECISION.match(decision_number or ""):
         problems.append(_("Enter the decision number as it is written, e.g. 123/QĐ-UBND."))
     if decision_date is None:

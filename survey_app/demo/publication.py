@@ -14,11 +14,30 @@ DECISION_DATE = date(2025, 3, 28)
 SIGNER = "Chủ tịch UBND tỉnh Hà Nam"
 
 
+def close_appraisal(campaign) -> None:
+    """The demo's council kept the self-assessed points: both appraisal rounds closed, every
+    score locked, fieldwork over (the state in which results can be published)."""
+    from sqlalchemy import select
+
+    from survey_app.extensions import db
+    from survey_app.models import (AppraisalRound, AssessmentStatus, CampaignStatus, RoundStatus,
+                                   SelfAssessment)
+    from survey_app.models.base import utcnow
+    from survey_app.units.state import FINAL_ROUND
+    for number in range(1, FINAL_ROUND + 1):
+        db.session.add(AppraisalRound(campaign_id=campaign.id, number=number, status=RoundStatus.CLOSED,
+                                      closed_at=utcnow()))
+    for assessment in db.session.scalars(select(SelfAssessment).where(SelfAssessment.campaign_id == campaign.id)):
+        assessment.status = AssessmentStatus.LOCKED
+    campaign.status = CampaignStatus.ANALYSIS
+    db.session.commit()
+
+
 def publish_demo(campaign) -> bool:
-    """Analyse the campaign's survey and publish its results as version 1.
+    """Close the campaign's appraisal, analyse its survey and publish its results as version 1.
 
     With another seed than the shipped one the raking may not converge on some unit's draw; the
-    demo is then left unpublished, in appraisal (False), rather than not loaded at all.
+    demo is then left unpublished, in analysis (False), rather than not loaded at all.
     """
     from flask import current_app
 
@@ -26,6 +45,7 @@ def publish_demo(campaign) -> bool:
     from survey_app.campaigns.publication import publish
     from survey_app.extensions import db
     from survey_app.survey_analysis.run import analyse
+    close_appraisal(campaign)
     try:
         analyse(campaign)
     except SurveyError as exc:

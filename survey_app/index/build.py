@@ -129,6 +129,16 @@ def unit_result(campaign: Campaign, unit, locale: str = "vi") -> UnitIndex | Non
                                    run_indicators(run), rescale_to, locale))
 
 
+def unit_results(campaign: Campaign, run: AnalysisRun | None, locale: str = "vi") -> list[UnitIndex]:
+    """Every unit's points from ``run`` and the appraisal state; no rank, no interval."""
+    from survey_app.queries import campaign_units
+    _, rescale_to = _setting(campaign, run)
+    nodes = {n.id: n for n in campaign.framework.nodes}
+    scores, found = _scores(campaign), run_indicators(run)
+    return [compute_unit(unit_input(cu, campaign.framework, nodes, scores, run, found, rescale_to, locale))
+            for cu in campaign_units(campaign)]
+
+
 def compute_campaign(campaign: Campaign, draws: int = DRAWS, seed: int = SEED,
                      locale: str = "vi") -> CampaignIndex:
     """The whole campaign's index from its latest run, ranked per level, with intervals."""

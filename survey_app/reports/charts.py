@@ -89,8 +89,10 @@ def ranked_units(report, axis_label: str) -> str:
     blocks = _ranking_rows(report)
     scale = 1.0 if report.index is not None else 100.0
     heights = [len(rows) + 2 for _, rows in blocks]
+    # at least ~1.1 in per level: a level of one or two units still has room for its title and axis
+    height = max(0.6 + 0.13 * sum(heights), 0.6 + 1.1 * len(blocks))
     with plt.rc_context(STYLE):
-        fig, axes = plt.subplots(len(blocks), 1, figsize=(6.6, 0.6 + 0.13 * sum(heights)),
+        fig, axes = plt.subplots(len(blocks), 1, figsize=(6.6, height),
                                  gridspec_kw={"height_ratios": heights}, squeeze=False)
         for ax, (name, rows) in zip(axes[:, 0], blocks):
             _dot_interval(ax, rows, scale, report.locale)

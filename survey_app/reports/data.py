@@ -20,6 +20,7 @@ from survey_app.reports.profiles import unit_profile
 from survey_app.reports.stats import mean_of_units
 from survey_app.results import official
 from survey_app.results.runs import run_estimates
+from survey_app.survey_analysis.exclusions import interview_counts
 
 PCT = "pct_satisfied"
 RESPONDED = (CaseStatus.COMPLETED,)
@@ -96,7 +97,7 @@ def sample_rows(campaign: Campaign, units: list[CampaignUnit]) -> list[dict]:
         .where(SampleList.campaign_id == campaign.id).group_by(SampleCase.unit_id, SampleCase.status))
     for unit_id, status, count in rows:
         counts.setdefault(unit_id, {})[status.value] = count
-    submitted = queries.submission_counts(campaign)
+    submitted = interview_counts(campaign).counted
     from survey_app.invitations.modes import mode_counts
     modes = mode_counts(campaign)
     out = []

@@ -76,3 +76,28 @@ def unit_points(campaign, unit) -> dict | None:
         return None
     rows = field_rows(result)
     return {"result": result, "fields": rows, "total": total_row(result, rows)}
+
+
+def campaign_points(campaign) -> dict:
+    """Unit code → its :class:`~survey_app.index.model.UnitIndex` (no rank), on the run that
+    counts for the campaign (:func:`survey_app.results.official.counted_run`)."""
+    from survey_app.index.build import unit_results
+    from survey_app.results.official import counted_run
+    return {result.code: result for result in unit_results(campaign, counted_run(campaign))}
+
+
+def self_against_appraised(result) -> dict:
+    """A unit's self-assessed against appraised points (*bệnh thành tích*), by the rule above.
+
+    ``self``: every self-scored sub-criterion's self-assessed points; ``self_percent``: its share
+    of the self-assessed maximum; ``appraised`` and ``gap`` (self minus appraised) over the
+    sub-criteria the council has decided; ``adjusted``: how many it changed.
+    """
+    scored = [leaf for leaf in result.leaves if leaf.method in SELF_SCORED]
+    decided = [leaf for leaf in scored if leaf.source == "appraised"]
+    self_total = _decided(scored, _self) or 0.0
+    maximum = sum(leaf.max_points for leaf in scored if leaf.method == "self_assessed")
+    appraised = sum(leaf.counted for leaf in decided)
+    return {"self": self_total, "self_percent": 100 * self_total / maximum if maximum else None,
+            "appraised": appraised, "gap": sum(_self(leaf) or 0.0 for leaf in decided) - appraised,
+            "adjusted": sum(leaf.points != leaf.self_points for leaf in decided)}

@@ -1,7 +1,7 @@
 """Which submissions count (*phiếu được tính*): the one exclusion service.
 
 The analysis table, the staff table, the export's weights, the report's quotes and every count
-of analysed answers ask here. A submission is read as a :class:`Candidate` (a few columns, so a
+of interviews shown (:func:`interview_counts`: received and counted) ask here. A submission is read as a :class:`Candidate` (a few columns, so a
 narrow query can use the rules too) and meets the rules of its questionnaire in order; the first
 rule that answers with a name keeps it out, counted under that name. Exclusions never delete
 data: they keep a submission out of the estimates and of what is quoted from them.
@@ -120,17 +120,43 @@ def counted(submissions, ctx: Context, rules=CITIZEN_RULES) -> tuple[list[Submis
     return kept, excluded
 
 
-def counted_per_unit(campaign: Campaign, form_id: str, rules=CITIZEN_RULES) -> dict[int, int]:
-    """Unit id → submissions of ``form_id`` that count, read from a narrow query (no answers)."""
+def survey_form(campaign: Campaign) -> str:
+    """The citizen questionnaire the campaign's satisfaction is scored from (``sipas_citizen``
+    when its framework scores no survey)."""
+    return ((campaign.framework.settings or {}).get("satisfaction") or {}).get("questionnaire", "sipas_citizen")
+
+
+@dataclass
+class InterviewCounts:
+    """Interviews of the campaign's citizen questionnaire per unit id: every one received
+    (rejected, flagged and open-link ones too) and those that count in the analysis."""
+
+    received: dict[int, int] = field(default_factory=dict)
+    counted: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def total_received(self) -> int:
+        return sum(self.received.values())
+
+    @property
+    def total_counted(self) -> int:
+        return sum(self.counted.values())
+
+
+def interview_counts(campaign: Campaign, form_id: str | None = None, rules=CITIZEN_RULES) -> InterviewCounts:
+    """Every count of interviews a page, the API or a command shows, read from a narrow query
+    (no answers) of ``form_id`` (the campaign's :func:`survey_form` by default)."""
     from survey_app.models import Questionnaire, SampleCase
     query = (select(Submission.id, Submission.review_state, Submission.channel, Submission.case_id,
                     SampleCase.selection_probability, Submission.answers["sex"].as_string(),
                     Submission.answers["age_group"].as_string(), Submission.unit_id)
              .join(Questionnaire, Questionnaire.id == Submission.questionnaire_id)
              .outerjoin(SampleCase, SampleCase.id == Submission.case_id)
-             .where(Submission.campaign_id == campaign.id, Questionnaire.form_id == form_id))
-    ctx, counts = context(campaign), {}
+             .where(Submission.campaign_id == campaign.id,
+                    Questionnaire.form_id == (form_id or survey_form(campaign))))
+    ctx, found = context(campaign), InterviewCounts()
     for *columns, unit_id in db.session.execute(query):
+        found.received[unit_id] = found.received.get(unit_id, 0) + 1
         if exclusion(Candidate(*columns), ctx, rules) is None:
-            counts[unit_id] = counts.get(unit_id, 0) + 1
-    return counts
+            found.counted[unit_id] = found.counted.get(unit_id, 0) + 1
+    return found

@@ -9,8 +9,9 @@ from survey_app import queries
 from survey_app.access import roles_required
 from survey_app.extensions import db
 from survey_app.i18n import _
-from survey_app.models import AppraisalRound, Role, RoundStatus, ScoringMethod
+from survey_app.models import AppraisalRound, Role, RoundStatus
 from survey_app.models.base import utcnow
+from survey_app.results.points import campaign_points, self_against_appraised
 from survey_app.units import bp, state
 from survey_app.units.forms import RoundForm
 
@@ -50,26 +51,15 @@ def round_step(campaign_code: str):
 
 
 def _overall_satisfaction(campaign) -> dict[str, float]:
-    from survey_app.results.runs import latest_run, overall_satisfaction
-    return overall_satisfaction(latest_run(campaign))
+    from survey_app.results.official import counted_run
+    from survey_app.results.runs import overall_satisfaction
+    return overall_satisfaction(counted_run(campaign))
 
 
-def bias_row(cu, assessment, satisfaction) -> dict:
-    """Self-assessed against appraised points of the scores the council has decided."""
-    self_total = appraised = decided_self = maximum = 0.0
-    adjusted = 0
-    for score in assessment.scores if assessment else []:
-        sign = -1 if score.node.method is ScoringMethod.PENALTY else 1
-        if score.node.method is ScoringMethod.SELF_ASSESSED:
-            maximum += float(score.node.max_points)
-        self_total += sign * float(score.self_points or 0)
-        if score.appraised_points is not None:
-            decided_self += sign * float(score.self_points or 0)
-            appraised += sign * float(score.appraised_points)
-            adjusted += score.appraised_points != score.self_points
-    return {"cu": cu, "self": self_total, "self_percent": 100 * self_total / maximum if maximum else None,
-            "appraised": appraised, "gap": decided_self - appraised, "adjusted": adjusted,
-            "satisfied": satisfaction.get(cu.unit.code)}
+def bias_row(cu, result, satisfaction) -> dict:
+    """Self-assessed against appraised points of the scores the council has decided, read from
+    the one read model of results (caps applied, penalties subtracted)."""
+    return {"cu": cu, **self_against_appraised(result), "satisfied": satisfaction.get(cu.unit.code)}
 
 
 @bp.route("/<campaign_code>/bias")
@@ -78,8 +68,8 @@ def bias(campaign_code: str):
     """Per unit, the gap between self-assessed and appraised points (*bệnh thành tích*)."""
     campaign = queries.campaign_or_404(campaign_code)
     everywhere = current_user.has_role(Role.ANALYST, Role.ADMIN)
-    satisfaction = _overall_satisfaction(campaign)
-    rows = [bias_row(cu, queries.assessment(campaign, cu.unit), satisfaction)
+    satisfaction, results = _overall_satisfaction(campaign), campaign_points(campaign)
+    rows = [bias_row(cu, results[cu.unit.code], satisfaction)
             for cu in queries.campaign_units(campaign)
             if everywhere or current_user.can_reach(Role.SUPERVISOR, cu.unit)
             or current_user.can_reach(Role.APPRAISER, cu.unit)]

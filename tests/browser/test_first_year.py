@@ -1,8 +1,11 @@
 """A province's first year in Chromium, from an empty database (no demo): the administrator imports
 the units and the framework through the admin pages, creates the accounts, the campaign and its
 council; a unit editor self-assesses with evidence; the appraisers run two rounds and closing with
-undecided items is refused with their list; the analysis runs, the campaign is published with a
-decision number, the public page shows the figures and a later analysis leaves them unchanged.
+undecided items is refused with their list; households of the imported sample answer the citizens'
+questionnaire by the codes on their letters (the citizens' own pages); the analysis runs, the
+campaign is published with a decision number and the public page shows the figures, the survey's
+points included. At the phone's width only (the slow part), more households answer, a later
+analysis changes the draft but not the public page, until it is republished with a reason.
 
 Run once at a phone's width and once at a desktop's; no page scrolls sideways on the phone."""
 from __future__ import annotations
@@ -12,13 +15,18 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from survey_app.extensions import db
+from survey_app.models import AdminUnit, Invitation, UnitPopulation
 from tests.browser.conftest import PHONE
 from tests.browser.test_index_flow import PDF, _root_conftest, flash, sign_out
+from tests.public.walker import walk
 
 DATA = Path(__file__).parent / "data"
+SIPAS = Path(__file__).resolve().parents[2] / "questionnaires" / "sipas_citizen.md"
+HOUSEHOLDS, LATER = 4, 2  # households answering before the first publication, and after it
 PASSWORD = "Ninh-Binh-cchc-2025"
 CODE = "NB-2025"
 VIEWPORTS = {"phone": PHONE, "desktop": {"width": 1280, "height": 900}}
@@ -45,8 +53,8 @@ def first_year(backend, tmp_path_factory, request):
 class Visit:
     """One viewport's browser tab on the live server; every page is checked for sideways scrolling."""
 
-    def __init__(self, page, base, width):
-        self.page, self.base, self.width = page, base, width
+    def __init__(self, app, page, base, width):
+        self.app, self.page, self.base, self.width = app, page, base, width
 
     def go(self, path):
         self.page.goto(self.base + path)
@@ -72,6 +80,12 @@ class Visit:
         return self.page.locator(selector).inner_text()
 
 
+def cli(app, *args):
+    result = app.test_cli_runner().invoke(args=list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
 def dmy(days: int) -> str:
     return (date.today() + timedelta(days=days)).strftime("%d/%m/%Y")
 
@@ -86,6 +100,7 @@ def set_up_province(v: Visit):
     v.page.locator("input[type=file]").set_input_files(str(DATA / "tiny_framework.yaml"))
     v.submit("main form:has(input[type=file])")
     assert "tiny_units" in v.text()
+    cli(v.app, "questionnaire", "import", str(SIPAS), "--publish")
     for username, role, unit in (("nv_tuphap", "unit_editor", "37.S02"), ("nv_hoalu", "unit_editor", "14170"),
                                  ("thamdinh1", "appraiser", ""),
                                  ("thamdinh2", "appraiser", ""), ("phantich", "analyst", "")):
@@ -109,6 +124,7 @@ def create_campaign(v: Visit):
     for level in ("department", "commune"):
         v.page.locator(f"input[name=levels][value={level}]").check()
     v.page.fill("#units", "37.S02,14170")
+    v.page.select_option("#citizens", "sipas_citizen")
     v.page.fill("#self_assessment_deadline", dmy(10))
     v.page.fill("#round_1", dmy(20))
     v.page.fill("#round_2", dmy(30))
@@ -196,31 +212,89 @@ def appraise(v: Visit):
     assert v.page.locator("#blockers").count() == 0
 
 
+def province_population(app):
+    """The province's adults by sex and age group in 2025, the weighting targets of the departments'
+    survey. No page or command loads populations yet (only the demo has them), so they are stored here."""
+    with app.app_context():
+        province = db.session.scalar(select(AdminUnit).where(AdminUnit.code == "37"))
+        province.population = [UnitPopulation(year=2025, sex=sex, age_group=age, count=40_000)
+                               for sex in ("1", "2") for age in ("18_29", "30_44", "45_59", "60_plus")]
+        db.session.commit()
+
+
+def fieldwork(app, tmp_path) -> list[str]:
+    """Sampled households of Sở Tư pháp's users get a letter each; HOUSEHOLDS of them answer through
+    the citizens' pages, every satisfaction question "Hài lòng". Returns the codes not yet used."""
+    sample = tmp_path / "mau-so-tu-phap.csv"
+    sample.write_text("household,unit,stratum,cluster,probability\n" + "".join(
+        f"Hộ số {i + 1},37.S02,37.S02,Tổ {i % 2 + 1},0.01\n" for i in range(HOUSEHOLDS + LATER)), encoding="utf-8")
+    cli(app, "sample", "import", CODE, str(sample))
+    assert f"{HOUSEHOLDS + LATER} codes" in cli(app, "invitations", "issue", CODE)
+    with app.app_context():
+        codes = list(db.session.scalars(select(Invitation.code).order_by(Invitation.id)))
+    for code in codes[:HOUSEHOLDS]:
+        assert walk(app.test_client(), code)  # a receipt number shown
+    province_population(app)
+    return codes[HOUSEHOLDS:]
+
+
+def publish_page(v: Visit, decision: str, reason: str | None = None):
+    v.go(f"/analyst/campaigns/{CODE}/publish")
+    v.page.get_by_label("Số quyết định (ví dụ 123/QĐ-UBND)").fill(decision)
+    v.page.get_by_label("Ngày quyết định (dd/mm/yyyy)").fill(date.today().strftime("%d/%m/%Y"))
+    v.page.get_by_label("Người ký").fill("Chủ tịch UBND tỉnh")
+    if reason:
+        v.page.get_by_label("Lý do công bố phiên bản mới").fill(reason)
+    v.page.get_by_role("button", name="Công bố").click(timeout=120_000)
+    assert v.page.locator("[role=status]").inner_text().strip() == "Đã xong."
+
+
+def public_row(v: Visit) -> list[str]:
+    v.go(f"/campaigns/{CODE}/results")
+    return v.page.locator("#ranked-department tr[data-unit='37.S02']").locator("td").all_inner_texts()
+
+
 def publish(app, v: Visit):
     v.sign_in("phantich")
     advance(v)  # fieldwork -> analysis
-    result = app.test_cli_runner().invoke(args=["analyse", CODE])
-    assert "không chấm điểm khảo sát" in result.output, result.output  # no survey leaf: nothing to analyse
+    assert f"Run 1 of {CODE}: {HOUSEHOLDS} respondents" in cli(app, "analyse", CODE)
     v.go(f"/analyst/campaigns/{CODE}/index")
     v.page.get_by_role("link", name="Công bố kết quả").click()
     v.fits()
-    v.page.get_by_label("Số quyết định (ví dụ 123/QĐ-UBND)").fill("45/QĐ-UBND")
-    v.page.get_by_label("Ngày quyết định (dd/mm/yyyy)").fill(date.today().strftime("%d/%m/%Y"))
-    v.page.get_by_label("Người ký").fill("Chủ tịch UBND tỉnh")
-    v.page.get_by_role("button", name="Công bố").click(timeout=120_000)
-    assert v.page.locator("[role=status]").inner_text().strip() == "Đã xong."
+    publish_page(v, "45/QĐ-UBND")
     sign_out(v.page)
-    v.page.goto(v.base + f"/campaigns/{CODE}/results")  # its publication block is wider than a phone today
+    row = public_row(v)
     assert "45/QĐ-UBND" in v.text("#publication")
-    row = v.page.locator("#ranked-department tr[data-unit='37.S02']").locator("td").all_inner_texts()
-    assert row[3].startswith("80,00")  # 3 + 5 of 10 points, appraised as self-assessed, on 0-100
+    # 3 + 5 self-assessed points of 10, appraised as such, and 10 of 10 for 100 % satisfied (factor F1)
+    assert row[3].startswith("18,00")
+    return row
+
+
+def later_analysis(app, v: Visit, codes: list[str], published: list[str]):
+    """Two more households, dissatisfied; run 2 moves the draft, the public page keeps version 1
+    until version 2 is published with its reason."""
+    for code in codes:
+        walk(app.test_client(), code, likert="2")
+    assert f"Run 2 of {CODE}: {HOUSEHOLDS + LATER} respondents" in cli(app, "analyse", CODE)
+    assert public_row(v) == published
+    assert "45/QĐ-UBND" in v.text("#publication") and v.page.locator("#changes").count() == 0
+    v.sign_in("phantich")
+    v.go(f"/analyst/campaigns/{CODE}/index")
+    draft = v.page.locator("#ranked-department tr[data-unit='37.S02']").locator("td").all_inner_texts()
+    assert draft[3] != published[3]
+    publish_page(v, "52/QĐ-UBND", "Bổ sung phiếu của hai hộ trả lời muộn")
+    sign_out(v.page)
+    row = public_row(v)
+    assert row[3] == draft[3] and "52/QĐ-UBND" in v.text("#publication")
+    assert "Bổ sung phiếu của hai hộ trả lời muộn" in v.text("#publication")
+    assert "Sở Tư pháp" in v.text("#changes")
 
 
 @pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
 def test_first_year_from_an_empty_database(first_year, browser, tmp_path, viewport):
     app, base = first_year
     context = browser.new_context(viewport=VIEWPORTS[viewport], locale="vi-VN")
-    v = Visit(context.new_page(), base, VIEWPORTS[viewport]["width"])
+    v = Visit(app, context.new_page(), base, VIEWPORTS[viewport]["width"])
     v.page.set_default_timeout(10_000)
     set_up_province(v)
     create_campaign(v)
@@ -233,5 +307,8 @@ def test_first_year_from_an_empty_database(first_year, browser, tmp_path, viewpo
     sign_out(v.page)
     appraise(v)
     sign_out(v.page)
-    publish(app, v)
+    later = fieldwork(app, tmp_path)
+    published = publish(app, v)
+    if viewport == "phone":
+        later_analysis(app, v, later, published)
     context.close()

@@ -33,6 +33,23 @@ def test_cli_creates_a_draft_campaign_with_its_units_deadlines_and_sampling_plan
         assert [(r.number, r.due) for r in rounds] == [(1, date(2024, 11, 1)), (2, date(2024, 11, 20))]
 
 
+def test_copy_carries_each_rounds_deadline_into_the_new_year(staff, visitor):
+    runner = staff.test_cli_runner()
+    made = runner.invoke(args=["campaign", "create", "T-2023", "--title", "Chỉ số CCHC 2023", "--year", "2023",
+                               "--province", "P", "--framework", "par_units", "--levels", "department",
+                               "--round-deadline", "2023-11-01", "--round-deadline", "2023-11-20"])
+    assert made.exit_code == 0, made.output
+    copied = runner.invoke(args=["campaign", "copy", "T-2023", "--code", "T-2025", "--year", "2025"])
+    assert copied.exit_code == 0, copied.output
+    with staff.app_context():
+        found = db.session.scalar(select(Campaign).where(Campaign.code == "T-2025"))
+        rounds = db.session.scalars(select(RoundDeadline).where(RoundDeadline.campaign_id == found.id)
+                                    .order_by(RoundDeadline.number))
+        assert [(r.number, r.due) for r in rounds] == [(1, date(2025, 11, 1)), (2, date(2025, 11, 20))]
+    page = visitor("admin").get("/lifecycle/T-2025").get_data(as_text=True)
+    assert "01/11/2025" in page and "20/11/2025" in page
+
+
 def test_cli_lists_every_problem_in_vietnamese_and_stores_nothing(staff):
     before = campaigns(staff)
     result = staff.test_cli_runner().invoke(args=[

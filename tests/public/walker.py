@@ -4,10 +4,11 @@ import re
 RETRY_VALUES = ("0912345678", "5", "1", "abc")
 def tok(html):
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-def walk(c, code, free_text="Tốt", landing=None, send=True):
+def walk(c, code, free_text="Tốt", landing=None, send=True, likert="4"):
     """Answer the questionnaire behind ``code`` (or at the ``landing`` address, e.g. an open
-    link) to the end; return the receipt numbers shown (with ``send=False``: stop at the
-    check page and return its address, for a test that sends it itself)."""
+    link) to the end, ``likert`` on every 5-point question; return the receipt numbers shown
+    (with ``send=False``: stop at the check page and return its address, for a test that sends
+    it itself)."""
     landing = landing or f"/q/{code}"
     r = c.get(landing); html = r.get_data(as_text=True)
     assert r.status_code == 200, r.status_code
@@ -24,7 +25,7 @@ def walk(c, code, free_text="Tốt", landing=None, send=True):
             data["add"] = "yes" if adds < 2 else "no"; adds += 1
         names = set(re.findall(r'<div class="field[^"]*" data-key="([^"]+)" id="q-[^"]+"(?! hidden)', html))
         for n in names:
-            if f'name="{n}" value="4"' in html: data[n] = "4"
+            if f'name="{n}" value="4"' in html: data[n] = likert if f'name="{n}" value="{likert}"' in html else "4"
             elif re.search(rf'type="(radio|checkbox)" id="{re.escape(n)}-1"', html):
                 data[n] = re.search(rf'id="{re.escape(n)}-1" name="{re.escape(n)}" value="([^"]*)"', html).group(1)
             elif re.search(rf'type="checkbox" id="{re.escape(n)}"', html): data[n] = "OK"

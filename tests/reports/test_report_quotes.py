@@ -36,7 +36,7 @@ def test_a_rejected_interview_is_neither_analysed_nor_quoted(demo_app, hostile_u
             table = build_table(campaign, "sipas_citizen")
             assert REJECTED not in quotes and any("góp ý" in q for q in quotes)
             assert rejected.instance_uuid not in set(table.data["instance_uuid"])
-            counted = exclusions.counted_per_unit(campaign, "sipas_citizen")
+            counted = exclusions.interview_counts(campaign, "sipas_citizen").counted
             assert counted[unit.id] == int((table.data["unit_code"] == unit.code).sum())
             assert sum(counted.values()) == len(table.data)
             assert exclusions.exclusion(exclusions.candidate(rejected), exclusions.context(campaign)) \

@@ -1,4 +1,5 @@
 """Appraisal: rounds, decisions with reasons, replies, evidence, history, the final lock, the bias view."""
+import re
 from decimal import Decimal
 from io import BytesIO
 
@@ -123,3 +124,32 @@ def test_recognise_all_and_the_bias_view(world, visitor):
     page = visitor("watcher").get("/units/T-2024/bias").get_data(as_text=True)
     assert "Đơn vị D2" in page and "1,00" in page  # a gap of one point
     assert visitor("editor").get("/units/T-2024/bias").status_code == 403
+
+
+def test_the_bias_view_subtracts_penalties_within_their_caps(world, visitor):
+    """D1 self-assesses full marks, the bonus 1.5.2 (0,5) and the penalty 3.3.6 (0,5 of at most 1);
+    the council raises the penalty to 1,5, which counts as its cap 1: the gap is 0,50 (1,00 if the
+    cap were ignored) and both totals carry the bonus and the subtracted penalty."""
+    special = {"1.5.2": Decimal("0.5"), "3.3.6": Decimal("0.5")}
+
+    def self_points(node):
+        return special.get(node.code, builders.full_marks(node))
+
+    def appraised(node):
+        return Decimal("1.5") if node.code == "3.3.6" else self_points(node)
+
+    with world.app_context():
+        campaign = db.session.scalar(select(Campaign).where(Campaign.code == "T-2024"))
+        d1 = db.session.scalar(select(AdminUnit).where(AdminUnit.code == "D1"))
+        builders.assess(campaign, d1, self_points, appraised=appraised)
+        maximum = float(sum(n.max_points for n in builders.self_nodes(campaign) if n.method.value == "self_assessed"))
+        db.session.commit()
+    page = visitor("watcher").get("/units/T-2024/bias").get_data(as_text=True)
+    row = re.search(r"<tr><td>Đơn vị D1</td>(.*?)</tr>", page, re.S).group(1)
+    cells = re.findall(r'<td class="num">([^<]*)</td>', row)
+
+    def shown(value):
+        return f"{value:.2f}".replace(".", ",")
+    assert cells[0] == shown(maximum)  # self: + 0,5 bonus − 0,5 penalty
+    assert cells[2] == shown(maximum - 0.5)  # appraised: + 0,5 bonus − 1 (the penalty's cap)
+    assert cells[3] == "0,50" and cells[4] == "1"

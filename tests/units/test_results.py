@@ -55,6 +55,16 @@ def scored(world):
     return world
 
 
+@pytest.fixture
+def closed(scored):
+    """``scored`` with appraisal closed: the campaign in fieldwork and analysis, publishable."""
+    from survey_app.models import CampaignStatus
+    with scored.app_context():
+        campaign_by_code("T-2024").status = CampaignStatus.ANALYSIS
+        db.session.commit()
+    return scored
+
+
 def page_fields(html: str) -> dict[str, list[str]]:
     """``{field code or "total": [max, self-assessed, appraised, index points]}`` of a units page."""
     return {code: NUM.findall(row) for code, row in FIELD_ROW.findall(html)}
@@ -139,7 +149,8 @@ def later_analysis(app):
         db.session.commit()
 
 
-def test_a_publication_stays_frozen_until_republished_with_a_reason(scored, visitor):
+def test_a_publication_stays_frozen_until_republished_with_a_reason(closed, visitor):
+    scored = closed
     import hashlib
     from survey_app.campaigns.publication import report_path
     from survey_app.models import CampaignStatus
@@ -190,7 +201,8 @@ def test_a_publication_stays_frozen_until_republished_with_a_reason(scored, visi
     assert totals(stored) == totals(second)
 
 
-def test_the_publication_page_confirms_refuses_bad_input_and_publishes(scored, visitor):
+def test_the_publication_page_confirms_refuses_bad_input_and_publishes(closed, visitor):
+    scored = closed
     from survey_app.results.official import current_publication
 
     analyst = visitor("analyst1")
@@ -211,3 +223,21 @@ def test_the_publication_page_confirms_refuses_bad_input_and_publishes(scored, v
         found = current_publication(campaign_by_code("T-2024"))
         assert (found.version, found.decision_number, found.created_by.username) == (1, "7/QĐ-UBND", "analyst1")
     assert visitor("editor").get("/analyst/campaigns/T-2024/publish").status_code == 403
+
+
+@pytest.mark.parametrize("status", ["draft", "self_assessment", "appraisal"])
+def test_results_are_not_published_before_appraisal_is_closed(scored, visitor, status):
+    from survey_app.models import CampaignStatus
+    from survey_app.results.official import current_publication
+
+    with scored.app_context():
+        campaign_by_code("T-2024").status = CampaignStatus(status)
+        db.session.commit()
+    refused = publish(scored)
+    assert refused.exit_code != 0 and "Chưa kết thúc thẩm định" in refused.output
+    page = visitor("analyst1").post("/analyst/campaigns/T-2024/publish", {
+        "decision_number": "7/QĐ-UBND", "decision_date": "28/03/2025", "signer": "A"})
+    assert page.status_code == 400 and "Chưa kết thúc thẩm định" in page.get_data(as_text=True)
+    with scored.app_context():
+        campaign = campaign_by_code("T-2024")
+        assert current_publication(campaign) is None and campaign.status is CampaignStatus(status)
