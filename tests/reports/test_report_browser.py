@@ -28,6 +28,7 @@ def test_report_page_on_a_phone(page, live_server, demo_run, tmp_path):
         assert loaded and box["width"] <= 360
     assert not problems, problems
     page.get_by_label("Đơn vị").select_option(index=1)  # one unit: a shorter job
+    page.set_default_navigation_timeout(180_000)  # under TESTING the job renders within the request
     page.get_by_role("button", name="Lập báo cáo PDF").click()
     page.wait_for_selector("text=Đã xong.", timeout=180_000)
     with page.expect_download() as download:
