@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from survey_app.extensions import db
 from survey_app.i18n import _
+from survey_app.refusals import MessageRefused
 from survey_app.models import (AppraisalRound, Campaign, CampaignStatus, Publication,
                                SelfAssessment)
 from survey_app.results import frozen, official
@@ -26,7 +27,7 @@ DECISION = re.compile(r"^\d+[A-Za-z]?/[0-9A-Za-zĐđ\-]+$")
 FIGURES = ("total", "rank", "class")
 
 
-class PublicationRefused(ValueError):
+class PublicationRefused(MessageRefused):
     """A publication that cannot be made; the message is for the user."""
 
 
