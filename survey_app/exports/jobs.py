@@ -1,5 +1,7 @@
 """What each background job does (see :mod:`survey_app.tasks`): the report as PDF, publishing the
-results (the file is the publication's report), or an export of a campaign in one format. Files are written in ``instance/jobs/`` under the job's id.
+results (the file is the publication's report), or an export of a campaign in one format. Files
+are written whole in ``instance/jobs/`` under the job's id (:mod:`survey_app.storage`): a full disk
+fails the job with its message and leaves no partial file.
 """
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from sqlalchemy import func, select
 from survey_app.extensions import db
 from survey_app.models import Submission
 from survey_app.queries import campaign_by_code
+from survey_app.storage import whole_file, write_whole
 
 FORMATS = {"csv": ".csv", "xlsx": ".xlsx", "sav": ".sav", "dta": ".dta", "codebook": ".csv",
            "results": ".xlsx", "pdf": ".pdf", "letters": ".pdf", "publish": ".pdf"}
@@ -49,19 +52,21 @@ def perform(app, job_id: str, kind: str, params: dict, progress) -> str:
     rows = _row_progress(campaign, progress)
     if kind == "letters":
         progress(10)
-        target.write_bytes(_letters(campaign, params, locale))
+        write_whole(target, _letters(campaign, params, locale), prefix=".job-")
     elif kind == "pdf":
         progress(10)
         write_pdf(campaign, target, locale, params.get("unit") or None)
     elif kind == "publish":
         from survey_app.campaigns.publication import publish_job
         progress(10)
-        target.write_bytes(publish_job(campaign, params))
-    elif kind == "results":
-        results.write_results_xlsx(campaign, target, locale)
-    elif kind in ("sav", "dta"):
-        statfiles.write_statfile(spec, target, kind)
+        write_whole(target, publish_job(campaign, params), prefix=".job-")
     else:
-        writer = {"csv": writers.write_csv, "xlsx": writers.write_xlsx, "codebook": writers.write_codebook}
-        writer[kind](spec, target, rows)
+        with whole_file(target, prefix=".job-") as part:  # a full disk leaves no half export
+            if kind == "results":
+                results.write_results_xlsx(campaign, part, locale)
+            elif kind in ("sav", "dta"):
+                statfiles.write_statfile(spec, part, kind)
+            else:
+                writer = {"csv": writers.write_csv, "xlsx": writers.write_xlsx, "codebook": writers.write_codebook}
+                writer[kind](spec, part, rows)
     return filename
