@@ -12,7 +12,8 @@ paths with valid, mutated, huge (2³¹, 2⁶³), negative, NUL and non-ASCII val
 without a CSRF token, and the collector's JSON sends with every field replaced by another type,
 a NUL, a huge id, deep nesting or raw garbage. Rate limits are switched off
 (``RATELIMIT_ENABLED=0``) so that the requests reach the code behind them. It prints the count
-per status and every 5xx (method, path, body excerpt); it exits 1 when there was one.
+per status and every 5xx (method, path, body excerpt); it exits 1 when there was one, or when the
+time ran out before ``--requests`` were sent (said loudly: fewer requests prove less).
 """
 from __future__ import annotations
 
@@ -277,12 +278,25 @@ def main() -> int:
                     server.wait(30)
             finally:
                 drop()
-        print(f"{kind}: {sum(counts.values())} requests in {took:.0f} s (seed {args.seed}); by status: "
-              + ", ".join(f"{status}: {n}" for status, n in sorted(counts.items())))
-        for status, method, path, excerpt in failures:
-            print(f"  {status} {method} {path} {excerpt!r}")
-        bad += len(failures)
+        bad += report(kind, counts, failures, args.requests, took, args.seed)
     return 1 if bad else 0
+
+
+def report(kind: str, counts: Counter, failures: list, wanted: int, took: float, seed: int) -> int:
+    """Print the count per status and every 5xx; the number of problems (5xx, and a run that sent
+    fewer requests than ``wanted`` because the time ran out)."""
+    sent = sum(counts.values())
+    print(f"{kind}: {sent} requests in {took:.0f} s (seed {seed}); by status:")
+    for status, n in sorted(counts.items()):
+        print(f"  {status or 'no answer'}: {n}")
+    for status, method, path, excerpt in failures:
+        print(f"  {status} {method} {path} {excerpt!r}")
+    if sent >= wanted:
+        return len(failures)
+    print(f"!!! {kind}: ONLY {sent} OF {wanted} REQUESTS WERE SENT: the time ran out after {took:.0f} s. "
+          f"This run proves less than asked; give more --seconds (or fewer --clients on a busy machine).",
+          file=sys.stderr)
+    return len(failures) + 1
 
 
 if __name__ == "__main__":

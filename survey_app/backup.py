@@ -20,7 +20,7 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import click
 from flask import current_app
@@ -28,6 +28,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import inspect, text
 
 from survey_app.extensions import db
+from survey_app.storage import is_partial
 
 MANIFEST = "manifest.json"
 
@@ -38,6 +39,34 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+class _Hashing:
+    """A file read into the archive, hashed on the way: the checksum is of the bytes archived."""
+
+    def __init__(self, handle):
+        self.handle, self.digest = handle, hashlib.sha256()
+
+    def read(self, size=-1):
+        block = self.handle.read(size)
+        self.digest.update(block)
+        return block
+
+
+def _add_file(archive: tarfile.TarFile, path: Path, arcname: str) -> str | None:
+    """Add ``path`` to the archive and return its SHA-256; ``None`` (skipped) for a file being
+    written (a temporary file of :mod:`survey_app.storage`) or one gone while the folder is walked."""
+    if is_partial(path):
+        return None
+    try:
+        handle = open(path, "rb")
+    except FileNotFoundError:
+        return None
+    with handle:  # an open file stays readable when it is renamed or removed meanwhile
+        info = archive.gettarinfo(arcname=arcname, fileobj=handle)
+        hashing = _Hashing(handle)
+        archive.addfile(info, hashing)
+        return hashing.digest.hexdigest()
 
 
 def _folders() -> dict[str, Path]:
@@ -93,8 +122,9 @@ def make_backup(output: Path) -> dict:
             for label, folder in _folders().items():
                 for path in sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []:
                     arcname = f"files/{label}/{path.relative_to(folder).as_posix()}"
-                    files[arcname] = _sha256(path)
-                    archive.add(path, arcname=arcname)
+                    digest = _add_file(archive, path, arcname)
+                    if digest is not None:
+                        files[arcname] = digest
             manifest = {"database": db.engine.dialect.name, "dump": name, "tables": counts, "files": files}
             data = json.dumps(manifest, indent=1, sort_keys=True).encode()
             info = tarfile.TarInfo(MANIFEST)
@@ -146,6 +176,25 @@ def verify(manifest: dict) -> list[str]:
     return problems
 
 
+def _file_members(archive: tarfile.TarFile, folders: dict[str, Path]) -> list[tuple[tarfile.TarInfo, Path]]:
+    """Every file of the archive and where it goes; the whole archive is refused, before anything
+    is restored, when a member is not a plain file of a known folder (an absolute path, ``..``, a
+    link or a device would write outside the platform's folders)."""
+    found = []
+    for member in archive.getmembers():
+        path = PurePosixPath(member.name)
+        if path.is_absolute() or ".." in path.parts:
+            raise click.ClickException(f"refused: the archive names {member.name!r}, outside its folders; "
+                                       "nothing was restored")
+        if path.parts[:1] != ("files",):
+            continue
+        if not member.isfile() or len(path.parts) < 3 or path.parts[1] not in folders:
+            raise click.ClickException(f"refused: {member.name!r} is not a file of the uploads or the jobs; "
+                                       "nothing was restored")
+        found.append((member, folders[path.parts[1]].joinpath(*path.parts[2:])))
+    return found
+
+
 def restore_backup(archive_path: Path, force: bool = False) -> dict:
     """Restore the archive into an empty database and folders; returns the manifest."""
     folders = _folders()
@@ -153,16 +202,14 @@ def restore_backup(archive_path: Path, force: bool = False) -> dict:
         raise click.ClickException("the database or the upload and job folders are not empty; "
                                    "restore into an empty platform (or give --force)")
     with tarfile.open(archive_path) as archive, tempfile.TemporaryDirectory() as tmp:
+        members = _file_members(archive, folders)
         manifest = json.load(archive.extractfile(MANIFEST))
         archive.extract(manifest["dump"], tmp, filter="data")
         _restore_database(Path(tmp) / manifest["dump"], manifest["database"])
-        for member in archive.getmembers():
-            if member.isfile() and member.name.startswith("files/"):
-                _, label, relative = member.name.split("/", 2)
-                target = folders[label] / relative
-                target.parent.mkdir(parents=True, exist_ok=True)
-                with archive.extractfile(member) as source, open(target, "wb") as out:
-                    shutil.copyfileobj(source, out)
+        for member, target in members:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with archive.extractfile(member) as source, open(target, "wb") as out:
+                shutil.copyfileobj(source, out)
     return manifest
 
 

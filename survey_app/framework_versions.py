@@ -16,11 +16,15 @@ from sqlalchemy import select
 from survey_app.cli import framework_cli
 from survey_app.extensions import db
 from survey_app.i18n import _
+from survey_app.refusals import MessageRefused
 from survey_app.models import Framework, FrameworkNode
 
 
-class VersionNotFound(LookupError):
-    """No framework with this code and version."""
+class VersionNotFound(MessageRefused, LookupError):
+    """No framework with this code and version (404)."""
+
+    def __init__(self, message: str = ""):
+        super().__init__(message, status=404)
 
 
 @dataclass(frozen=True)

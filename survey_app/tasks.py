@@ -51,13 +51,13 @@ def read_state(app: Flask, job_id: str) -> dict | None:
 
 
 def write_state(app: Flask, job_id: str, **changes) -> dict:
-    """Merge ``changes`` into the job's state, written atomically (rename)."""
+    """Merge ``changes`` into the job's state, written whole (:func:`survey_app.storage.write_whole`)."""
+    from survey_app.storage import write_whole
+
     state = read_state(app, job_id) or {}
     state.update(changes)
-    path = job_folder(app) / f"{job_id}.json"
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(state, ensure_ascii=False), "utf-8")
-    temporary.replace(path)
+    write_whole(job_folder(app) / f"{job_id}.json", json.dumps(state, ensure_ascii=False).encode("utf-8"),
+                prefix=".state-")
     return state
 
 
@@ -80,6 +80,8 @@ def run_job(job_id: str, kind: str, params: dict) -> None:
             filename = perform(app, job_id, kind, params,
                                lambda done: write_state(app, job_id, progress=min(int(done), 99)))
         except Exception as exc:  # noqa: BLE001 - every failure is shown to the user, never lost
+            from survey_app.extensions import db
+            db.session.rollback()  # nothing half-done is committed later by the caller's session
             app.logger.exception("job %s failed", job_id)
             write_state(app, job_id, status="failed", error=str(exc)[:300])
             raise

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from survey_app.extensions import db
 from survey_app.i18n import _
 from survey_app.models import AdminUnit, UnitLevel, UnitSuccession
+from survey_app.refusals import Refused
 
 COLUMNS = ("code", "name", "level", "parent_code", "valid_from", "valid_to", "predecessors")
 #: The levels of the two national tiers and the former district tier, created on first use.
@@ -32,12 +33,18 @@ STANDARD_LEVELS = {"province": ("Tỉnh, thành phố", "Province"),
 YEAR_RE = re.compile(r"^(\d{4})(-\d{2}-\d{2})?$")
 
 
-class UnitImportRefused(ValueError):
+class UnitImportRefused(Refused):
     """The file was refused; ``problems`` is a list of ``(row, message)``, row 0 for the file."""
 
     def __init__(self, problems: list[tuple[int, str]]):
-        super().__init__("; ".join(f"{row}: {message}" for row, message in problems))
-        self.problems = problems
+        super().__init__(422, problems, "; ".join(_row_message(row, message) for row, message in problems))
+
+    def problem_list(self) -> list:
+        return [{"key": f"row {row}" if row else "file", "message": str(message)} for row, message in self.problems]
+
+
+def _row_message(row: int, message: str) -> str:
+    return _("Row %(row)s: %(message)s", row=row, message=message) if row else str(message)
 
 
 @dataclass

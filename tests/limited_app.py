@@ -18,6 +18,6 @@ class Factory:
         return path
 
 
-def limited_app(root: str):
+def limited_app(root: str, **config):
     factory = Factory(root)
-    return make_app(f"sqlite:///{factory.mktemp('db')}/test.db", factory, RATELIMIT_ENABLED=True)
+    return make_app(f"sqlite:///{factory.mktemp('db')}/test.db", factory, RATELIMIT_ENABLED=True, **config)

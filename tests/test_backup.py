@@ -2,11 +2,14 @@
 empty folders: every table's rows and every file's checksum equal those of the backup."""
 from __future__ import annotations
 
+import io
 import json
 import tarfile
 import threading
 import time
 from pathlib import Path
+
+import pytest
 
 from survey_app.backup import make_backup, verify
 from survey_app.extensions import db
@@ -56,3 +59,46 @@ def test_backup_under_a_stream_of_submissions_restores_equal(app, backend, tmp_p
         db.session.remove()
     again = target.test_cli_runner().invoke(args=["restore", str(tmp_path / "backup.tar")])
     assert again.exit_code != 0 and "not empty" in again.output
+
+
+def test_a_file_gone_while_the_backup_walks_and_a_file_being_written_are_skipped(app, tmp_path, monkeypatch):
+    uploads = Path(app.config["UPLOAD_FOLDER"]) / "answers"
+    uploads.mkdir(parents=True, exist_ok=True)
+    kept, vanishing, writing = uploads / "kept.jpg", uploads / "renamed-away.jpg", uploads / ".upload-k3j9.jpg"
+    for path in (kept, vanishing, writing):
+        path.write_bytes(b"\xff\xd8\xff" + path.name.encode())
+    real_is_file = Path.is_file
+
+    def listed_then_gone(self):
+        answer = real_is_file(self)
+        if self == vanishing:
+            self.unlink()  # the upload finished its rename (or was removed) just after the walk saw it
+        return answer
+
+    monkeypatch.setattr(Path, "is_file", listed_then_gone)
+    with app.app_context():
+        manifest = make_backup(tmp_path / "backup.tar")
+    names = set(manifest["files"])
+    assert "files/uploads/answers/kept.jpg" in names
+    assert not any(name.endswith(("renamed-away.jpg", ".upload-k3j9.jpg")) for name in names)
+    with tarfile.open(tmp_path / "backup.tar") as archive:
+        assert set(n for n in archive.getnames() if n.startswith("files/")) == names
+
+
+@pytest.mark.parametrize("evil", ["/tmp/parindex-evil.txt", "files/uploads/../../parindex-evil.txt",
+                                  "../parindex-evil.txt", "files/elsewhere/parindex-evil.txt"])
+def test_restore_refuses_an_archive_naming_a_path_outside_its_folders(app, tmp_path, evil):
+    with app.app_context():
+        make_backup(tmp_path / "backup.tar")
+    with tarfile.open(tmp_path / "backup.tar", "a") as archive:
+        info = tarfile.TarInfo(evil)
+        info.size = 5
+        archive.addfile(info, io.BytesIO(b"owned"))
+    uploads = Path(app.config["UPLOAD_FOLDER"])
+    outside = {Path("/tmp/parindex-evil.txt"), uploads.parent.parent / "parindex-evil.txt",
+               uploads.parent / "parindex-evil.txt", uploads / "elsewhere" / "parindex-evil.txt"}
+    for path in outside:
+        path.unlink(missing_ok=True)
+    result = app.test_cli_runner().invoke(args=["restore", "--force", str(tmp_path / "backup.tar")])
+    assert result.exit_code != 0 and "refused" in result.output and "nothing was restored" in result.output
+    assert not any(path.exists() for path in outside)

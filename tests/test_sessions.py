@@ -150,3 +150,113 @@ def test_login_limits_are_shared_between_processes_per_account_and_per_forwarded
         outputs.append(proc.stdout.split())
     assert outputs[0] == ["422"] * 10
     assert outputs[1] == ["429", "422"]
+
+
+# --- through the pages: the admin ends sessions or deactivates; a user changes their own password ---
+
+@pytest.fixture
+def admin(app, analyst):
+    with app.app_context():
+        user = User(username="root", full_name="Quản trị")
+        user.set_password(PASSWORD)
+        user.roles.append(UserRole(role=Role.ADMIN))
+        db.session.add(user)
+        db.session.commit()
+        return {"root": user.id, "ana": db.session.scalar(select(User.id).where(User.username == "ana"))}
+
+
+def _admin_client(app):
+    client = app.test_client()
+    auth = AuthActions(client)
+    assert auth.login("root", PASSWORD).status_code == 302
+    return client, auth
+
+
+@pytest.mark.parametrize("action,words", [("end-sessions", "Đã kết thúc mọi phiên đăng nhập của ana."),
+                                          ("active", "Đã khóa tài khoản ana và đăng xuất trên mọi thiết bị.")])
+def test_the_admin_ends_a_users_sessions_or_deactivates_them_from_the_people_page(app, admin, action, words):
+    client, _ = _signed_in(app)
+    other, _ = _signed_in(app, remember=True)
+    root, auth = _admin_client(app)
+    page = root.get("/admin/users").get_data(as_text=True)
+    assert f'action="/admin/users/{admin["ana"]}/{action}"' in page
+    response = root.post(f"/admin/users/{admin['ana']}/{action}", data={"csrf_token": auth.csrf("/admin/users")},
+                         follow_redirects=True)
+    assert response.status_code == 200 and words in response.get_data(as_text=True)
+    for browser in (client, other):
+        assert browser.get("/analyst/").location.startswith("/login")
+    signed_in_again = AuthActions(app.test_client()).login("ana", PASSWORD).status_code
+    assert signed_in_again == (302 if action == "end-sessions" else 422)
+    assert root.get("/admin/").status_code == 200  # the admin's own session goes on
+
+
+def test_a_deactivated_account_is_activated_again_and_signs_in(app, admin):
+    root, auth = _admin_client(app)
+    for _ in range(2):
+        root.post(f"/admin/users/{admin['ana']}/active", data={"csrf_token": auth.csrf("/admin/users")})
+    assert "đã khóa" not in root.get("/admin/users").get_data(as_text=True)
+    assert AuthActions(app.test_client()).login("ana", PASSWORD).status_code == 302
+
+
+def test_the_admin_cannot_deactivate_themselves_and_others_cannot_end_sessions(app, admin):
+    root, auth = _admin_client(app)
+    response = root.post(f"/admin/users/{admin['root']}/active", data={"csrf_token": auth.csrf("/admin/users")})
+    assert response.status_code == 409 and "Không thể khóa tài khoản của chính mình." in response.get_data(as_text=True)
+    assert root.post(f"/admin/users/{admin['ana']}/end-sessions").status_code == 400  # no CSRF token
+    assert root.post("/admin/users/999999/end-sessions", data={"csrf_token": auth.csrf("/admin/users")}).status_code == 404
+    client, ana = _signed_in(app)
+    response = client.post(f"/admin/users/{admin['root']}/active", data={"csrf_token": ana.csrf("/analyst/")})
+    assert response.status_code == 403
+    assert root.get("/admin/").status_code == 200
+
+
+def _change(client, auth, current, new, repeat=None):
+    return client.post("/account/password", data={"csrf_token": auth.csrf("/account/password"), "current": current,
+                                                  "new": new, "repeat": new if repeat is None else repeat})
+
+
+NEW_PASSWORD = "một mật khẩu mới hơn"
+
+
+def test_a_user_changes_their_password_and_their_other_sessions_end(app, analyst):
+    client, auth = _signed_in(app, remember=True)
+    other, _ = _signed_in(app, remember=True)
+    assert "/account/password" in client.get("/analyst/").get_data(as_text=True)
+    response = _change(client, auth, PASSWORD, NEW_PASSWORD)
+    assert response.status_code == 302
+    assert "Đã đổi mật khẩu" in client.get(response.location).get_data(as_text=True)
+    assert client.get("/analyst/").status_code == 200  # this browser goes on
+    remember = client.get_cookie("remember_token").value
+    assert _opens_a_page(app, {"remember_token": remember})  # its new remember token works
+    assert other.get("/analyst/").location.startswith("/login")
+    fresh = AuthActions(app.test_client())
+    assert fresh.login("ana", PASSWORD).status_code == 422
+    assert fresh.login("ana", NEW_PASSWORD).status_code == 302
+
+
+@pytest.mark.parametrize("current,new,repeat,words", [
+    ("sai mật khẩu rồi", NEW_PASSWORD, None, "Đây không phải mật khẩu hiện tại của bạn."),
+    (PASSWORD, "aaaaaaaaaa", None, None),      # the policy's own message
+    (PASSWORD, "ana-ana-ana-1", None, None),
+    (PASSWORD, NEW_PASSWORD, "một mật khẩu khác hẳn", "Hai lần nhập mật khẩu mới không giống nhau."),
+])
+def test_a_refused_password_change_says_why_and_changes_nothing(app, analyst, current, new, repeat, words):
+    if words is None:
+        with app.test_request_context("/"):
+            words = password_problem(new, "ana")
+        assert words and "mật khẩu" in words.lower()
+    client, auth = _signed_in(app)
+    other, _ = _signed_in(app)
+    response = _change(client, auth, current, new, repeat)
+    assert response.status_code == 422 and words in response.get_data(as_text=True)
+    assert other.get("/analyst/").status_code == 200
+    assert AuthActions(app.test_client()).login("ana", PASSWORD).status_code == 302
+
+
+def test_the_password_page_needs_a_signed_in_user_and_a_csrf_token(app, analyst):
+    assert app.test_client().get("/account/password").location.startswith("/login")
+    client, _ = _signed_in(app)
+    response = client.post("/account/password", data={"current": PASSWORD, "new": NEW_PASSWORD,
+                                                      "repeat": NEW_PASSWORD})
+    assert response.status_code == 400
+    assert AuthActions(app.test_client()).login("ana", PASSWORD).status_code == 302

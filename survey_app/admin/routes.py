@@ -1,5 +1,6 @@
 """Administrators' pages: people and roles, units, frameworks and questionnaires."""
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
@@ -12,6 +13,7 @@ from survey_app.formatting import role_label
 from survey_app.i18n import _
 from survey_app.models import (AdminUnit, AuditEntry, Framework, QuestionnaireVersion, Role, User,
                                UserRole)
+from survey_app.refusals import MessageRefused
 
 
 @bp.route("/")
@@ -64,6 +66,39 @@ def users():
     people = db.session.scalars(select(User).order_by(User.username))
     status = 422 if form.errors else 200
     return render_template("admin/users.html", form=form, users=list(people)), status
+
+
+def _account(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.route("/users/<int:user_id>/end-sessions", methods=["POST"])
+@roles_required(Role.ADMIN)
+def end_sessions(user_id: int):
+    """Sign a person out everywhere: every session cookie and remember token of theirs stops working."""
+    user = _account(user_id)
+    user.end_sessions()
+    db.session.commit()
+    flash(_("Every session of %(name)s is ended.", name=user.username), "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@roles_required(Role.ADMIN)
+def set_active(user_id: int):
+    """Deactivate an account (it can no longer sign in, and its sessions end) or activate it again."""
+    user = _account(user_id)
+    if user.active and user.id == current_user.id:
+        raise MessageRefused(_("You cannot deactivate your own account."), status=409)
+    user.active = not user.active
+    user.end_sessions()
+    db.session.commit()
+    flash(_("%(name)s is activated again.", name=user.username) if user.active
+          else _("%(name)s is deactivated and signed out everywhere.", name=user.username), "success")
+    return redirect(url_for("admin.users"))
 
 
 @bp.route("/content")

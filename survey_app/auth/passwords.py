@@ -51,10 +51,11 @@ def password_problem(password: str, username: str = "") -> str | None:
 
 
 class PasswordPolicy:
-    """The policy as a WTForms validator (the username is read from the form's ``username`` field)."""
+    """The policy as a WTForms validator (the username is read from the form's ``username`` field,
+    or its ``account_name`` when the form changes a signed-in user's password)."""
 
     def __call__(self, form, field):
-        username = form.username.data if hasattr(form, "username") else ""
+        username = form.username.data if hasattr(form, "username") else getattr(form, "account_name", "")
         problem = password_problem(field.data, username or "")
         if problem:
             raise ValidationError(problem)

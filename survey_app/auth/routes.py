@@ -8,7 +8,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from survey_app.auth import bp
-from survey_app.auth.forms import LoginForm
+from survey_app.auth.forms import LoginForm, PasswordChangeForm
 from survey_app.auth.passwords import same_work_for_unknown
 from survey_app.extensions import db, limiter
 from survey_app.i18n import _
@@ -84,3 +84,29 @@ def logout():
 @login_required
 def me():
     return redirect(landing_url(current_user))
+
+
+def _password_key() -> str:
+    return f"password-change:{current_user.get_id().partition('.')[0]}"
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+@limiter.limit(lambda: current_app.config["LOGIN_ACCOUNT_LIMIT"], methods=["POST"], key_func=_password_key,
+               deduct_when=_failed)
+def change_password():
+    """A signed-in user changes their own password: the current one is asked, the new one follows
+    the policy, and every other session of the account ends (this one goes on)."""
+    form = PasswordChangeForm(current_user.username)
+    if form.validate_on_submit():
+        if not current_user.check_password(form.current.data):
+            form.current.errors.append(_("This is not your current password."))
+        else:
+            user = current_user._get_current_object()
+            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+            user.set_password(form.new.data)  # a new session token: the other sessions end
+            db.session.commit()
+            login_user(user, remember=remembered)
+            flash(_("Your password is changed. Your other sessions are signed out."), "success")
+            return redirect(landing_url(user))
+    return render_template("auth/password.html", form=form), 200 if not form.errors else 422

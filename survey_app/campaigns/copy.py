@@ -19,13 +19,14 @@ from sqlalchemy import select
 from survey_app.campaigns.cli import campaign_cli
 from survey_app.extensions import db
 from survey_app.i18n import _
+from survey_app.refusals import MessageRefused
 from survey_app.models import (AdminUnit, Campaign, CampaignQuestionnaire, CampaignStatus, CampaignUnit,
                                Framework, RoundDeadline, UnitSuccession)
 
 DEADLINES = ("fieldwork_start", "fieldwork_end", "self_assessment_deadline", "appraisal_deadline")
 
 
-class CopyRefused(ValueError):
+class CopyRefused(MessageRefused):
     """The copy cannot be made; the message says why, in the user's language."""
 
 

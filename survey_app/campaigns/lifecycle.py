@@ -151,9 +151,9 @@ def advance(campaign: Campaign, expected: CampaignStatus | None = None, reason: 
     """
     found = transition(campaign)
     if expected is not None and expected is not found.source:
-        raise CampaignRefused([_("This step has already been taken or is not possible now.")])
+        raise CampaignRefused([_("This step has already been taken or is not possible now.")], 409)
     if not found.allowed:
-        raise CampaignRefused([item.text for item in found.blockers])
+        raise CampaignRefused([item.text for item in found.blockers], 409)
     if found.target is S.APPRAISAL and state.current_round(campaign) is None:
         db.session.add(AppraisalRound(campaign_id=campaign.id, number=1, status=RoundStatus.OPEN))
     if found.target is S.FIELDWORK:

@@ -18,6 +18,8 @@ from sqlalchemy import select
 
 from survey_app.extensions import db
 from survey_app.i18n import _
+from survey_app.refusals import MessageRefused
+from survey_app.storage import write_whole
 from survey_app.models import (AppraisalRound, Campaign, CampaignStatus, Publication,
                                SelfAssessment)
 from survey_app.results import frozen, official
@@ -28,7 +30,7 @@ FIGURES = ("total", "rank", "class")
 PUBLISHABLE = (CampaignStatus.FIELDWORK, CampaignStatus.ANALYSIS, CampaignStatus.PUBLISHED)
 
 
-class PublicationRefused(ValueError):
+class PublicationRefused(MessageRefused):
     """A publication that cannot be made; the message is for the user."""
 
 
@@ -87,9 +89,7 @@ def store_report(campaign: Campaign, version: int, content: bytes) -> tuple[str,
     """Keep the report's PDF under ``UPLOAD_FOLDER/publications``; (sha256, relative path)."""
     digest = hashlib.sha256(content).hexdigest()
     relative = f"publications/{campaign.code}/v{version}-{digest[:12]}.pdf"
-    target = Path(current_app.config["UPLOAD_FOLDER"]) / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(content)
+    write_whole(Path(current_app.config["UPLOAD_FOLDER"]) / relative, content, prefix=".report-")
     return digest, relative
 
 

@@ -2,13 +2,15 @@
 who made a change."""
 from __future__ import annotations
 
+from survey_app.refusals import Refused
 
-class CampaignRefused(ValueError):
-    """The campaign cannot be created or changed so; ``problems`` are in the reader's language."""
 
-    def __init__(self, problems: list[str]):
-        super().__init__("; ".join(problems))
-        self.problems = problems
+class CampaignRefused(Refused):
+    """The campaign cannot be created or changed so; ``problems`` are in the reader's language
+    (422 for what was asked, 409 for a step the campaign's state does not allow)."""
+
+    def __init__(self, problems: list[str], status: int = 422):
+        super().__init__(status, problems)
 
 
 def actor_id() -> int | None:

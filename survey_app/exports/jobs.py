@@ -1,5 +1,7 @@
 """What each background job does (see :mod:`survey_app.tasks`): the report as PDF, publishing the
-results (the file is the publication's report), or an export of a campaign in one format. Files are written in ``instance/jobs/`` under the job's id.
+results (the file is the publication's report), or an export of a campaign in one format. Files
+are written whole in ``instance/jobs/`` under the job's id (:mod:`survey_app.storage`): a full disk
+fails the job with its message and leaves no partial file.
 """
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from sqlalchemy import func, select
 from survey_app.extensions import db
 from survey_app.models import Questionnaire, Submission
 from survey_app.queries import campaign_by_code
+from survey_app.storage import whole_file, write_whole
 
 FORMATS = {"csv": ".csv", "xlsx": ".xlsx", "sav": ".sav", "dta": ".dta", "codebook": ".csv", "design": ".csv",
            "package": ".zip",
@@ -53,23 +56,24 @@ def perform(app, job_id: str, kind: str, params: dict, progress) -> str:
     rows = _row_progress(campaign, spec.form_id, progress)
     if kind == "letters":
         progress(10)
-        target.write_bytes(_letters(campaign, params, locale))
+        write_whole(target, _letters(campaign, params, locale), prefix=".job-")
     elif kind == "pdf":
         progress(10)
         write_pdf(campaign, target, locale, params.get("unit") or None)
     elif kind == "publish":
         from survey_app.campaigns.publication import publish_job
         progress(10)
-        target.write_bytes(publish_job(campaign, params))
-    elif kind == "results":
-        progress(10)
-        results.write_results_xlsx(campaign, target, locale)
-    elif kind in ("sav", "dta"):
-        statfiles.write_statfile(spec, target, kind, rows)
-    elif kind == "package":
-        write_package(spec, target, progress)
+        write_whole(target, publish_job(campaign, params), prefix=".job-")
     else:
-        writer = {"csv": writers.write_csv, "xlsx": writers.write_xlsx, "codebook": writers.write_codebook,
-                  "design": writers.write_design}
-        writer[kind](spec, target, rows)
+        with whole_file(target, prefix=".job-") as part:  # a full disk leaves no half export
+            if kind == "results":
+                results.write_results_xlsx(campaign, part, locale)
+            elif kind in ("sav", "dta"):
+                statfiles.write_statfile(spec, part, kind, rows)
+            elif kind == "package":
+                write_package(spec, part, progress)
+            else:
+                writer = {"csv": writers.write_csv, "xlsx": writers.write_xlsx,
+                          "codebook": writers.write_codebook, "design": writers.write_design}
+                writer[kind](spec, part, rows)
     return filename

@@ -1,6 +1,8 @@
 """A campaign's invitation codes as a CSV file for the post office, and their counts per unit.
 
-The CSV starts with a byte-order mark so that Excel opens the Vietnamese unit names in UTF-8.
+The CSV starts with a byte-order mark so that Excel opens the Vietnamese unit names in UTF-8; its
+cells go through the exports' one CSV writer, which neutralises formulas (a unit name starting
+with ``=``).
 Times are in the province's time zone, written in ISO 8601 with their offset.
 """
 from __future__ import annotations
@@ -45,11 +47,6 @@ def counts(campaign: Campaign) -> dict[int, UnitCounts]:
     return {unit_id: UnitCounts(unit_id, made, used, int(gone or 0)) for unit_id, made, used, gone in rows}
 
 
-def _text(value: str) -> str:
-    """A cell Excel must not run as a formula (a unit name starting with ``=``)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
-
-
 def _local(moment) -> str:
     moment = aware(moment)
     return moment.astimezone(local_zone()).isoformat(timespec="minutes") if moment else ""
@@ -58,7 +55,7 @@ def _local(moment) -> str:
 def _addressee(invitation: Invitation) -> list[str]:
     """The household and address the post office delivers a sampled case's letter to."""
     case = invitation.case
-    return [_text(case.label or ""), _text(case.address or "")] if case is not None else ["", ""]
+    return [case.label or "", case.address or ""] if case is not None else ["", ""]
 
 
 def invitations(campaign: Campaign, unit: AdminUnit | None = None):
@@ -77,6 +74,6 @@ def csv_text(campaign: Campaign, link, unit: AdminUnit | None = None) -> str:
     writer.writerow(HEADER)
     for invitation in invitations(campaign, unit):
         writer.writerow([invitation.code, printed_code(invitation.code), invitation.unit.code,
-                         _text(invitation.unit.name), link(invitation.code), _local(invitation.expires_at),
+                         invitation.unit.name, link(invitation.code), _local(invitation.expires_at),
                          _local(invitation.used_at), *_addressee(invitation)])
     return out.getvalue()

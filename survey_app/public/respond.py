@@ -49,10 +49,11 @@ def normalise_code(raw: str) -> str:
 
 
 def _find(code: str) -> Invitation | None:
-    """The invitation of ``code``; a miss counts against the guessing limits (429 past them)."""
+    """The invitation of ``code``; a miss counts against the guessing limits (429 past them, for
+    a found code too: the limits check its own campaign)."""
     code = normalise_code(code)
-    refuse_when_guessing(code)
     found = db.session.scalar(select(Invitation).where(Invitation.code == code)) if len(code) <= 32 else None
+    refuse_when_guessing(code, found.campaign_id if found else None)
     if found is None:
         count_miss(code)
     return found

@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import click
 from flask import Flask
 from flask.cli import with_appcontext
+
+from survey_app.refusals import Refused
+from survey_app.storage import write_whole
 
 
 @click.command("report")
@@ -50,8 +54,10 @@ def _write(output: str, make) -> None:
         content = make()
     except (LookupError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
-    with open(output, "wb") as handle:
-        handle.write(content)
+    try:
+        write_whole(Path(output), content, prefix=".report-")
+    except Refused as exc:
+        raise click.ClickException(str(exc)) from None
     click.echo(f"{output}: {len(content):,} bytes")
 
 

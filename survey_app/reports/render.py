@@ -16,6 +16,7 @@ from survey_app.i18n import _
 from survey_app.reports import REPORTS_DIR, charts
 from survey_app.reports.data import Report, build_report
 from survey_app.reports.indexing import index_levels
+from survey_app.storage import write_whole
 
 ENV_KEY = "parindex_reports_env"
 LANGUAGES = ("vi", "en")
@@ -102,5 +103,5 @@ def pdf_bytes(campaign, locale: str = "vi", unit_code: str | None = None) -> byt
 
 def write_pdf(campaign, target: Path, locale: str = "vi", unit_code: str | None = None) -> Path:
     target = Path(target)
-    target.write_bytes(pdf_bytes(campaign, locale, unit_code))
+    write_whole(target, pdf_bytes(campaign, locale, unit_code), prefix=".report-")
     return target

@@ -5,11 +5,12 @@ import csv
 import io
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from survey_app.extensions import db
 from survey_app.invitations.codes import printed_code
-from survey_app.models import Invitation
+from survey_app.models import AdminUnit, Invitation
 from survey_app.models.base import utcnow
 
 
@@ -77,3 +78,17 @@ def test_export_of_another_unit_has_only_the_header(app, runner, world, tmp_path
     assert result.exit_code == 0, result.output
     assert target.read_text("utf-8-sig").splitlines() == [
         "code,printed_code,unit_code,unit_name,link,expires_at,used_at,household,address"]
+
+
+@pytest.mark.parametrize("name", ["=HYPERLINK(\"http://x\",\"Phường\")", "\t=1+1", "@SUM(A1)"])
+def test_export_writes_a_unit_name_that_looks_like_a_formula_as_text_once(app, runner, world, tmp_path, name):
+    with app.app_context():
+        unit = db.session.scalar(select(AdminUnit).where(AdminUnit.code == world["unit"]))
+        unit.name = name
+        db.session.commit()
+    runner.invoke(args=["invitations", "generate", world["campaign"], "--unit", world["unit"], "--count", "1"])
+    target = tmp_path / "codes.csv"
+    result = runner.invoke(args=["invitations", "export", world["campaign"], "--unit", world["unit"], "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(target.read_text("utf-8-sig"))))
+    assert rows[0]["unit_name"] == "'" + name
