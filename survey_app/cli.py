@@ -129,12 +129,10 @@ STEPS = ("table", "weights", "estimates", "store")
 @with_appcontext
 def analyse_command(campaign_code):
     """Weight and score CAMPAIGN's submissions; store the result as a numbered analysis run."""
-    from survey_app.queries import campaign_by_code
+    from survey_app.cli_support import campaign_or_exit
     from survey_app.survey_analysis.run import analyse
 
-    campaign = campaign_by_code(campaign_code)
-    if campaign is None:
-        raise click.ClickException(f"no campaign has the code {campaign_code}")
+    campaign = campaign_or_exit(campaign_code)
     with click.progressbar(length=len(STEPS), label="Analysis") as bar:
         try:
             run = analyse(campaign, step=lambda label: bar.update(1))

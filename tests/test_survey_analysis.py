@@ -98,4 +98,4 @@ def test_cli_reports_the_run(demo_app):
 def test_cli_unknown_campaign_is_one_line(demo_app):
     result = demo_app.test_cli_runner().invoke(args=["analyse", "NOPE"])
     assert result.exit_code == 1
-    assert result.output.strip() == "Error: no campaign has the code NOPE"
+    assert result.output.strip() == "Error: Không có đợt đánh giá NOPE."

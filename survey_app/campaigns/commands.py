@@ -5,12 +5,13 @@ from datetime import date
 
 import click
 
-from survey_app import queries
 from survey_app.campaigns import changes, council, lifecycle
 from survey_app.campaigns.cli import campaign_cli
+from survey_app.cli_support import campaign_or_exit
 from survey_app.campaigns.creation import CampaignRefused, CampaignSpec, create_campaign, parse_sampling_plan
 from survey_app.extensions import db
 from survey_app.formatting import status_label
+from survey_app.units.labels import round_label
 from survey_app.i18n import _
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
@@ -26,14 +27,11 @@ def _split(text: str | None) -> list[str]:
 
 def _refused(exc: CampaignRefused):
     db.session.rollback()
-    raise click.ClickException("\n".join(["refused:"] + [f"  - {p}" for p in exc.problems])) from None
+    raise click.ClickException("\n".join([_("Refused") + ":"] + [f"  - {p}" for p in exc.problems])) from None
 
 
 def _campaign(code: str):
-    found = queries.campaign_by_code(code)
-    if found is None:
-        raise click.ClickException(f"no campaign {code}")
-    return found
+    return campaign_or_exit(code)
 
 
 @campaign_cli.command("create")
@@ -86,7 +84,7 @@ def _echo_items(title: str, items, limit: int = 20) -> None:
         if item.children:
             click.echo("      " + ", ".join(child.text.split(" ", 1)[0] for child in item.children))
     if len(items) > limit:
-        click.echo(f"  … {len(items) - limit} more")
+        click.echo("  " + _("… %(count)s more", count=len(items) - limit))
 
 
 @campaign_cli.command("status")
@@ -95,21 +93,26 @@ def status(code):
     """Print the campaign's state and what is done and not done."""
     found = lifecycle.report(_campaign(code))
     click.echo(f"{found.campaign.code} ({found.campaign.year}): {status_label(found.campaign.status)}")
-    click.echo(f"self-assessments submitted: {found.submitted}/{found.units}")
-    for round_, decided in found.rounds:
-        click.echo(f"appraisal round {round_.number} ({round_.status.value}): {decided} decisions")
-    click.echo(f"sub-criteria undecided: {found.undecided}")
-    click.echo(f"council: {found.members} members, {found.assigned}/{found.units} units assigned, "
-               f"{found.signed_off}/{found.units} signed off")
-    click.echo(f"fieldwork: {found.interviews.total_received} interviews received, "
-               f"{found.interviews.total_counted} counted in the analysis (target {found.target})")
-    click.echo(f"analysis runs: {found.runs}")
+    rows = [(_("Self-assessments submitted"), f"{found.submitted}/{found.units}")]
+    rows += [(_("Appraisal round %(number)s", number=round_.number),
+              f"{round_label(round_.status.value)} · {_('%(count)s decisions', count=decided)}")
+             for round_, decided in found.rounds]
+    rows += [(_("Sub-criteria undecided"), found.undecided),
+             (_("Appraisal council"), _("%(members)s members, %(assigned)s of %(units)s units assigned, "
+                                        "%(signed)s signed off", members=found.members, assigned=found.assigned,
+                                        units=found.units, signed=found.signed_off)),
+             (_("Fieldwork"), _("%(received)s interviews received, %(counted)s counted in the analysis "
+                                "(target %(target)s)", received=found.interviews.total_received,
+                                counted=found.interviews.total_counted, target=found.target)),
+             (_("Analysis runs"), found.runs)]
+    for label, value in rows:
+        click.echo(f"{label}: {value}")
     _describe(found.transition)
 
 
 def _describe(step: lifecycle.Transition) -> None:
     if step.target is not None:
-        click.echo(f"next: {status_label(step.source)} → {status_label(step.target)}")
+        click.echo(f"{_('Next step')}: {status_label(step.source)} → {status_label(step.target)}")
     _echo_items(_("It will lock") + ":", [lifecycle.Item(text) for text in step.locks])
     _echo_items(_("Not done yet") + ":", step.not_done)
     _echo_items(_("This step is refused until:"), step.blockers)

@@ -16,11 +16,9 @@ from survey_app.campaigns.cli import campaign_cli
 def publish_command(campaign_code, decision_number, decision_date, signer, reason):
     """Freeze CAMPAIGN's index, report and appraisal state as its next numbered publication."""
     from survey_app.campaigns.publication import PublicationRefused, publish
-    from survey_app.queries import campaign_by_code
+    from survey_app.cli_support import campaign_or_exit
 
-    campaign = campaign_by_code(campaign_code)
-    if campaign is None:
-        raise click.ClickException(f"no campaign has the code {campaign_code}")
+    campaign = campaign_or_exit(campaign_code)
     click.echo(f"{campaign.code}: computing the index and rendering the report…")
     try:
         found = publish(campaign, decision_number, decision_date.date(), signer, reason)

@@ -32,12 +32,10 @@ def compute_command(campaign_code, level, draws, seed, as_json, published):
     """Points, percentage, rank with its 95% interval and class of every unit of CAMPAIGN."""
     from survey_app.index.build import compute_campaign
     from survey_app.index.export import campaign_json, publication_json
-    from survey_app.queries import campaign_by_code
+    from survey_app.cli_support import campaign_or_exit
     from survey_app.results import official
 
-    campaign = campaign_by_code(campaign_code)
-    if campaign is None:
-        raise click.ClickException(f"no campaign has the code {campaign_code}")
+    campaign = campaign_or_exit(campaign_code)
     if published and official.current_publication(campaign) is None:
         raise click.ClickException(f"{campaign_code} has no publication: flask --app wsgi campaign publish")
     index = (official.campaign_index(campaign) if published

@@ -21,12 +21,10 @@ from survey_app.storage import write_whole
 @with_appcontext
 def report_command(campaign_code, unit_code, locale, output):
     """Write CAMPAIGN's survey report as a PDF."""
-    from survey_app.queries import campaign_by_code
+    from survey_app.cli_support import campaign_or_exit
     from survey_app.reports.render import write_pdf
 
-    campaign = campaign_by_code(campaign_code)
-    if campaign is None:
-        raise click.ClickException(f"no campaign has the code {campaign_code}")
+    campaign = campaign_or_exit(campaign_code)
     started = time.perf_counter()
     try:
         path = write_pdf(campaign, output, locale, unit_code)
@@ -38,10 +36,9 @@ def report_command(campaign_code, unit_code, locale, output):
 def campaign_and_unit(campaign_code: str, unit_code: str | None):
     """The campaign and (optionally) the unit named on a command line, or a one-line refusal."""
     from survey_app.i18n import _
-    from survey_app.queries import campaign_by_code, unit_by_code
-    campaign = campaign_by_code(campaign_code)
-    if campaign is None:
-        raise click.ClickException(f"no campaign has the code {campaign_code}")
+    from survey_app.cli_support import campaign_or_exit
+    from survey_app.queries import unit_by_code
+    campaign = campaign_or_exit(campaign_code)
     unit = unit_by_code(unit_code, campaign.year) if unit_code else None
     if unit_code and unit is None:
         raise click.ClickException(_("no unit has the code “%(code)s” in %(year)d", code=unit_code,

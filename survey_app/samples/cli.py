@@ -20,11 +20,9 @@ sample_cli = AppGroup("sample", help="Import or draw a campaign's sample list.")
 
 
 def _campaign(code: str):
-    from survey_app.queries import campaign_by_code
+    from survey_app.cli_support import campaign_or_exit
 
-    campaign = campaign_by_code(code)
-    if campaign is None:
-        raise click.ClickException(f"no campaign has the code {code}")
+    campaign = campaign_or_exit(code)
     return campaign
 
 

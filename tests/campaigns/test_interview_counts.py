@@ -69,4 +69,4 @@ def test_rejected_and_open_link_interviews_are_received_but_not_counted(collecte
     assert re.findall(r'<td class="num">([^<]*)</td>', listing) == ["4", "2"]
 
     printed = collected.test_cli_runner().invoke(args=["campaign", "status", "T-2024"])
-    assert "fieldwork: 4 interviews received, 2 counted in the analysis (target 10)" in printed.output
+    assert "Khảo sát thực địa: Đã nhận 4 phiếu, 2 phiếu được tính trong phân tích (chỉ tiêu 10)" in printed.output

@@ -93,7 +93,7 @@ def test_cli_and_api_give_the_same_figures(app, client):
     as_json = json.loads(app.test_cli_runner().invoke(
         args=["index", "compute", "Y-2024", "--draws", "200", "--json"]).output)
     missing = app.test_cli_runner().invoke(args=["index", "compute", "NOPE"])
-    assert missing.exit_code != 0 and "no campaign has the code NOPE" in missing.output
+    assert missing.exit_code != 0 and "Không có đợt đánh giá NOPE." in missing.output
     assert client.get("/api/campaigns/Y-2024/index").status_code == 401  # not published
     page = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)

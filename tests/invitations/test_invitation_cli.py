@@ -38,7 +38,7 @@ def test_generate_refuses_bad_input_with_a_message_and_stores_nothing(app, runne
         result = runner.invoke(args=["invitations", "generate", world["campaign"], *extra])
         assert result.exit_code != 0 and message in result.output, (extra, result.output)
     result = runner.invoke(args=["invitations", "generate", "NOPE", "--unit", world["unit"], "--count", "1"])
-    assert "no campaign has the code NOPE" in result.output
+    assert "Không có đợt đánh giá NOPE." in result.output
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Invitation)) == 0
 

@@ -95,7 +95,7 @@ def test_command_writes_one_unit_in_english(demo_app, hostile_unit, tmp_path):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["report", "NOPE-2024", "-o", "x.pdf"], "no campaign has the code NOPE-2024"),
+    (["report", "NOPE-2024", "-o", "x.pdf"], "Không có đợt đánh giá NOPE-2024."),
     (["report", "HNM-2024", "--unit", "99999", "-o", "x.pdf"], "no unit 99999"),
     (["report", "HNM-2024", "--lang", "fr", "-o", "x.pdf"], "Invalid value for '--lang'"),
 ])
