@@ -27,6 +27,8 @@ from survey_app.survey_analysis.exclusions import AGE_GROUPS, SEX_NAMES
 from survey_app.unit_import import UnitImportRefused, _decode
 
 COLUMNS = ("unit_code", "year", "sex", "age_group", "count")
+#: More adults than any unit has (and than the database's whole numbers hold): a typing mistake.
+MOST_ADULTS = 1_000_000_000
 
 
 class PopulationImportRefused(UnitImportRefused):
@@ -86,6 +88,8 @@ def _parse_row(number: int, raw: dict, units: list[AdminUnit], problems: list) -
     if not _whole(values["count"]):
         problems.append((number, _("The count must be a whole number of 0 or more, not “%(value)s”.",
                                    value=values["count"])))
+    elif int(values["count"]) > MOST_ADULTS:
+        problems.append((number, _("The count %(value)s is more than any unit's adults.", value=values["count"])))
     if len(problems) > before:
         return None
     return Figure(number, unit, year, sex, values["age_group"], int(values["count"]))

@@ -64,6 +64,7 @@ BAD_ROWS = [
     ("37,2025,male,18-29,10\n", "Không có nhóm tuổi “18-29”"),
     ("37,2025,male,30_44,-5\n", "Số người phải là số nguyên từ 0 trở lên, không phải “-5”"),
     ("37,2025,male,30_44,12.5\n", "Số người phải là số nguyên từ 0 trở lên, không phải “12.5”"),
+    ("37,2025,male,30_44,40000000000\n", "Số người 40000000000 lớn hơn số người trưởng thành"),
     ("37,năm 2025,male,30_44,10\n", "Năm phải là một năm (2025)"),
     ("37,2025,1,18_29,10\n", "Trùng đơn vị, năm, giới tính và nhóm tuổi với dòng 2"),
 ]
