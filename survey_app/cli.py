@@ -157,6 +157,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo_command)
     from survey_app.units_cli import units_cli
     app.cli.add_command(units_cli)
+    from survey_app.population_cli import population_cli
+    app.cli.add_command(population_cli)
     from survey_app import framework_versions  # noqa: F401  (framework diff)
     from survey_app.backup import backup_command, restore_command
 

@@ -1,6 +1,8 @@
 """Administrators set up a province: units from CSV (the tree with validity and successions),
+population figures from CSV (the weighting targets, totals per unit and year),
 framework versions uploaded and checked, the difference between two versions. The same
-services as ``flask units import``, ``flask framework load`` and ``flask framework diff``.
+services as ``flask units import``, ``flask population import``, ``flask framework load`` and
+``flask framework diff``.
 """
 from __future__ import annotations
 
@@ -16,11 +18,16 @@ from survey_app.framework_versions import VersionNotFound, diff_versions
 from survey_app.frameworks import FrameworkError, load_framework_source
 from survey_app.i18n import lazy_gettext as _l
 from survey_app.models import Framework, Role
+from survey_app.population_import import PopulationImportRefused, import_population, population_totals
 from survey_app.unit_import import UnitImportRefused, import_units, unit_tree
 
 
 class UnitsUploadForm(FlaskForm):
     file = FileField(_l("Units file (CSV, UTF-8)"), validators=[FileRequired(message=_l("Choose a file."))])
+
+
+class PopulationUploadForm(FlaskForm):
+    file = FileField(_l("Population file (CSV, UTF-8)"), validators=[FileRequired(message=_l("Choose a file."))])
 
 
 class FrameworkUploadForm(FlaskForm):
@@ -41,6 +48,23 @@ def units():
         else:
             status = 422
     return render_template("admin/units.html", form=form, rows=unit_tree(), result=result,
+                           problems=problems), status
+
+
+@bp.route("/population", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def population():
+    form, result, problems, status = PopulationUploadForm(), None, [], 200
+    if form.is_submitted():
+        if form.validate():
+            try:
+                result = import_population(form.file.data.read())
+            except PopulationImportRefused as exc:
+                db.session.rollback()
+                problems, status = exc.problems, 422
+        else:
+            status = 422
+    return render_template("admin/population.html", form=form, totals=population_totals(), result=result,
                            problems=problems), status
 
 

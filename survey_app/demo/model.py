@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import numpy as np
 
-SEXES = ("male", "female")
-AGE_GROUPS = ("18_29", "30_44", "45_59", "60_plus")
-SEX_CODE = {"male": "1", "female": "2"}
+from survey_app.survey_analysis.exclusions import AGE_GROUPS, SEX_NAMES
+
+SEXES = tuple(SEX_NAMES.values())
+SEX_CODE = {name: code for code, name in SEX_NAMES.items()}
 SEX_EFFECT = {"male": -0.25, "female": 0.25}
 AGE_EFFECT = {"18_29": -0.45, "30_44": -0.15, "45_59": 0.15, "60_plus": 0.45}
 RESPONSE_PROPENSITY = {("male", "18_29"): 0.45, ("male", "30_44"): 0.6, ("male", "45_59"): 0.8,

@@ -17,7 +17,10 @@ from sqlalchemy import select
 from survey_app.extensions import db
 from survey_app.models import Campaign, Channel, QualityFlag, ReviewState, Submission
 
+#: The questionnaires' sex answer codes and the names the population figures and weights use.
 SEX_NAMES = {"1": "male", "2": "female"}
+#: The age groups of the questionnaires' ``age_group`` answer and of the population figures.
+AGE_GROUPS = ("18_29", "30_44", "45_59", "60_plus")
 
 
 @dataclass

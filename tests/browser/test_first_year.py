@@ -1,11 +1,12 @@
-"""A province's first year in Chromium, from an empty database (no demo): the administrator imports
-the units and the framework through the admin pages, creates the accounts, the campaign and its
-council; a unit editor self-assesses with evidence; the appraisers run two rounds and closing with
-undecided items is refused with their list; households of the imported sample answer the citizens'
-questionnaire by the codes on their letters (the citizens' own pages); the analysis runs, the
-campaign is published with a decision number and the public page shows the figures, the survey's
-points included. At the phone's width only (the slow part), more households answer, a later
-analysis changes the draft but not the public page, until it is republished with a reason.
+"""A province's first year in Chromium, from an empty database (no demo): the administrator imports the
+units, the population figures (the weighting targets) and the framework through the admin pages,
+creates the accounts, the campaign and its council; a unit editor self-assesses with evidence; the
+appraisers run two rounds and closing with undecided items is refused with their list; households of
+the imported sample answer the citizens' questionnaire by the codes on their letters (the citizens'
+own pages); the analysis runs, the campaign is published with a decision number and the public page
+shows the figures, the survey's points included. At the phone's width only (the slow part), more
+households answer, a later analysis changes the draft but not the public page, until it is
+republished with a reason.
 
 Run once at a phone's width and once at a desktop's; no page scrolls sideways on the phone."""
 from __future__ import annotations
@@ -19,7 +20,7 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from survey_app.extensions import db
-from survey_app.models import AdminUnit, Invitation, UnitPopulation
+from survey_app.models import Invitation
 from tests.browser.conftest import PHONE
 from tests.browser.test_index_flow import PDF, _root_conftest, flash, sign_out
 from tests.public.walker import walk
@@ -96,6 +97,12 @@ def set_up_province(v: Visit):
     v.page.locator("input[type=file]").set_input_files(str(DATA / "tiny_units.csv"))
     v.submit("main form:has(input[type=file])")
     assert "Xã Gia Viễn" in v.text() and "Sở Tư pháp" in v.text()
+    v.go("/admin/population")  # the province's adults by sex and age group, the weighting targets
+    v.page.locator("input[type=file]").set_input_files(str(DATA / "tiny_population.csv"))
+    v.submit("main form:has(input[type=file])")
+    assert "8 số liệu dân số được tạo" in v.text()
+    assert v.page.locator("#population-totals tr[data-unit='37'][data-year='2025']").locator(
+        "td").all_inner_texts()[2:] == ["2025", "320.000", "8"]
     v.go("/admin/frameworks")
     v.page.locator("input[type=file]").set_input_files(str(DATA / "tiny_framework.yaml"))
     v.submit("main form:has(input[type=file])")
@@ -212,16 +219,6 @@ def appraise(v: Visit):
     assert v.page.locator("#blockers").count() == 0
 
 
-def province_population(app):
-    """The province's adults by sex and age group in 2025, the weighting targets of the departments'
-    survey. No page or command loads populations yet (only the demo has them), so they are stored here."""
-    with app.app_context():
-        province = db.session.scalar(select(AdminUnit).where(AdminUnit.code == "37"))
-        province.population = [UnitPopulation(year=2025, sex=sex, age_group=age, count=40_000)
-                               for sex in ("1", "2") for age in ("18_29", "30_44", "45_59", "60_plus")]
-        db.session.commit()
-
-
 def fieldwork(app, tmp_path) -> list[str]:
     """Sampled households of Sở Tư pháp's users get a letter each; HOUSEHOLDS of them answer through
     the citizens' pages, every satisfaction question "Hài lòng". Returns the codes not yet used."""
@@ -234,7 +231,6 @@ def fieldwork(app, tmp_path) -> list[str]:
         codes = list(db.session.scalars(select(Invitation.code).order_by(Invitation.id)))
     for code in codes[:HOUSEHOLDS]:
         assert walk(app.test_client(), code)  # a receipt number shown
-    province_population(app)
     return codes[HOUSEHOLDS:]
 
 
