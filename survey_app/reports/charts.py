@@ -22,7 +22,7 @@ from survey_app.reports import FONTS_DIR  # noqa: E402
 for _file in ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf"):
     font_manager.fontManager.addfont(str(FONTS_DIR / _file))
 
-DPI = 200  # sharp on paper at the width the report prints them (about 17 cm)
+DPI = 150  # sharp on paper at the width the report prints them (about 17 cm)
 STYLE = {"font.family": "Noto Sans",
          "font.size": 8, "axes.spines.top": False, "axes.spines.right": False}
 LEVEL_COLOURS = ["#1f5f8b", "#d08c2a", "#4d8c57", "#8b3a62"]
@@ -31,7 +31,7 @@ LEVEL_COLOURS = ["#1f5f8b", "#d08c2a", "#4d8c57", "#8b3a62"]
 def _png(fig) -> str:
     """The figure as a PNG data URI (what both <img> in HTML and WeasyPrint read)."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None})
+    fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
     plt.close(fig)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
@@ -73,18 +73,26 @@ def _dot_interval(ax, rows, locale: str) -> None:
 
 def _stacked(blocks, axis_label: str, draw, legend: dict[str, str] | None = None) -> str:
     """One panel per level (``(name, rows)``), heights by their rows, ``draw(ax, rows)`` each;
-    ``legend`` (label → colour) goes above the panels, outside the data."""
+    ``legend`` (label → colour) goes above the panels, outside the data.
+
+    Margins are fixed in inches (room for the longest unit name on the left, the titles and
+    legend above) instead of a layout engine that draws every label several times to measure it."""
     heights = [len(rows) + 2 for _, rows in blocks]
+    top, bottom, gap = (0.55 if legend else 0.3), 0.45, 0.45
+    height = top + bottom + gap * (len(blocks) - 1) + 0.115 * sum(heights)
+    panel = (height - top - bottom - gap * (len(blocks) - 1)) / len(blocks)
     with plt.rc_context(STYLE):
-        fig, axes = plt.subplots(len(blocks), 1, figsize=(6.6, 0.6 + 0.14 * sum(heights)), layout="constrained",
-                                 gridspec_kw={"height_ratios": heights}, squeeze=False)
+        fig, axes = plt.subplots(len(blocks), 1, figsize=(6.6, height), squeeze=False,
+                                 gridspec_kw={"height_ratios": heights, "hspace": gap / panel})
+        fig.subplots_adjust(left=0.36, right=0.98, top=1 - top / height, bottom=bottom / height)
         for ax, (name, rows) in zip(axes[:, 0], blocks):
             draw(ax, rows)
             ax.set_title(name, fontsize=8, loc="left", fontweight="bold")
         axes[-1, 0].set_xlabel(axis_label)
         if legend:
             handles = [Line2D([], [], color=c, linewidth=3.5, alpha=0.7, label=t) for t, c in legend.items()]
-            fig.legend(handles=handles, loc="outside upper center", ncol=len(handles), fontsize=7, frameon=False)
+            fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 1 - 0.05 / height),
+                       ncol=len(handles), fontsize=7, frameon=False)
         return _png(fig)
 
 
