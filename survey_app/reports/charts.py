@@ -78,7 +78,7 @@ def _stacked(blocks, axis_label: str, draw, legend: dict[str, str] | None = None
     Margins are fixed in inches (room for the longest unit name on the left, the titles and
     legend above) instead of a layout engine that draws every label several times to measure it."""
     heights = [len(rows) + 2 for _, rows in blocks]
-    top, bottom, gap = (0.55 if legend else 0.3), 0.45, 0.45
+    top, bottom, gap = (0.4 + 0.17 * len(legend) if legend else 0.3), 0.45, 0.45
     height = top + bottom + gap * (len(blocks) - 1) + 0.115 * sum(heights)
     panel = (height - top - bottom - gap * (len(blocks) - 1)) / len(blocks)
     with plt.rc_context(STYLE):
@@ -91,8 +91,8 @@ def _stacked(blocks, axis_label: str, draw, legend: dict[str, str] | None = None
         axes[-1, 0].set_xlabel(axis_label)
         if legend:
             handles = [Line2D([], [], color=c, linewidth=3.5, alpha=0.7, label=t) for t, c in legend.items()]
-            fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 1 - 0.05 / height),
-                       ncol=len(handles), fontsize=7, frameon=False)
+            fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.36, 1 - 0.02 / height),
+                       ncol=1, fontsize=7, frameon=False)
         return _png(fig)
 
 
