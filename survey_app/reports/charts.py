@@ -144,23 +144,19 @@ def rank_intervals(blocks, labels: dict[str, str]) -> str | None:
     return _stacked(panels, labels["rank"], draw, legend)
 
 
-HEAT_MAP = matplotlib.colormaps["RdYlGn"]
-HEAT_RANGE = (40.0, 100.0)
+HEAT_LOW, HEAT_STEP, HEAT_STEPS = 40.0, 5.0, 12
 
 
-def heat_style(percent) -> str:
-    """The CSS colours of a heat-map cell holding ``percent`` (0-100): red at 40 or below, through
-    yellow, to green at 100, with white text on the darkest colours; none for a missing value.
+def heat_class(percent) -> str:
+    """The class of a heat-map cell holding ``percent`` (0-100): ``heat-0`` (40 or below, red)
+    to ``heat-12`` (100, green) in steps of 5, coloured by report.css and screen.css (the CSP
+    allows no inline style); none for a missing value.
 
     The heat maps are the report's tables with coloured cells rather than images: their text is
     real text, as sharp on paper as the rest, and costs nothing to draw."""
     if percent is None or percent != percent:
         return ""
-    low, high = HEAT_RANGE
-    red, green, blue, _ = HEAT_MAP(min(1.0, max(0.0, (percent - low) / (high - low))))
-    luminance = 0.2126 * red + 0.7152 * green + 0.0722 * blue
-    text = "#fff" if luminance < 0.4 else "#111"
-    return f"background:#{int(red * 255):02x}{int(green * 255):02x}{int(blue * 255):02x};color:{text}"
+    return f"heat-{min(HEAT_STEPS, max(0, round((percent - HEAT_LOW) / HEAT_STEP)))}"
 
 
 def draw_all(report, blocks, labels: dict[str, str]) -> dict:

@@ -53,7 +53,7 @@ def context(report: Report) -> dict:
     levels = index_levels(report) if report.index else []
     if not report.charts:
         report.charts = charts.draw_all(report, levels, chart_labels())
-    return {"report": report, "charts": report.charts, "index_levels": levels, "heat": charts.heat_style,
+    return {"report": report, "charts": report.charts, "index_levels": levels, "heat": charts.heat_class,
             **labels()}
 
 
