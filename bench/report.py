@@ -3,7 +3,7 @@
     .venv/bin/python bench/report.py [--keep DIR]
 
 Loads the demo into a fresh SQLite database, stores one analysis run, then renders the report
-in Vietnamese (the issue's target: under 30 seconds on a workstation).
+in Vietnamese; README ("Speed") keeps the measured figures.
 """
 from __future__ import annotations
 

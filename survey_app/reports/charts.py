@@ -1,6 +1,7 @@
-"""The report's charts, drawn by matplotlib as SVG with text as paths (``svg.fonttype: path``),
-so no viewer or PDF engine has to find a font with Vietnamese glyphs: the shipped Noto Sans
-is used to draw them. Numbers are written the reader's way (decimal comma in Vietnamese).
+"""The report's charts, drawn by matplotlib with the shipped Noto Sans (so every Vietnamese
+glyph is there) as PNG images at print resolution. PNG, not SVG: WeasyPrint redraws an SVG's
+every glyph path into the PDF, which made charts two thirds of the report's PDF step, while
+an image is copied in once. Numbers are written the reader's way (decimal comma in Vietnamese).
 """
 from __future__ import annotations
 
@@ -13,24 +14,26 @@ matplotlib.use("Agg")
 from babel.numbers import format_decimal  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 from matplotlib import pyplot as plt  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 from survey_app.reports import FONTS_DIR  # noqa: E402
 
 for _file in ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf"):
     font_manager.fontManager.addfont(str(FONTS_DIR / _file))
 
-STYLE = {"svg.fonttype": "path", "svg.hashsalt": "parindex", "font.family": "Noto Sans",
+DPI = 150  # sharp on paper at the width the report prints them (about 17 cm)
+STYLE = {"font.family": "Noto Sans",
          "font.size": 8, "axes.spines.top": False, "axes.spines.right": False}
 LEVEL_COLOURS = ["#1f5f8b", "#d08c2a", "#4d8c57", "#8b3a62"]
 
 
-def _svg(fig) -> str:
-    """The figure as an SVG data URI (what both <img> in HTML and WeasyPrint read)."""
+def _png(fig) -> str:
+    """The figure as a PNG data URI (what both <img> in HTML and WeasyPrint read)."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
     plt.close(fig)
-    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def _error(estimates) -> list[list[float]]:
@@ -39,9 +42,10 @@ def _error(estimates) -> list[list[float]]:
 
 
 def factor_bars(report, axis_label: str) -> str:
-    """% satisfied per factor, one bar per unit level (its average unit), with 95% intervals."""
+    """% satisfied per factor, one bar per unit level (its average unit), with 95% intervals;
+    the legend sits above the plot, never over a bar."""
     with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(6.6, 3.0))
+        fig, ax = plt.subplots(figsize=(6.6, 3.0), layout="constrained")
         width = 0.8 / max(len(report.levels), 1)
         for i, (level, name) in enumerate(report.levels):
             values = [report.averages[level].get(f.code) for f in report.factors]
@@ -51,102 +55,115 @@ def factor_bars(report, axis_label: str) -> str:
         ax.set_xticks(range(len(report.factors)), [f.code for f in report.factors])
         ax.set_ylim(0, 100)
         ax.set_ylabel(axis_label)
-        ax.legend(loc="lower right", fontsize=7, frameon=False)
-        return _svg(fig)
+        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=len(report.levels), fontsize=7,
+                  frameon=False)
+        return _png(fig)
 
 
-def _dot_interval(ax, rows, scale: float, locale: str) -> None:
+def _dot_interval(ax, rows, locale: str) -> None:
     """Rows ``(label, estimate, low, high)`` already in rank order, best at the top."""
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_decimal(v, locale=locale)))
     ys = list(range(len(rows)))[::-1]
-    ax.hlines(ys, [scale * r[2] for r in rows], [scale * r[3] for r in rows], color="#8aa9c1", linewidth=1.2)
-    ax.plot([scale * r[1] for r in rows], ys, "o", color="#1f5f8b", markersize=3)
-    ax.set_yticks(ys, [r[0] for r in rows], fontsize=5.5)
+    ax.hlines(ys, [r[2] for r in rows], [r[3] for r in rows], color="#8aa9c1", linewidth=1.2)
+    ax.plot([r[1] for r in rows], ys, "o", color="#1f5f8b", markersize=3)
+    ax.set_yticks(ys, [r[0] for r in rows], fontsize=6.5)
     ax.set_ylim(-0.7, len(rows) - 0.3)
     ax.grid(axis="x", linewidth=0.3, color="#cccccc")
 
 
-def _ranking_rows(report) -> list[tuple[str, list]]:
-    """Per level: (level name, rows) ranked by the index if computed, else by % satisfied."""
+def _stacked(blocks, axis_label: str, draw, legend: dict[str, str] | None = None) -> str:
+    """One panel per level (``(name, rows)``), heights by their rows, ``draw(ax, rows)`` each;
+    ``legend`` (label → colour) goes above the panels, outside the data.
+
+    Margins are fixed in inches (room for the longest unit name on the left, the titles and
+    legend above) instead of a layout engine that draws every label several times to measure it."""
+    heights = [len(rows) + 2 for _, rows in blocks]
+    top, bottom, gap = (0.4 + 0.17 * len(legend) if legend else 0.3), 0.45, 0.45
+    height = top + bottom + gap * (len(blocks) - 1) + 0.115 * sum(heights)
+    panel = (height - top - bottom - gap * (len(blocks) - 1)) / len(blocks)
+    with plt.rc_context(STYLE):
+        fig, axes = plt.subplots(len(blocks), 1, figsize=(6.6, height), squeeze=False,
+                                 gridspec_kw={"height_ratios": heights, "hspace": gap / panel})
+        fig.subplots_adjust(left=0.36, right=0.98, top=1 - top / height, bottom=bottom / height)
+        for ax, (name, rows) in zip(axes[:, 0], blocks):
+            draw(ax, rows)
+            ax.set_title(name, fontsize=8, loc="left", fontweight="bold")
+        axes[-1, 0].set_xlabel(axis_label)
+        if legend:
+            handles = [Line2D([], [], color=c, linewidth=3.5, alpha=0.7, label=t) for t, c in legend.items()]
+            fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.36, 1 - 0.02 / height),
+                       ncol=1, fontsize=7, frameon=False)
+        return _png(fig)
+
+
+def satisfaction_ranking(report, axis_label: str) -> str | None:
+    """Units of each level ordered by their overall % satisfied, with 95% confidence intervals."""
     blocks = []
     for level, name in report.levels:
-        if report.index is not None:
-            units = sorted(report.index.level(level), key=lambda u: (u.rank or 0, u.code))
-            rows = [(f"{u.rank}. {u.name}", u.total, u.ci_low if u.ci_low is not None else u.total,
-                     u.ci_high if u.ci_high is not None else u.total) for u in units]
-        else:
-            found = [(cu.unit.name, report.estimate(cu.unit.code, "overall")) for cu in report.all_units
-                     if cu.framework_level == level]
-            found = sorted([f for f in found if f[1]], key=lambda f: -f[1].estimate)
-            rows = [(f"{i + 1}. {n}", e.estimate, e.ci_low, e.ci_high) for i, (n, e) in enumerate(found)]
+        found = [(cu.unit.name, report.estimate(cu.unit.code, "overall")) for cu in report.all_units
+                 if cu.framework_level == level]
+        found = sorted([f for f in found if f[1]], key=lambda f: -f[1].estimate)
+        rows = [(n, 100 * e.estimate, 100 * e.ci_low, 100 * e.ci_high) for n, e in found]
         if rows:
             blocks.append((name, rows))
-    return blocks
+    return _stacked(blocks, axis_label, lambda ax, rows: _dot_interval(ax, rows, report.locale)) if blocks else None
 
 
-def ranked_units(report, axis_label: str) -> str:
-    """Units of each level in rank order: a dot for the estimate, a line for its 95% interval."""
-    blocks = _ranking_rows(report)
-    scale = 1.0 if report.index is not None else 100.0
-    heights = [len(rows) + 2 for _, rows in blocks]
-    # at least ~1.1 in per level: a level of one or two units still has room for its title and axis
-    height = max(0.6 + 0.13 * sum(heights), 0.6 + 1.1 * len(blocks))
-    with plt.rc_context(STYLE):
-        fig, axes = plt.subplots(len(blocks), 1, figsize=(6.6, height),
-                                 gridspec_kw={"height_ratios": heights}, squeeze=False)
-        for ax, (name, rows) in zip(axes[:, 0], blocks):
-            _dot_interval(ax, rows, scale, report.locale)
-            ax.set_title(name, fontsize=8, loc="left")
-        axes[-1, 0].set_xlabel(axis_label)
-        fig.tight_layout()
-        return _svg(fig)
+def index_ranking(blocks, axis_label: str, locale: str) -> str | None:
+    """Units of each level in rank order by index points, with 95% simulated intervals."""
+    panels = [(b["name"], [(f"{u.rank}. {u.name}", u.total, u.total if u.ci_low is None else u.ci_low,
+                            u.total if u.ci_high is None else u.ci_high) for u in b["units"]])
+              for b in blocks if b["units"]]
+    return _stacked(panels, axis_label, lambda ax, rows: _dot_interval(ax, rows, locale)) if panels else None
 
 
-def _heat(row_names: list[str], column_names: list[str], values: list[list[float]], locale: str) -> str:
-    """A grid coloured and labelled by percentages (0-100; NaN left blank)."""
-    with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(6.6, 0.9 + 0.14 * len(row_names)))
-        image = ax.imshow(values, aspect="auto", cmap="RdYlGn", vmin=40, vmax=100)
-        for i, row in enumerate(values):
-            for j, value in enumerate(row):
-                if value == value:
-                    ax.text(j, i, format_decimal(round(value), locale=locale), ha="center", va="center",
-                            fontsize=5)
-        ax.set_xticks(range(len(column_names)), column_names)
-        ax.set_yticks(range(len(row_names)), row_names, fontsize=5.5)
-        ax.xaxis.tick_top()
-        fig.colorbar(image, ax=ax, fraction=0.03, pad=0.02)
-        return _svg(fig)
+SEPARATION_COLOURS = {"ahead": "#2e7d32", "unclear": "#8a8a8a", "behind": "#c62828"}
 
 
-def heat_map(report, overall_label: str) -> str:
-    """Units (rows) by SIPAS factor (columns), coloured and labelled by % satisfied."""
-    columns = ["overall"] + [f.code for f in report.factors]
-    units = [cu.unit for cu in report.all_units]
-    values = [[100 * e.estimate if e else float("nan") for e in (report.estimate(u.code, c) for c in columns)]
-              for u in units]
-    return _heat([u.name for u in units], [overall_label] + columns[1:], values, report.locale)
-
-
-def field_heat_map(report) -> str | None:
-    """Units (rows) by index field (columns): points as a percentage of the field's maximum."""
-    if report.index is None or not report.index.units:
+def rank_intervals(blocks, labels: dict[str, str]) -> str | None:
+    """Each unit's rank interval, coloured by whether it is certainly ahead of or behind most of
+    its level or cannot be told apart: units whose bars do not overlap differ for certain."""
+    panels = [(b["name"], [(u, b["group"].get(u.code, "unclear")) for u in b["units"]])
+              for b in blocks if b["units"]]
+    if not panels:
         return None
-    fields = report.index.units[0].fields
-    units = report.index.units
-    values = []
-    for u in units:
-        maxima = {code: maximum for code, _, maximum in u.fields}
-        values.append([100 * u.field_points.get(code, 0.0) / maxima[code] if maxima.get(code) else float("nan")
-                       for code, _, _ in fields])
-    return _heat([u.name for u in units], [code for code, _, _ in fields], values, report.locale)
+
+    def draw(ax, rows):
+        ys = list(range(len(rows)))[::-1]
+        for y, (u, group) in zip(ys, rows):
+            colour = SEPARATION_COLOURS[group]
+            ax.hlines(y, u.rank_low - 0.35, u.rank_high + 0.35, color=colour, linewidth=3.5, alpha=0.55)
+            ax.plot(u.rank, y, "o", color=colour, markersize=3)
+        ax.set_yticks(ys, [u.name for u, _ in rows], fontsize=6.5)
+        ax.set_ylim(-0.7, len(rows) - 0.3)
+        ax.set_xlim(0.2, len(rows) + 0.8)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.grid(axis="x", linewidth=0.3, color="#cccccc")
+
+    legend = {labels[group]: colour for group, colour in SEPARATION_COLOURS.items()}
+    return _stacked(panels, labels["rank"], draw, legend)
 
 
-def draw_all(report, labels: dict[str, str]) -> dict[str, str]:
+HEAT_LOW, HEAT_STEP, HEAT_STEPS = 40.0, 5.0, 12
+
+
+def heat_class(percent) -> str:
+    """The class of a heat-map cell holding ``percent`` (0-100): ``heat-0`` (40 or below, red)
+    to ``heat-12`` (100, green) in steps of 5, coloured by report.css and screen.css (the CSP
+    allows no inline style); none for a missing value.
+
+    The heat maps are the report's tables with coloured cells rather than images: their text is
+    real text, as sharp on paper as the rest, and costs nothing to draw."""
+    if percent is None or percent != percent:
+        return ""
+    return f"heat-{min(HEAT_STEPS, max(0, round((percent - HEAT_LOW) / HEAT_STEP)))}"
+
+
+def draw_all(report, blocks, labels: dict[str, str]) -> dict:
     """Every chart of the report as data URIs, keyed by name."""
     if report.run is None:
         return {}
     return {"factors": factor_bars(report, labels["pct"]),
-            "ranking": ranked_units(report, labels["points"] if report.index else labels["pct"]),
-            "heat_map": heat_map(report, labels["overall"]),
-            "field_heat_map": field_heat_map(report)}
+            "ranking": satisfaction_ranking(report, labels["pct"]),
+            "index_ranking": index_ranking(blocks, labels["points"], report.locale),
+            "rank_intervals": rank_intervals(blocks, labels)}

@@ -150,8 +150,9 @@ def _levels(units: list[CampaignUnit], locale: str) -> list[tuple[str, str]]:
 
 
 def build_report(campaign: Campaign, locale: str, unit_code: str | None = None) -> Report:
-    """Everything the templates show; ``unit_code`` keeps one unit's rows and profile only."""
-    every = queries.campaign_units(campaign)
+    """Everything the templates show, units in level order (departments, districts, communes);
+    ``unit_code`` keeps one unit's rows and profile only."""
+    every = sorted(queries.campaign_units(campaign), key=lambda cu: (cu.unit.level.rank, cu.unit.code))
     units = [cu for cu in every if unit_code is None or cu.unit.code == unit_code]
     if not units:
         raise LookupError(f"no unit {unit_code} is assessed in {campaign.code}")

@@ -18,11 +18,35 @@ def class_labels(index, locale: str) -> dict[str, str]:
 
 
 def index_levels(report) -> list[dict]:
-    """One block per unit level: its name and its units' results in rank order."""
-    names = dict(report.levels)
-    return [{"level": level, "name": names.get(level, level),
-             "units": sorted(report.index.level(level), key=lambda u: (u.rank or 0, u.code))}
-            for level in report.index.levels]
+    """One block per unit level, highest level first: its name, its units' results in rank
+    order, and which of them differ for certain (:func:`separation`)."""
+    blocks = []
+    for level, name in report.levels:
+        if level not in report.index.levels:
+            continue
+        units = sorted(report.index.level(level), key=lambda u: (u.rank or 0, u.code))
+        blocks.append({"level": level, "name": name, "units": units, **separation(units)})
+    return blocks
+
+
+def separation(units) -> dict:
+    """Which units of one level the survey tells apart, read from their rank intervals.
+
+    Two units differ for certain when their rank intervals do not overlap (the better one's
+    lowest rank is above the other's highest). A unit is *ahead* when it is certainly above at
+    least half of the level's other units, *behind* when certainly below at least half; the rest
+    cannot be told apart from most of their level.
+    """
+    known = [u for u in units if u.rank_low is not None and u.rank_high is not None]
+    above = {u.code: sum(1 for v in known if v.rank_low > u.rank_high) for u in known}
+    below = {u.code: sum(1 for v in known if v.rank_high < u.rank_low) for u in known}
+    half = (len(known) - 1) / 2
+    group = {u.code: "ahead" if above[u.code] >= half > 0 else "behind" if below[u.code] >= half > 0
+             else "unclear" for u in known}
+    pairs = len(known) * (len(known) - 1) // 2
+    return {"group": group, "pairs": pairs, "certain_pairs": sum(above.values()),
+            "ahead": [u for u in known if group[u.code] == "ahead"],
+            "behind": [u for u in known if group[u.code] == "behind"]}
 
 
 def _field_rows(report, result) -> list[dict]:

@@ -11,12 +11,12 @@ from flask_babel import force_locale
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader
 from markupsafe import Markup
 
-from survey_app import clock
 from survey_app.i18n import _
 from survey_app.reports import REPORTS_DIR, charts
 from survey_app.reports.data import Report, build_report
 from survey_app.reports.indexing import index_levels
 from survey_app.storage import write_whole
+from survey_app.reports.wording import labels
 
 ENV_KEY = "parindex_reports_env"
 LANGUAGES = ("vi", "en")
@@ -42,29 +42,20 @@ def environment(app: Flask) -> Environment:
     return env
 
 
-def labels() -> dict:
-    """Translated names of plan keys, levels and exclusion rules (call inside the locale)."""
-    return {
-        "plan_labels": {"design": _("Design"), "strata": _("Strata"), "psu": _("Primary sampling units"),
-                        "villages_per_unit": _("Villages per unit"),
-                        "cases_per_village": _("Cases per village")},
-        "level_names": {"department": _("departments"), "district": _("districts"),
-                        "commune": _("communes")},
-        "exclusion_labels": {"rejected_in_review": _("Rejected in review"),
-                             "outside_sample_design": _("Outside the sample design"),
-                             "open_link_non_probability": _("Open link: self-selected, not a sample"),
-                             "missing_sex_or_age": _("Sex or age group missing")},
-        "made_on": clock.today(),
-    }
+def chart_labels() -> dict[str, str]:
+    return {"pct": _("Percent satisfied"), "overall": _("Overall"), "points": _("PAR Index points"),
+            "rank": _("Rank within the level (1 = best)"), "ahead": _("Certainly ahead of most of its level"),
+            "unclear": _("Cannot be told apart from most of its level"),
+            "behind": _("Certainly behind most of its level")}
 
 
 def context(report: Report) -> dict:
-    """What every section template receives: the report, its charts and the label maps."""
-    if not report.charts:
-        report.charts = charts.draw_all(report, {"pct": _("Percent satisfied"), "overall": _("Overall"),
-                                                 "points": _("PAR Index points")})
+    """What every section template receives: the report, its charts and the wording helpers."""
     levels = index_levels(report) if report.index else []
-    return {"report": report, "charts": report.charts, "index_levels": levels, **labels()}
+    if not report.charts:
+        report.charts = charts.draw_all(report, levels, chart_labels())
+    return {"report": report, "charts": report.charts, "index_levels": levels, "heat": charts.heat_class,
+            **labels()}
 
 
 def render(template: str, **values) -> str:

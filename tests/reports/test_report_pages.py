@@ -25,7 +25,8 @@ def test_page_shows_the_sections_and_escapes_free_text(analyst, hostile_unit):
         assert f">{heading}</h2>" in html or f">{heading}</h3>" in html, heading
     assert "&lt;script&gt;alert(&#39;góp ý&#39;)&lt;/script&gt;&lt;b&gt;" in html
     assert "<script>alert" not in html and "<b>Cán bộ" not in html
-    assert html.count('src="data:image/svg+xml;base64,') == 4  # factors, ranking, two heat maps
+    assert html.count('src="data:image/png;base64,') == 4  # factors, ranking, rank intervals, index ranking
+    assert html.count('<table class="heat') == 6  # a heat map per level, of satisfaction and of fields
 
 
 @pytest.mark.parametrize("user, status", [("enumerator", 403), ("unit_editor", 403), (None, 302)])

@@ -1,5 +1,7 @@
-"""The demo campaign's PDF report: every page has content, the text layer holds Vietnamese exactly,
-the shipped font is embedded, free text stays text; ``flask report`` and its errors."""
+"""The demo campaign's PDF report: every page has content, the text layer holds Vietnamese exactly
+and no English word, the cover is ready to sign, the publication's version is on every page, tables
+are in level order with one total, the certain differences are spelled out, the shipped font is
+embedded, free text stays text; ``flask report`` and its errors."""
 from __future__ import annotations
 
 import re
@@ -16,6 +18,7 @@ from survey_app.extensions import db
 from survey_app.models import CaseStatus, SampleCase, SampleList
 from survey_app.queries import campaign_by_code, campaign_units
 from survey_app.reports.render import pdf_bytes
+from survey_app.results import official
 from tests.reports.conftest import HOSTILE
 
 pytestmark = pytest.mark.slow
@@ -39,6 +42,23 @@ def text_of(path) -> str:
     """The PDF's text layer, lines joined, NFC, whitespace collapsed."""
     raw = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True).stdout
     return re.sub(r"\s+", " ", unicodedata.normalize("NFC", raw.decode("utf-8")))
+
+
+def page_texts(path) -> list[str]:
+    """Each page's text layer (pypdf), NFC."""
+    from pypdf import PdfReader
+    return [unicodedata.normalize("NFC", page.extract_text() or "") for page in PdfReader(str(path)).pages]
+
+
+#: Words of the English catalogue and of stored codes that must never reach a Vietnamese page.
+ENGLISH = ("stratified", "two-stage", "village", "villages", "replacement", "fpc", "PSUs", "strata", "unit",
+           "units", "logit", "degrees of freedom", "Satisfaction", "Index", "legend", "Overall", "Percent",
+           "points", "interval", "rank", "design", "weights", "raking", "sex", "age group", "survey", "draft",
+           "signature", "decision", "version", "the", "and", "with", "of")
+
+
+def english_words(text: str) -> list[str]:
+    return [w for w in ENGLISH if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text, re.IGNORECASE)]
 
 
 def read_pgm(path) -> np.ndarray:
@@ -70,6 +90,52 @@ def test_text_layer_holds_vietnamese_exactly(demo_app, report_pdf):
     assert f"Đã hoàn thành {format_decimal(completed, locale='vi')} phiếu" in text
 
 
+def test_no_english_word_on_any_vietnamese_page(report_pdf):
+    texts = page_texts(report_pdf)
+    assert len(texts) > 10
+    for number, text in enumerate(texts, 1):
+        assert not english_words(text), f"page {number}: {english_words(text)}"
+
+
+def test_cover_names_the_issuer_the_decision_and_the_signer(demo_app, report_pdf):
+    with demo_app.app_context():
+        publication = official.current_publication(campaign_by_code("HNM-2024"))
+        decision, signer, day = publication.decision_number, publication.signer, publication.decision_date
+    cover = re.sub(r"\s+", " ", page_texts(report_pdf)[0])
+    assert "UBND TỈNH HÀ NAM" in cover and "SỞ NỘI VỤ" in cover
+    assert f"Quyết định số {decision} ngày {day:%d/%m/%Y}" in cover
+    assert f"ngày {day.day} tháng {day.month} năm {day.year}" in cover
+    assert signer.upper() in cover and "(Ký, ghi rõ họ tên và đóng dấu)" in cover
+
+
+def test_publication_version_is_on_every_page(demo_app, report_pdf):
+    with demo_app.app_context():
+        publication = official.current_publication(campaign_by_code("HNM-2024"))
+        footer = f"Phiên bản công bố {publication.version} · quyết định số {publication.decision_number}"
+    texts = page_texts(report_pdf)
+    missing = [number for number, text in enumerate(texts, 1) if footer not in re.sub(r"\s+", " ", text)]
+    assert not missing, f"pages without the version: {missing}"
+
+
+def test_sample_table_is_in_level_order_with_one_total(report_pdf):
+    layout = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(report_pdf), "-"], capture_output=True,
+                            check=True).stdout.decode("utf-8")
+    totals = re.findall(r"^\s*Tổng\s+[\d.]+\s+[\d.]+\s+[\d.]+", layout, re.MULTILINE)
+    assert len(totals) == 1, totals
+    table = layout[layout.index("Mẫu thực hiện được"):layout.index(totals[0])]
+    assert table.index("Sở, ban, ngành") < table.index("Sở Nội vụ") < table.index("Huyện, thị xã, thành phố") \
+        < table.index("Thành phố Phủ Lý") < table.index("Xã, phường, thị trấn") < table.index("Phường Quang Trung")
+
+
+def test_certain_differences_are_said_in_plain_words(report_pdf):
+    text = text_of(report_pdf)
+    assert "Những khác biệt chắc chắn giữa các đơn vị" in text
+    # 33 communes make 528 pairs; the sentence counts how many of them the survey orders for certain
+    assert re.search(r"Xã, phường, thị trấn: thứ tự của [\d.]+ trong 528 cặp đơn vị là chắc chắn; "
+                     r"khảo sát không phân biệt được [\d.]+ cặp còn lại\.", text)
+    assert "Khoảng mô phỏng 95%" in text and "bậc tự do" in text
+
+
 def test_shipped_font_is_embedded(report_pdf):
     fonts = subprocess.run(["pdffonts", str(report_pdf)], capture_output=True, text=True, check=True).stdout
     rows = [line.split() for line in fonts.splitlines()[2:] if line.strip()]
@@ -88,6 +154,7 @@ def test_command_writes_one_unit_in_english(demo_app, hostile_unit, tmp_path):
     assert result.exit_code == 0, result.output
     text = text_of(target)
     assert "Report on the sociological survey" in text and "Unit profiles" in text
+    assert {"unit", "Index", "the"} <= set(english_words(text))  # the word list does catch English
     with demo_app.app_context():
         units = campaign_units(campaign_by_code("HNM-2024"))
         other = next(cu.unit for cu in units if cu.unit.code != hostile_unit and cu.framework_level == "commune")
