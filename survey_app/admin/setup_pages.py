@@ -18,7 +18,7 @@ from survey_app.framework_versions import VersionNotFound, diff_versions
 from survey_app.frameworks import FrameworkError, load_framework_source
 from survey_app.i18n import lazy_gettext as _l
 from survey_app.models import Framework, Role
-from survey_app.population_import import PopulationImportRefused, import_population, population_totals
+from survey_app.population_import import import_population, population_totals
 from survey_app.unit_import import UnitImportRefused, import_units, unit_tree
 
 
@@ -34,19 +34,24 @@ class FrameworkUploadForm(FlaskForm):
     file = FileField(_l("Framework file (YAML)"), validators=[FileRequired(message=_l("Choose a file."))])
 
 
+def _imported(form, importer):
+    """``(result, problems, status)`` of a CSV upload imported whole or refused row by row."""
+    if not form.is_submitted():
+        return None, [], 200
+    if not form.validate():
+        return None, [], 422
+    try:
+        return importer(form.file.data.read()), [], 200
+    except UnitImportRefused as exc:  # the population's refusal is one too
+        db.session.rollback()
+        return None, exc.problems, 422
+
+
 @bp.route("/units", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def units():
-    form, result, problems, status = UnitsUploadForm(), None, [], 200
-    if form.is_submitted():
-        if form.validate():
-            try:
-                result = import_units(form.file.data.read())
-            except UnitImportRefused as exc:
-                db.session.rollback()
-                problems, status = exc.problems, 422
-        else:
-            status = 422
+    form = UnitsUploadForm()
+    result, problems, status = _imported(form, import_units)
     return render_template("admin/units.html", form=form, rows=unit_tree(), result=result,
                            problems=problems), status
 
@@ -54,16 +59,8 @@ def units():
 @bp.route("/population", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def population():
-    form, result, problems, status = PopulationUploadForm(), None, [], 200
-    if form.is_submitted():
-        if form.validate():
-            try:
-                result = import_population(form.file.data.read())
-            except PopulationImportRefused as exc:
-                db.session.rollback()
-                problems, status = exc.problems, 422
-        else:
-            status = 422
+    form = PopulationUploadForm()
+    result, problems, status = _imported(form, import_population)
     return render_template("admin/population.html", form=form, totals=population_totals(), result=result,
                            problems=problems), status
 
