@@ -30,8 +30,9 @@ a name elsewhere must be a function call.  Binary operators are left
 associative.  "|" (XPath's union) joins node-sets: its operands must be node-sets
 (references, '.', indexed-repeat(), randomize()) or a 'type' error is raised; an operand
 repeated in the same union counts once, but two different operands that select the same
-node (``${x} | indexed-repeat(${x}, ${r}, 1)``) count it twice, unlike XPath; the nodes come in the operands' order (the language
-has no document order), which count(), sum(), min() and max() do not notice.
+node (``${x} | indexed-repeat(${x}, ${r}, 1)``) count it twice, unlike XPath; the nodes
+come in the operands' order (the language has no document order), which count(), sum(),
+min() and max() do not notice.
 There are no escapes in strings (XPath 1.0).
 
 AST (tuples; JS uses arrays of the same shape): ('num', float),
