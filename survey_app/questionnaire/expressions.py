@@ -13,7 +13,8 @@ Grammar (EBNF; whitespace is ' ', TAB, CR, LF between tokens)::
     RelExpr  = AddExpr { ( "<" | "<=" | ">" | ">=" ) AddExpr } ;
     AddExpr  = MulExpr { ( "+" | "-" ) MulExpr } ;
     MulExpr  = Unary { ( "*" | "div" | "mod" ) Unary } ;
-    Unary    = "-" Unary | Primary ;
+    Unary    = "-" Unary | Union ;
+    Union    = Primary { "|" Primary } ;   (* node-sets only, e.g. count(${a} | ${b}) *)
     Primary  = Number | String | Ref | "." | Call | "(" Expr ")" ;
     Call     = FName "(" [ Arg { "," Arg } ] ")" ;
     Arg      = Expr | ".." ;              (* ".." only as position(..) *)
@@ -26,7 +27,13 @@ Grammar (EBNF; whitespace is ' ', TAB, CR, LF between tokens)::
 
 "and", "or", "div", "mod" are operators only where an operator is expected;
 a name elsewhere must be a function call.  Binary operators are left
-associative.  There are no escapes in strings (XPath 1.0).
+associative.  "|" (XPath's union) joins node-sets: its operands must be node-sets
+(references, '.', indexed-repeat(), randomize()) or a 'type' error is raised; an operand
+repeated in the same union counts once, but two different operands that select the same
+node (``${x} | indexed-repeat(${x}, ${r}, 1)``) count it twice, unlike XPath; the nodes
+come in the operands' order (the language has no document order), which count(), sum(),
+min() and max() do not notice.
+There are no escapes in strings (XPath 1.0).
 
 AST (tuples; JS uses arrays of the same shape): ('num', float),
 ('str', text), ('ref', name), ('cur',), ('parent',), ('neg', node),
@@ -85,7 +92,7 @@ _TOKEN_RE = re.compile(r"""[ \t\r\n]*(?:
  |(?P<str>"[^"]*"|'[^']*')
  |\$\{(?P<ref>[^}]*)\}
  |(?P<name>[A-Za-z_][A-Za-z0-9_-]*(?::[A-Za-z_][A-Za-z0-9_-]*)?)
- |(?P<op>!=|<=|>=|\.\.|[()+\-*=<>,.])
+ |(?P<op>!=|<=|>=|\.\.|[()+\-*=<>,.|])
  |(?P<end>\Z))""", re.X)
 _REF_NAME_RE = re.compile(r'[A-Za-z_][A-Za-z0-9_.\-]*')
 _LEVELS = (('or',), ('and',), ('=', '!='), ('<', '<=', '>', '>='), ('+', '-'),
@@ -160,7 +167,14 @@ class _Parser:
         if self.operator() == '-':
             self.take()
             return ('neg', self.unary())
-        return self.primary()
+        return self.union()
+
+    def union(self):
+        left = self.primary()
+        while self.operator() == '|':
+            self.take()
+            left = ('bin', '|', left, self.primary())
+        return left
 
     def primary(self):
         kind, val, pos = self.take()
@@ -427,7 +441,26 @@ def _indexed_repeat(args, ctx):
     return NodeSet(out)
 
 
+def _union(node, ctx):
+    """XPath's ``a | b | ...``: the node-sets of the distinct operands, in order."""
+    values = []
+    for operand in dict.fromkeys(_union_operands(node)):
+        value = _eval(operand, ctx)
+        if not isinstance(value, NodeSet):
+            raise ExpressionError('type', "'|' joins node-sets only (a question, '.', a repeat)")
+        values.extend(value.values)
+    return NodeSet(values)
+
+
+def _union_operands(node):
+    if node[0] == 'bin' and node[1] == '|':
+        return _union_operands(node[2]) + _union_operands(node[3])
+    return [node]
+
+
 def _binary(op, left, right, ctx):
+    if op == '|':
+        return _union(('bin', op, left, right), ctx)
     if op in ('and', 'or'):  # short-circuit, as XPath requires
         first = to_boolean(_eval(left, ctx))
         if first == (op == 'or'):

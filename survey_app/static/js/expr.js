@@ -19,7 +19,7 @@ var ParExpr = (function () {
   var MONTHS = 'Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec'.split(' ');
   var WEEKDAYS = 'Sun Mon Tue Wed Thu Fri Sat'.split(' ');
   var PROVINCE = 420; // the local zone: Asia/Ho_Chi_Minh, UTC+07:00 (see expr_library.py)
-  var TOKEN = /[ \t\r\n]*(?:([0-9]+(?:\.[0-9]*)?|\.[0-9]+)|("[^"]*"|'[^']*')|\$\{([^}]*)\}|([A-Za-z_][A-Za-z0-9_-]*(?::[A-Za-z_][A-Za-z0-9_-]*)?)|(!=|<=|>=|\.\.|[()+\-*=<>,.])|($))/y;
+  var TOKEN = /[ \t\r\n]*(?:([0-9]+(?:\.[0-9]*)?|\.[0-9]+)|("[^"]*"|'[^']*')|\$\{([^}]*)\}|([A-Za-z_][A-Za-z0-9_-]*(?::[A-Za-z_][A-Za-z0-9_-]*)?)|(!=|<=|>=|\.\.|[()+\-*=<>,.|])|($))/y;
   var KINDS = [null, 'num', 'str', 'ref', 'name', 'op', 'end'];
   var LEVELS = [['or'], ['and'], ['=', '!='], ['<', '<=', '>', '>='], ['+', '-'], ['*', 'div', 'mod']];
   var WORD_OPS = ['and', 'or', 'div', 'mod'];
@@ -712,9 +712,14 @@ var ParExpr = (function () {
       return left;
     }
     function unary() {
-      if (operator() !== '-') return primary();
+      if (operator() !== '-') return union();
       take();
       return ['neg', unary()];
+    }
+    function union() {
+      let left = primary();
+      while (operator() === '|') { take(); left = ['bin', '|', left, primary()]; }
+      return left;
     }
     function primary() {
       const k = take(), [kind, v, pos] = k;
@@ -864,7 +869,23 @@ var ParExpr = (function () {
     '<': (x, y) => x < y, '<=': (x, y) => x <= y,
     '>': (x, y) => x > y, '>=': (x, y) => x >= y
   };
+  function unionOperands(n) {
+    return n[0] === 'bin' && n[1] === '|' ? unionOperands(n[2]).concat(unionOperands(n[3])) : [n];
+  }
+  function union(n, ctx) { // XPath's a | b | ...: the node-sets of the distinct operands, in order
+    var seen = {}, out = [];
+    unionOperands(n).forEach((operand) => {
+      var key = JSON.stringify(operand), v;
+      if (seen[key]) return;
+      seen[key] = true;
+      v = ev(operand, ctx);
+      if (!isNS(v)) throw fail('type', "'|' joins node-sets only (a question, '.', a repeat)");
+      out = out.concat(v.values);
+    });
+    return new NodeSet(out);
+  }
   function binary(op, left, right, ctx) {
+    if (op === '|') return union(['bin', op, left, right], ctx);
     if (op === 'and' || op === 'or') {
       var first = toBool(ev(left, ctx));
       return first === (op === 'or') ? first : toBool(ev(right, ctx));
