@@ -128,6 +128,7 @@ ROLE_TABLE = {  # endpoint: (method, a path in the demo, who may use it)
     "admin.end_sessions": ("POST", "/admin/users/1/end-sessions", {"admin"}),
     "admin.set_active": ("POST", "/admin/users/1/active", {"admin"}),
     "admin.units": ("GET", "/admin/units", {"admin"}),
+    "admin.population": ("GET", "/admin/population", {"admin"}),
     "admin.frameworks": ("GET", "/admin/frameworks", {"admin"}),
     "admin.content": ("GET", "/admin/content", {"admin"}),
     "admin.questionnaire_upload": ("GET", "/admin/questionnaires/upload", {"admin"}),
