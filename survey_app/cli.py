@@ -169,3 +169,4 @@ def init_app(app: Flask) -> None:
     from survey_app.samples.cli import init_app as samples_cli; samples_cli(app)
     from survey_app.invitations.cli import init_app as invitations_cli; invitations_cli(app)
     from survey_app.campaigns.cli import init_app as campaigns_cli; campaigns_cli(app)
+    from survey_app.plans import init_cli as plans_cli; plans_cli(app)

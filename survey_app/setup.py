@@ -169,6 +169,8 @@ def setup_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp, url_prefix="/api")
     from survey_app.campaigns.pages import bp as campaigns_bp
     app.register_blueprint(campaigns_bp, url_prefix="/lifecycle")
+    from survey_app.plans import bp as plans_bp
+    app.register_blueprint(plans_bp, url_prefix="/plans")
 
 
 def setup_errors(app: Flask) -> None:

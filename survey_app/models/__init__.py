@@ -12,6 +12,10 @@ from survey_app.models.fieldwork import (BackCheck, ConflictStatus, DeviceToken,
 from survey_app.models.lifecycle import (CouncilAssignment, CouncilMember, LifecycleChange,
                                          RoundDeadline, UnitSignOff)
 from survey_app.models.frameworks import Framework, FrameworkNode, NodeKind, ScoringMethod
+from survey_app.models.plans import (ImprovementPlan, NationalIndex, NationalIndexResult, PeriodKind,
+                                     PlanStatus, PlanTarget, PlanTask, PlanTaskCriterion, PlanTaskPartner,
+                                     ProgressEvidence, ProgressReport, ReportingPeriod, TargetKind,
+                                     TaskProgress)
 from survey_app.models.publications import Publication
 from survey_app.models.questionnaires import Questionnaire, QuestionnaireVersion, VersionStatus
 from survey_app.models.scores import (AppraisalComment, AppraisalRound, AssessmentStatus,

@@ -1,0 +1,1 @@
+"""The command modules of ``flask plan`` (each adds its commands to ``plans.plan_cli``)."""
