@@ -2,10 +2,8 @@
 
 The fixtures (``live_server``, ``playwright_driver``, ``browser``, ``page``) live in tests/conftest.py so
 that every test folder shares one Playwright driver: a second sync driver cannot start beside it."""
-import os
-import shutil
 
-import pytest
+from tests.programs import need_program
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -14,7 +12,4 @@ PHONE = {"width": 360, "height": 740}
 
 
 def need_chromium() -> None:
-    if not shutil.which(CHROMIUM):
-        if os.environ.get("CI") == "true":
-            pytest.fail("Chromium is not installed under CI (apt-get install chromium)")
-        pytest.skip("Chromium is not installed")
+    need_program(CHROMIUM, "for the browser tests (apt-get install chromium)")

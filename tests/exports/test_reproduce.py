@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import shutil
 import subprocess
 import zipfile
 
@@ -26,18 +24,14 @@ from survey_app.exports.package import write_package
 from survey_app.exports.submissions import ExportSpec
 from survey_app.queries import campaign_by_code
 from survey_app.results.official import current_publication
+from tests.programs import need_program
 
 FORM = "sipas_citizen"
 FACTORS = ["F1", "F2", "F3", "F4", "F5", "overall"]
 
 
 def need_rscript() -> str:
-    found = shutil.which("Rscript")
-    if found is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("Rscript is required under CI (apt-get install r-cran-survey)")
-        pytest.skip("Rscript is not installed")
-    return found
+    return need_program("Rscript", "to run the generated analysis.R (apt-get install r-cran-survey)")
 
 
 @pytest.fixture(scope="module")

@@ -2,17 +2,15 @@
 answers it finishes have the engine's shape and pass its check, and the problems it finds
 inside repeat instances are the ones the server finds (same keys)."""
 import json
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
 
 from survey_app.questionnaire.engine import FormEngine
 from survey_app.questionnaire.importer import parse_form
 from survey_app.questionnaire.types import browser_types
 from tests.field.world import MEDIA_FORM, MINI_FORM, SIPAS
+from tests.programs import need_program
 
 RUNNER = Path(__file__).with_name("form_js.js")
 META = {"start": "2024-08-05T09:00:00+07:00", "end": "2024-08-05T09:10:00+07:00", "deviceid": "dev-1"}
@@ -38,11 +36,7 @@ def definition(text: str, name: str = "form.md") -> dict:
 
 
 def run(form: dict, answers: dict, meta: dict | None = None) -> dict:
-    node = shutil.which("node")
-    if node is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("node is required under CI to check survey_app/static/field/form.js")
-        pytest.skip("node is not installed")
+    node = need_program("node", "to check survey_app/static/field/form.js")
     proc = subprocess.run([node, str(RUNNER)], input=json.dumps({"definition": form, "answers": answers,
                                                                  "meta": meta or {}}),
                           capture_output=True, text=True, timeout=60, check=False)

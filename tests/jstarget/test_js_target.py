@@ -6,25 +6,18 @@ groups...) and names no built-in those browsers lack (``Array.prototype.flat``,
 The parser is acorn, installed from the npm registry into tests/jstarget/node_modules (pinned
 by package-lock.json; ``.ci/run`` installs it, and this test does when it is missing)."""
 import json
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from tests.programs import need_program
 
 HERE = Path(__file__).parent
 STATIC = HERE.parents[1] / "survey_app" / "static"
-CI = os.environ.get("CI") == "true"
 
 
 def _need(tool: str) -> str:
-    found = shutil.which(tool)
-    if found is None:
-        if CI:
-            pytest.fail(f"{tool} is required under CI for the JavaScript target check")
-        pytest.skip(f"{tool} is not installed")
-    return found
+    return need_program(tool, "for the JavaScript target check")
 
 
 @pytest.fixture(scope="module")

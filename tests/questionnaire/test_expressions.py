@@ -19,7 +19,6 @@ import math
 import os
 import pathlib
 import re
-import shutil
 import subprocess
 import sys
 
@@ -33,6 +32,7 @@ if str(ROOT) not in sys.path:  # works without an (up-to-date) editable install 
 from survey_app.questionnaire import expressions as ex  # noqa: E402
 from survey_app.questionnaire.expressions import (  # noqa: E402
     ExpressionError, evaluate, parse, references, validate)
+from tests.programs import need_program
 
 VECTORS = json.loads((HERE / 'expression_vectors.json').read_text(encoding='utf-8'))
 
@@ -62,12 +62,7 @@ def run_vector(v):
 
 def need_node() -> str:
     """Node's path; under CI a missing Node fails (it checks survey_app/static/js/expr.js)."""
-    node = shutil.which('node')
-    if node is None:
-        if os.environ.get('CI') == 'true':
-            pytest.fail('node is required under CI to check survey_app/static/js/expr.js')
-        pytest.skip('node is not installed')
-    return node
+    return need_program('node', 'to check survey_app/static/js/expr.js')
 
 
 @pytest.mark.parametrize('vector', VECTORS, ids=[f'{i}:{v["expr"]}' for i, v in enumerate(VECTORS)])
