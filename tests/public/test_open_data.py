@@ -146,3 +146,12 @@ def test_the_reports_level_averages_and_response_rates_are_in_the_open_data(demo
         assert [rates[code][k] for k in figures] == [row[k] for k in figures] and rates[code]["level"] == row["level"]
     assert [rates["TOTAL"][k] for k in figures] == [totals[k] for k in figures]
     assert 0 < totals["response_rate"] < 100
+
+
+def test_the_published_page_says_pending_only_when_a_survey_sub_criterion_has_no_result(opened):
+    """The demo's run scores every survey sub-criterion (citizens' and staff questionnaires): the
+    page must not tell readers that some are pending; a unit without its results would be."""
+    client, _ = opened
+    page = client.get(f"/campaigns/{CODE}/results").get_data(as_text=True)
+    assert "Kết quả điều tra: lần phân tích số" in page
+    assert "được ghi là đang chờ" not in page
