@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import uuid
 
 import pytest
@@ -103,13 +104,63 @@ def app(_empty_app):
                 conn.execute(table.delete())
 
 
+def _copy_database(backend: str, source: str, tmp_path_factory, suffix: str) -> str:
+    """A new database holding what ``source`` holds (nobody may be connected to ``source``)."""
+    if backend == "sqlite":
+        target = tmp_path_factory.mktemp(suffix) / "test.db"
+        shutil.copyfile(make_url(source).database, target)
+        return f"sqlite:///{target}"
+    url = make_url(source.replace("postgresql://", "postgresql+psycopg://", 1)
+                   if source.startswith("postgresql://") else source)
+    name = f"{url.database.rsplit('_', 2)[0]}_{suffix}_{uuid.uuid4().hex[:6]}"
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{url.database}"'))
+    admin.dispose()
+    _CREATED.append((url.set(database="postgres"), name))
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
-def demo_app(backend, tmp_path_factory):
-    """The application on a database holding the demo (seed 2024); do not change its data."""
-    app = make_app(database_url(backend, tmp_path_factory, "demo"), tmp_path_factory)
+def fresh_app(backend, tmp_path_factory):
+    """``fresh_app(suffix, **config)``: an application on a new, empty, migrated database of its own."""
+    return lambda suffix, **config: make_app(database_url(backend, tmp_path_factory, suffix),
+                                             tmp_path_factory, **config)
+
+
+@pytest.fixture(scope="session")
+def _demo_template(backend, tmp_path_factory) -> str:
+    """A database holding the demo before its publication, loaded once per backend and only
+    copied (:func:`demo_copy`): loading takes seconds, copying a fraction of one."""
+    url = database_url(backend, tmp_path_factory, "demotemplate")
+    app = make_app(url, tmp_path_factory)
     with app.app_context():
         from survey_app.demo import load_demo
-        load_demo(seed=2024)
+        load_demo(seed=2024, publish=False)
+        db.session.remove()
+        db.engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def demo_copy(backend, _demo_template, tmp_path_factory):
+    """``demo_copy(suffix, published=True, **config)``: an application on its own copy of the
+    demo (seed 2024), which the test may change; ``published=False`` leaves HNM-2024 in appraisal."""
+    def copy(suffix: str, published: bool = True, **config):
+        app = make_app(_copy_database(backend, _demo_template, tmp_path_factory, suffix),
+                       tmp_path_factory, **config)
+        if published:
+            with app.app_context():
+                from survey_app.demo import publish_loaded_demo
+                publish_loaded_demo()
+        return app
+    return copy
+
+
+@pytest.fixture(scope="session")
+def demo_app(demo_copy):
+    """The application on a database holding the demo (seed 2024); do not change its data."""
+    app = demo_copy("demo")
     yield app
     with app.app_context():
         db.engine.dispose()

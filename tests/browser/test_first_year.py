@@ -22,7 +22,7 @@ from werkzeug.serving import make_server
 from survey_app.extensions import db
 from survey_app.models import Invitation
 from tests.browser.conftest import PHONE
-from tests.browser.test_index_flow import PDF, _root_conftest, flash, sign_out
+from tests.browser.test_index_flow import PDF, flash, sign_out
 from tests.public.walker import walk
 
 DATA = Path(__file__).parent / "data"
@@ -34,10 +34,9 @@ VIEWPORTS = {"phone": PHONE, "desktop": {"width": 1280, "height": 900}}
 
 
 @pytest.fixture
-def first_year(backend, tmp_path_factory, request):
+def first_year(fresh_app):
     """An empty, migrated database with only the first administrator (`user create`), served."""
-    root = _root_conftest(request.config)
-    app = root.make_app(root.database_url(backend, tmp_path_factory, "first"), tmp_path_factory)
+    app = fresh_app("first")
     result = app.test_cli_runner().invoke(args=["user", "create", "admin", "--role", "admin"],
                                           input=f"{PASSWORD}\n{PASSWORD}\n")
     assert result.exit_code == 0, result.output

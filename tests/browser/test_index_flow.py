@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 import threading
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 import yaml
@@ -18,25 +17,15 @@ from survey_app.extensions import db
 from survey_app.models import (AnalysisEstimate, AnalysisRun, AssessmentStatus, Campaign,
                                CampaignUnit, FrameworkNode, Score, SelfAssessment)
 
-def _root_conftest(config):
-    """The top-level tests/conftest.py as pytest loaded it (its helpers, its cleanup list)."""
-    root = Path(__file__).resolve().parents[1] / "conftest.py"
-    return next(m for m in config.pluginmanager.get_plugins()
-                if getattr(m, "__file__", None) and Path(m.__file__).resolve() == root)
-
-
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 EDITOR_UNIT, OTHER_DEPARTMENT, COMMUNE = "35.S02", "35.S01", "13295"
 
 
 @pytest.fixture(scope="module")
-def flow_server(backend, tmp_path_factory, request):
+def flow_server(demo_copy):
     """The demo on a fresh database (this test changes it), served on a free port."""
-    root = _root_conftest(request.config)
-    app = root.make_app(root.database_url(backend, tmp_path_factory, "flow"), tmp_path_factory)
+    app = demo_copy("flow", published=False)  # this test plays the year up to its publication
     with app.app_context():
-        from survey_app.demo import load_demo
-        load_demo(seed=2024, publish=False)  # this test plays the year up to its publication
         campaign = db.session.scalar(select(Campaign).where(Campaign.code == "HNM-2024"))
         campaign.self_assessment_deadline = date.today() + timedelta(days=10)
         mine = db.session.scalar(select(SelfAssessment).where(SelfAssessment.unit.has(code=EDITOR_UNIT)))

@@ -5,7 +5,6 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-from tests.browser.test_index_flow import _root_conftest
 
 PAGES = {"/lifecycle/HNM-2024": "Bản tự đánh giá đã nộp",
          "/lifecycle/HNM-2024/advance": "Chưa thể chuyển bước cho đến khi:",
@@ -15,13 +14,9 @@ PAGES = {"/lifecycle/HNM-2024": "Bản tự đánh giá đã nộp",
 
 
 @pytest.fixture(scope="module")
-def live_server(backend, tmp_path_factory, request):
+def live_server(demo_copy):
     """The demo before its publication (HNM-2024 still in appraisal), on its own database."""
-    root = _root_conftest(request.config)
-    app = root.make_app(root.database_url(backend, tmp_path_factory, "lifecycle"), tmp_path_factory)
-    with app.app_context():
-        from survey_app.demo import load_demo
-        load_demo(seed=2024, publish=False)
+    app = demo_copy("lifecycle", published=False)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
