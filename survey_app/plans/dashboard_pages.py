@@ -1,0 +1,74 @@
+"""The Department's pages of a plan's progress: the dashboard of a period, its drill-down, and the
+plan's and each period's documents (PDF and Word, made on request: see :mod:`documents`)."""
+from __future__ import annotations
+
+from io import BytesIO
+
+from flask import render_template, request, send_file
+from flask_login import current_user
+
+from survey_app.access import roles_required
+from survey_app.models import Role
+from survey_app.plans import bp, dashboard, documents, periods, progress
+
+DEPARTMENT = (Role.ADMIN, Role.ANALYST)
+MIMETYPES = {"pdf": "application/pdf",
+             "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+
+
+@bp.app_template_filter("progress_label")
+def _progress_label(status):
+    return progress.progress_label(status)
+
+
+@bp.app_template_filter("flag_label")
+def _flag_label(value):
+    return progress.flag_label(value)
+
+
+def _period(plan):
+    chosen = request.args.get("period", type=int)
+    return periods.period_of(plan, chosen) if chosen else periods.current_period(plan)
+
+
+@bp.route("/<code>/dashboard")
+@roles_required(*DEPARTMENT)
+def dashboard_page(code):
+    plan = progress.plan_for(code, current_user)
+    period = _period(plan)
+    found = dashboard.dashboard(plan, period) if period else None
+    return render_template("plans/dashboard.html", plan=plan, period=period, found=found,
+                           columns=dashboard.COLUMNS, labels=dashboard.column_labels())
+
+
+@bp.route("/<code>/dashboard/tasks")
+@roles_required(*DEPARTMENT)
+def dashboard_tasks(code):
+    plan = progress.plan_for(code, current_user)
+    period = _period(plan)
+    if period is None:
+        return render_template("plans/dashboard_tasks.html", plan=plan, period=None, rows=[], what=None,
+                               labels=dashboard.column_labels())
+    unit, field_code, what = request.args.get("unit"), request.args.get("field"), request.args.get("what")
+    rows = dashboard.drill(plan, period, unit, field_code, what)
+    return render_template("plans/dashboard_tasks.html", plan=plan, period=period, rows=rows, what=what,
+                           unit=unit, field_code=field_code, labels=dashboard.column_labels())
+
+
+def _send(plan, fmt, period=None):
+    content = documents.render(plan, fmt, period, request.args.get("lang", "vi"))
+    return send_file(BytesIO(content), mimetype=MIMETYPES[fmt], as_attachment=True,
+                     download_name=documents.filename(plan, fmt, period))
+
+
+@bp.route("/<code>/document.<fmt>")
+@roles_required(*DEPARTMENT)
+def plan_document(code, fmt):
+    return _send(progress.plan_for(code, current_user), fmt)
+
+
+@bp.route("/<code>/periods/<int:period_id>/report.<fmt>")
+@roles_required(*DEPARTMENT)
+def progress_document(code, period_id, fmt):
+    plan = progress.plan_for(code, current_user)
+    return _send(plan, fmt, periods.period_of(plan, period_id))
