@@ -5,7 +5,9 @@ the place and date right, the title, the numbered sections, the signature and th
 One content builder per document (:func:`plan_content`, :func:`progress_content`) feeds two
 writers: the PDF through the report machinery (WeasyPrint, the shipped font, NFC text) and the
 editable Word document (:mod:`survey_app.plans.word`), since offices finish these in Word.
-Both take well under a second for a plan of a few dozen tasks, so they are made on request.
+The Word file takes a fifth of a second for a plan of 60 tasks and is made on request; the PDF
+takes 2-4 s for the same plan on a busy server, so the pages make it as a job
+(:func:`start_pdf_job`, run by :mod:`survey_app.tasks`); the CLI writes either directly.
 """
 from __future__ import annotations
 
@@ -178,3 +180,31 @@ def write(plan: ImprovementPlan, fmt: str, target: Path, period: ReportingPeriod
           locale: str = "vi") -> Path:
     write_whole(Path(target), render(plan, fmt, period, locale), prefix=".plan-")
     return Path(target)
+
+
+def start_pdf_job(plan: ImprovementPlan, user_id: int, period: ReportingPeriod | None = None,
+                  locale: str = "vi") -> str:
+    """Queue the PDF of the plan (or of a period's progress report); returns the job's id."""
+    from survey_app.tasks import start_job
+    if locale not in LANGUAGES:
+        raise Refused(400, message=_("Choose Vietnamese or English."))
+    title = _("The plan (PDF)") if period is None else _("Progress report (PDF)") + f" · {period.label}"
+    return start_job("plan_pdf", {"plan": plan.code, "period": period.id if period else None, "lang": locale},
+                     user_id, f"{title} · {plan.code}")
+
+
+def perform_job(folder: Path, job_id: str, params: dict, progress_done) -> str:
+    """The job's work (see :func:`survey_app.exports.jobs.perform`): write the PDF, return its name."""
+    from sqlalchemy import select
+
+    from survey_app.extensions import db
+    plan = db.session.scalar(select(ImprovementPlan).where(ImprovementPlan.code == params["plan"]))
+    if plan is None:
+        raise LookupError(f"no plan has the code {params['plan']}")
+    period = next((p for p in plan.periods if p.id == params.get("period")), None)
+    if params.get("period") and period is None:
+        raise LookupError("the plan has no such reporting period")
+    progress_done(10)
+    filename = f"{job_id}.pdf"
+    write(plan, "pdf", folder / filename, period, params.get("lang", "vi"))
+    return filename

@@ -104,6 +104,10 @@ def plan_docx(content: dict) -> bytes:
     for text in content["periods"]:
         _para(doc, f"- {text}")
     _signature(doc, content["signer"])
+    if content["recipients"]:
+        _para(doc, _("Recipients:"), bold=True, italic=True)
+        for unit in content["recipients"]:
+            _para(doc, f"- {unit};")
     appendix = doc.add_section()
     appendix.orientation = WD_ORIENT.LANDSCAPE
     appendix.page_width, appendix.page_height = Cm(29.7), Cm(21)
