@@ -52,6 +52,17 @@ def plan_for(code: str, user) -> ImprovementPlan:
     return plan
 
 
+def plans_of(user) -> list[tuple[ImprovementPlan, list[PlanTask]]]:
+    """``[(plan, the user's tasks)]``: every plan for the Department; for a unit editor the issued
+    (or closed) plans giving their units a task."""
+    department = is_department(user)
+    shown = tuple(PlanStatus) if department else (PlanStatus.ISSUED, PlanStatus.CLOSED)
+    plans = db.session.scalars(select(ImprovementPlan).where(ImprovementPlan.status.in_(shown))
+                               .order_by(ImprovementPlan.year.desc(), ImprovementPlan.code)).all()
+    mine = [(plan, visible_tasks(user, plan)) for plan in plans]
+    return [(plan, tasks) for plan, tasks in mine if tasks or department]
+
+
 def may_see(user, task: PlanTask) -> bool:
     return is_department(user) or user.can_reach(Role.UNIT_EDITOR, task.lead_unit)
 

@@ -9,13 +9,11 @@ from datetime import date
 
 from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
-from sqlalchemy import select
-
 from survey_app.access import roles_required
 from survey_app.extensions import db
 from survey_app.i18n import _
 from survey_app.models import Role
-from survey_app.models.plans import ImprovementPlan, PlanStatus, TaskProgress
+from survey_app.models.plans import PlanStatus, TaskProgress
 from survey_app.plans import bp, periods, progress
 from survey_app.refusals import Refused
 
@@ -78,12 +76,8 @@ def period_close(code, period_id):
 @roles_required(*READERS)
 def progress_home():
     """The plans the user reports on (unit editors) or follows (the Department)."""
-    department = progress.is_department(current_user)
-    shown = (PlanStatus.ISSUED, PlanStatus.CLOSED) if not department else tuple(PlanStatus)
-    plans = db.session.scalars(select(ImprovementPlan).where(ImprovementPlan.status.in_(shown))
-                               .order_by(ImprovementPlan.year.desc(), ImprovementPlan.code)).all()
-    mine = [(plan, progress.visible_tasks(current_user, plan)) for plan in plans]
-    return render_template("plans/progress_home.html", plans=[(p, t) for p, t in mine if t or department])
+    return render_template("plans/progress_home.html", plans=progress.plans_of(current_user),
+                           department=progress.is_department(current_user))
 
 
 @bp.route("/<code>/progress")

@@ -89,6 +89,10 @@ def test_a_quarter_reported_flagged_and_the_plan_downloaded(page, live_server, p
     fits_the_phone(page)
 
     page.get_by_role("link", name="Bảng theo dõi").click()
+    page.get_by_role("link", name="Kỳ báo cáo").click()
+    assert page.get_by_label("Hạn báo cáo").first.input_value() == "2025-04-15"
+    fits_the_phone(page)
+    page.go_back()
     with page.expect_download() as word:
         page.get_by_role("link", name="Kế hoạch (Word)").click()
     document = docx.Document(word.value.path())

@@ -59,6 +59,8 @@ def test_the_dashboard_page_flags_a_missing_report_and_drills_down(demo_client, 
     assert drill.status_code == 200 and "Kiểm tra công tác CCHC" in text and "Niêm yết thủ tục hành chính" in text
     assert "Ban hành kế hoạch CCHC" not in text
     assert demo_client.get(f"/plans/{plan_code}/dashboard/tasks?what=nonsense").status_code == 400
+    english = demo_client.get(f"/plans/{plan_code}/dashboard?period={quarter_id}&lang=en").get_data(as_text=True)
+    assert "Missing: 1" in english and "By field" in english
     data = demo_client.get(f"/api/plans/{plan_code}/dashboard?period={quarter_id}").json
     assert data["all"]["missing"] == 2 and data["all"]["late"] == 1 and data["today"] == "2025-04-20"
     assert {u["key"]: u["done"] for u in data["units"]}["35.S02"] == 1
