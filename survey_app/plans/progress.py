@@ -44,10 +44,18 @@ def is_department(user) -> bool:
     return user.has_role(*DEPARTMENT)
 
 
+def plan_by_code(code: str) -> ImprovementPlan:
+    """The plan ``code`` (the shell's view: every plan); 404 when there is none."""
+    plan = db.session.scalar(select(ImprovementPlan).where(ImprovementPlan.code == code))
+    if plan is None:
+        raise Refused(404, message=_("This plan does not exist."))
+    return plan
+
+
 def plan_for(code: str, user) -> ImprovementPlan:
     """The plan ``code`` as ``user`` may read it: unit editors read issued (or closed) plans only."""
-    plan = db.session.scalar(select(ImprovementPlan).where(ImprovementPlan.code == code))
-    if plan is None or (not is_department(user) and plan.status is PlanStatus.DRAFT):
+    plan = plan_by_code(code)
+    if not is_department(user) and plan.status is PlanStatus.DRAFT:
         raise Refused(404, message=_("This plan does not exist."))
     return plan
 
