@@ -5,6 +5,7 @@ from __future__ import annotations
 from io import BytesIO
 
 from flask import redirect, render_template, request, send_file, url_for
+from flask_babel import get_locale
 from flask_login import current_user
 
 from survey_app.access import roles_required
@@ -35,7 +36,7 @@ def _period(plan):
 def dashboard_page(code):
     plan = progress.plan_for(code, current_user)
     period = _period(plan)
-    found = dashboard.dashboard(plan, period) if period else None
+    found = dashboard.dashboard(plan, period, locale=str(get_locale())) if period else None
     return render_template("plans/dashboard.html", plan=plan, period=period, found=found,
                            columns=dashboard.COLUMNS, labels=dashboard.column_labels())
 

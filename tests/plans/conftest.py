@@ -101,8 +101,8 @@ def plan_code(demo_app):
 
 @pytest.fixture
 def today(monkeypatch):
-    """``today(date)`` sets the province's date (and time, 09:00) seen by :mod:`survey_app.clock`."""
-    def set_today(day: date):
-        moment = datetime.combine(day, time(9, 0))
+    """``today(date, hour=9)`` sets the province's date and time seen by :mod:`survey_app.clock`."""
+    def set_today(day: date, hour: int = 9):
+        moment = datetime.combine(day, time(hour, 0))
         monkeypatch.setattr(clock, "now", lambda: moment.replace(tzinfo=clock.zone()))
     return set_today

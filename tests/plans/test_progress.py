@@ -143,3 +143,18 @@ def test_evidence_of_another_units_task_is_not_served(demo_app, plan_code, today
         with pytest.raises(Refused):
             progress.evidence_for(plan, found.id, editor)
         db.session.rollback()
+
+
+def test_lateness_is_judged_by_the_provinces_date_not_utc(demo_app, plan_code, today):
+    """Due 15/04: sent at 23:00 on the 15th (16:00 UTC) is on time; at 06:00 on the 16th (still the
+    15th in UTC) is late, on SQLite (naive UTC stored) as on PostgreSQL."""
+    with demo_app.test_request_context():
+        plan, editor = _plan(plan_code), _user("unit_editor")
+        quarter = plan.periods[0]
+        today(date(2025, 4, 15), hour=23)
+        on_time = progress.submit(plan.tasks[0], quarter, editor, TaskProgress.DONE, "")
+        today(date(2025, 4, 16), hour=6)
+        late = progress.submit(plan.tasks[1], quarter, editor, TaskProgress.DONE, "")
+        db.session.expire_all()
+        assert progress.flag(on_time, quarter) is None
+        assert progress.flag(late, quarter) == progress.LATE
