@@ -121,6 +121,7 @@ from tests.field.test_field_access import ENUMERATOR_ROUTES, SUPERVISOR_ROUTES  
 
 EVERYONE, DEVICE, SIGNED_IN = "everyone", "device", frozenset(ROLES)
 RUN = {"analyst", "admin"}
+PLAN_READERS = RUN | {"unit_editor"}
 UNIT = f"/units/{CAMPAIGN}/35.S02"
 ROLE_TABLE = {  # endpoint: (method, a path in the demo, who may use it)
     "admin.index": ("GET", "/admin/", {"admin"}),
@@ -196,6 +197,25 @@ ROLE_TABLE = {  # endpoint: (method, a path in the demo, who may use it)
         "public.open_check", "public.open_done")},
     **{endpoint: ("GET", path, {"enumerator"}) for endpoint, path in ENUMERATOR_ROUTES.items()},
     **{endpoint: ("GET", path, {"supervisor"}) for endpoint, path in SUPERVISOR_ROUTES.items()},
+    # improvement plans' progress (h17b): no plan in the demo, so the Department's and the unit's own
+    # pages answer 404 behind the role check; tests/plans/ check them on a plan, per unit
+    "plans.progress_home": ("GET", "/plans/progress", PLAN_READERS),
+    "plans.progress_page": ("GET", "/plans/NO-PLAN/progress", PLAN_READERS),
+    "plans.progress_task": ("GET", "/plans/NO-PLAN/progress/1/tasks/1", PLAN_READERS),
+    "plans.progress_submit": ("POST", "/plans/NO-PLAN/progress/1/tasks/1", {"unit_editor"}),
+    "plans.progress_evidence": ("GET", "/plans/NO-PLAN/evidence/1", PLAN_READERS),
+    "plans.periods_page": ("GET", "/plans/NO-PLAN/periods", RUN),
+    "plans.periods_create": ("POST", "/plans/NO-PLAN/periods", RUN),
+    "plans.period_edit": ("POST", "/plans/NO-PLAN/periods/1", RUN),
+    "plans.period_close": ("POST", "/plans/NO-PLAN/periods/1/close", RUN),
+    "plans.dashboard_page": ("GET", "/plans/NO-PLAN/dashboard", RUN),
+    "plans.dashboard_tasks": ("GET", "/plans/NO-PLAN/dashboard/tasks", RUN),
+    "plans.plan_docx": ("GET", "/plans/NO-PLAN/document.docx", RUN),
+    "plans.plan_pdf": ("POST", "/plans/NO-PLAN/document.pdf", RUN),
+    "plans.progress_docx": ("GET", "/plans/NO-PLAN/periods/1/report.docx", RUN),
+    "plans.progress_pdf": ("POST", "/plans/NO-PLAN/periods/1/report.pdf", RUN),
+    "api.plan_progress": ("GET", "/api/plans/NO-PLAN/progress", PLAN_READERS),
+    "api.plan_dashboard": ("GET", "/api/plans/NO-PLAN/dashboard", RUN),
     "field.service_worker": ("GET", "/field/sw.js", EVERYONE),
     "field.manifest": ("GET", "/field/manifest.webmanifest", EVERYONE),
 }

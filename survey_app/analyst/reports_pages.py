@@ -173,7 +173,7 @@ def job_download(job_id: str):
         abort(404)
     path = job_folder(current_app) / state["filename"]
     suffix = path.suffix
-    name = f"{state['params']['campaign']}-{state['kind']}{suffix}"
+    name = f"{state['params'].get('plan') or state['params']['campaign']}-{state['kind']}{suffix}"
     return send_file(path, mimetype=MEDIA_TYPES.get(suffix, "application/octet-stream"),
                      as_attachment=True, download_name=name)
 

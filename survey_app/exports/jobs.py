@@ -14,7 +14,7 @@ from survey_app.storage import whole_file, write_whole
 
 FORMATS = {"csv": ".csv", "xlsx": ".xlsx", "sav": ".sav", "dta": ".dta", "codebook": ".csv", "design": ".csv",
            "package": ".zip",
-           "results": ".xlsx", "pdf": ".pdf", "letters": ".pdf", "publish": ".pdf"}
+           "results": ".xlsx", "pdf": ".pdf", "letters": ".pdf", "publish": ".pdf", "plan_pdf": ".pdf"}
 MEDIA_TYPES = {".csv": "text/csv", ".pdf": "application/pdf", ".sav": "application/x-spss-sav",
                ".dta": "application/x-stata-dta", ".zip": "application/zip",
                ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -46,6 +46,9 @@ def perform(app, job_id: str, kind: str, params: dict, progress) -> str:
     from survey_app.reports.render import write_pdf
     from survey_app.tasks import job_folder
 
+    if kind == "plan_pdf":  # an improvement plan's document (survey_app.plans.documents)
+        from survey_app.plans.documents import perform_job
+        return perform_job(job_folder(app), job_id, params, progress)
     campaign = campaign_by_code(params["campaign"])
     if campaign is None or kind not in FORMATS:
         raise LookupError("unknown campaign or format")

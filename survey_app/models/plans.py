@@ -248,6 +248,7 @@ class ProgressEvidence(db.Model):
     """A file attached to a progress report, stored as self-assessment evidence is (by SHA-256)."""
 
     __tablename__ = "progress_evidence"
+    __audited__ = ("report_id", "filename", "content_type", "size", "sha256")
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("progress_report.id"), index=True)
     filename: Mapped[str] = mapped_column(String(255))
