@@ -1,4 +1,4 @@
-"""Plans on the shared demo: an issued plan on the 2024 publication, made with the models (the
+"""Plans on a copy of the demo: an issued plan on the 2024 publication, made with the models (the
 plan's own pages build it otherwise), with tasks led by two departments and a commune, quarterly
 and yearly periods; removed again after each test with its audit entries, so the demo stays as
 loaded. ``today`` sets the province's date (:mod:`survey_app.clock`)."""
@@ -86,6 +86,15 @@ def remove_plan(code: str) -> None:
             db.session.execute(delete(AuditEntry).where(AuditEntry.entity == entity, AuditEntry.entity_id.in_(ids)))
     db.session.commit()
     db.session.info.pop("skip_audit", None)
+
+
+@pytest.fixture(scope="session")
+def demo_app(demo_copy):
+    """The plans' tests work on their own copy of the demo (they add plans, reports and files)."""
+    app = demo_copy("plans")
+    yield app
+    with app.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture
