@@ -184,9 +184,13 @@ class PlanTaskCriterion(db.Model):
     task_id: Mapped[int] = mapped_column(ForeignKey("plan_task.id"), index=True)
     node_id: Mapped[int] = mapped_column(ForeignKey("framework_node.id"))
     points_at_stake: Mapped[Decimal | None] = mapped_column(Figure)
+    #: The unit whose points are at stake (the follow-up compares its result); the task's lead
+    #: unit when empty.
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("admin_unit.id"))
 
     task: Mapped[PlanTask] = relationship(back_populates="criteria")
     node: Mapped[FrameworkNode] = relationship()
+    unit: Mapped[AdminUnit | None] = relationship()
 
 
 class PlanTaskPartner(db.Model):
