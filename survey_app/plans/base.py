@@ -87,3 +87,9 @@ def whole(text, what: str, low: int, high: int) -> int:
         raise PlanRefused(_("%(what)s must be a whole number from %(low)s to %(high)s, not “%(value)s”.",
                             what=what, low=low, high=high, value=raw))
     return int(raw)
+
+
+def plan_units(plan: ImprovementPlan) -> list[AdminUnit]:
+    """The units a plan's targets and tasks may name: the province, then the base campaign's units."""
+    units = [cu.unit for cu in plan.base_publication.campaign.units]
+    return [plan.province] + sorted(units, key=lambda u: (u.level.rank, u.code))

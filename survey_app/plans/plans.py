@@ -155,3 +155,20 @@ def accept_task(task, user) -> None:
     if task.accepted_at is None:
         task.accepted_at, task.accepted_by = utcnow(), user
         db.session.commit()
+
+
+def tasks_for(user) -> list[tuple]:
+    """``(task, leads)`` of the issued (or closed) plans' tasks a unit editor's units lead or
+    cooperate on; ``leads`` when one of the user's units leads it. Draft plans are not shown."""
+    from sqlalchemy import select
+
+    from survey_app.models import PlanTask, Role
+    rows = db.session.scalars(select(PlanTask).join(ImprovementPlan).where(
+        ImprovementPlan.status.in_([PlanStatus.ISSUED, PlanStatus.CLOSED]))
+        .order_by(ImprovementPlan.year.desc(), ImprovementPlan.code, PlanTask.number))
+    found = []
+    for task in rows:
+        leads = user.can_reach(Role.UNIT_EDITOR, task.lead_unit)
+        if leads or any(user.can_reach(Role.UNIT_EDITOR, p.unit) for p in task.partners):
+            found.append((task, leads))
+    return found
