@@ -24,12 +24,12 @@ from survey_app.results.satisfaction import OVERALL, PCT
 NATIONAL_KINDS = (TargetKind.NATIONAL_SCORE, TargetKind.NATIONAL_RANK, TargetKind.NATIONAL_GROUP)
 PLANNER_KIND = {TargetKind.INDEX_PERCENT: "percent", TargetKind.GRADE: "grade", TargetKind.RANK: "rank"}
 KIND_LABELS = {
-    TargetKind.INDEX_PERCENT: _l("Index, % of the maximum (at least)"),
+    TargetKind.INDEX_PERCENT: _l("Index, percent of the maximum (at least)"),
     TargetKind.GRADE: _l("Class (at least)"),
     TargetKind.RANK: _l("Rank among units of the level (at most)"),
     TargetKind.PLACES_GAINED: _l("Places gained in the rank (at least)"),
-    TargetKind.FIELD_PERCENT: _l("Field, % of its maximum (at least)"),
-    TargetKind.SURVEY_INDICATOR: _l("Survey: % satisfied (at least)"),
+    TargetKind.FIELD_PERCENT: _l("Field, percent of its maximum (at least)"),
+    TargetKind.SURVEY_INDICATOR: _l("Survey: percent satisfied (at least)"),
     TargetKind.NATIONAL_SCORE: _l("National index score (at least)"),
     TargetKind.NATIONAL_RANK: _l("National index rank (at most)"),
     TargetKind.NATIONAL_GROUP: _l("National index group"),
