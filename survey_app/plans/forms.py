@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 
 from survey_app.i18n import lazy_gettext as _l
 from survey_app.models import NationalIndex, TargetKind
@@ -13,8 +14,8 @@ from survey_app.plans.targets import KIND_LABELS
 
 
 def _national_choices(empty: bool):
-    found = [(n.value, LABELS[n]) for n in NationalIndex]
-    return [("", _l("None"))] + found if empty else found
+    found = [SelectChoice(n.value, LABELS[n]) for n in NationalIndex]
+    return [SelectChoice("", _l("None"))] + found if empty else found
 
 
 class PlanForm(FlaskForm):
@@ -32,7 +33,7 @@ class PlanForm(FlaskForm):
 
 class TargetForm(FlaskForm):
     unit = SelectField(_l("Unit"), validate_choice=False)
-    kind = SelectField(_l("Kind of target"), choices=[(k.value, KIND_LABELS[k]) for k in TargetKind],
+    kind = SelectField(_l("Kind of target"), choices=[SelectChoice(k.value, KIND_LABELS[k]) for k in TargetKind],
                        validate_choice=False)
     subject = StringField(_l("Field code or survey variable (when the kind needs one)"))
     value = StringField(_l("Value to reach"))
@@ -45,8 +46,9 @@ class TargetForm(FlaskForm):
 
 
 class DraftForm(FlaskForm):
-    mode = RadioField(_l("Units"), choices=[("lowest", _l("The lowest ranked of each level")),
-                                            ("all", _l("All units")), ("chosen", _l("The units chosen below"))],
+    mode = RadioField(_l("Units"), choices=[SelectChoice("lowest", _l("The lowest ranked of each level")),
+                                            SelectChoice("all", _l("All units")),
+                                            SelectChoice("chosen", _l("The units chosen below"))],
                       default="lowest", validate_choice=False)
     per_level = StringField(_l("How many of the lowest ranked per level"), default="3")
     units = StringField(_l("Unit codes (for “the units chosen”, separated by spaces)"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from survey_app import queries
 from survey_app.access import roles_required
@@ -23,8 +24,8 @@ def published_campaigns():
     return [c for c in queries.campaigns() if c.status is CampaignStatus.PUBLISHED]
 
 
-def unit_choices(plan) -> list[tuple[str, str]]:
-    return [(u.code, f"{u.code} · {u.name}") for u in plan_units(plan)]
+def unit_choices(plan) -> list[SelectChoice]:
+    return [SelectChoice(u.code, f"{u.code} · {u.name}") for u in plan_units(plan)]
 
 
 def render_plan(plan, target_form=None, problem=None, status=200):
@@ -49,7 +50,7 @@ def _values(form: PlanForm) -> dict:
 def create():
     form = PlanForm()
     campaigns = published_campaigns()
-    form.campaign.choices = [(c.code, f"{c.code} · {c.title}") for c in campaigns]
+    form.campaign.choices = [SelectChoice(c.code, f"{c.code} · {c.title}") for c in campaigns]
     if not form.is_submitted():
         chosen = queries.campaign_by_code(request.args.get("campaign", "")) or (campaigns[0] if campaigns else None)
         if chosen is not None:

@@ -3,6 +3,7 @@ the planner, add, edit and delete tasks."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
+from wtforms.fields.choices import SelectChoice
 
 from survey_app.access import roles_required
 from survey_app.extensions import db
@@ -47,7 +48,7 @@ def delete_target_page(code: str, target_id: int):
 def draft(code: str):
     plan = plan_or_404(code)
     form = DraftForm()
-    form.lead_unit.choices = [("", _("Each unit leads its own task"))] + unit_choices(plan)
+    form.lead_unit.choices = [SelectChoice("", _("Each unit leads its own task"))] + unit_choices(plan)
     if not form.is_submitted():
         form.deadline.data = f"{plan.year}-09-30"
         return render_template("plans/draft.html", plan=plan, form=form, problem=None)
