@@ -193,5 +193,20 @@ def test_every_change_is_audited_and_shown_to_the_administrator(demo_plans, demo
             .order_by(AuditEntry.id.desc()).limit(1))
         assert update.actor == "analyst" and update.after["title"] == "Tên mới"
         assert db.session.scalar(select(PlanTask.id)) is not None
+    demo_auth.logout()
     demo_auth.login("admin")
     assert "improvement_plan" in demo_client.get("/admin/").get_data(as_text=True)
+
+
+def test_without_the_next_years_analysis_a_target_missed_for_want_of_survey_results_is_pending(demo_plans):
+    """NBH-2025 as loaded has no analysis run: its survey sub-criteria have no result yet, so a
+    department's index target it does not reach without them is pending, not failed; one it
+    already reaches is met (survey points only add)."""
+    from survey_app.plans.followup import follow_up
+    from survey_app.plans.targets import add_target
+    with demo_plans.app_context():
+        plan = make_plan()
+        add_target(plan, "35.S02", "index_percent", "99")
+        add_target(plan, "35.S02", "index_percent", "10")
+        found = follow_up(plan)
+        assert found.provisional and [c.status for c in found.targets] == ["pending", "met"]
