@@ -37,17 +37,17 @@ def test_the_department_drafts_and_issues_a_plan_and_a_unit_accepts_its_task(bac
     page.get_by_role("link", name=re.compile("Kế hoạch từ kết quả Chỉ số CCHC")).click()
     assert "Ủy ban nhân dân tỉnh Hà Nam" == page.get_by_label("Cơ quan ban hành").input_value()
     assert "1. Mục đích" in page.get_by_label("I. Mục đích, yêu cầu").input_value()
-    page.get_by_label("Mã kế hoạch").fill(CODE)
+    page.get_by_label("Mã kế hoạch", exact=True).fill(CODE)
     page.get_by_label("Số ký hiệu (ví dụ 125/KH-UBND)").fill("125/KH-UBND")
     page.get_by_label("Ngày ban hành (YYYY-MM-DD)").fill("2025-04-15")
-    page.get_by_label("Người ký").fill("Phó Chủ tịch UBND tỉnh")
+    page.get_by_label("Người ký", exact=True).fill("Phó Chủ tịch UBND tỉnh")
     page.get_by_role("button", name="Tạo dự thảo kế hoạch").click()
     assert page.locator("#plan-status").inner_text() == "Bản nháp"
     assert _fits_the_phone(page)
 
     page.get_by_label("Đơn vị", exact=True).select_option("35.S02")
-    page.get_by_label("Loại mục tiêu").select_option("rank")
-    page.get_by_label("Giá trị cần đạt").fill("5")
+    page.get_by_label("Loại mục tiêu", exact=True).select_option("rank")
+    page.get_by_label("Giá trị cần đạt", exact=True).fill("5")
     page.get_by_role("button", name="Thêm mục tiêu").click()
     assert page.locator('#target-table tr[data-unit="35.S02"][data-kind="rank"]').count() == 1
 
@@ -60,7 +60,7 @@ def test_the_department_drafts_and_issues_a_plan_and_a_unit_accepts_its_task(bac
     assert drafted.count() >= 1 and "Khắc phục điểm bị mất" in drafted.first.inner_text()
 
     page.locator('#task-table tr[data-task="1"] a').click()
-    page.get_by_label("Cơ quan chủ trì").select_option("35.S02")
+    page.get_by_label("Cơ quan chủ trì", exact=True).select_option("35.S02")
     page.get_by_label(re.compile("^Cơ quan phối hợp")).fill("35.S09")
     page.get_by_role("button", name="Lưu nhiệm vụ").click()
     assert page.locator('#task-table tr[data-task="1"] .lead').inner_text() == "Sở Tư pháp"
