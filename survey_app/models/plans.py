@@ -180,6 +180,7 @@ class PlanTaskCriterion(db.Model):
 
     __tablename__ = "plan_task_criterion"
     __table_args__ = (UniqueConstraint("task_id", "node_id"),)
+    __audited__ = ("task_id", "node_id", "unit_id", "points_at_stake")
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("plan_task.id"), index=True)
     node_id: Mapped[int] = mapped_column(ForeignKey("framework_node.id"))
@@ -198,6 +199,7 @@ class PlanTaskPartner(db.Model):
 
     __tablename__ = "plan_task_partner"
     __table_args__ = (UniqueConstraint("task_id", "unit_id"),)
+    __audited__ = ("task_id", "unit_id")
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("plan_task.id"), index=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("admin_unit.id"))

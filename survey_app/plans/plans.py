@@ -19,6 +19,8 @@ from survey_app.queries import campaign_by_code
 from survey_app.results.official import current_publication
 
 CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$")
+#: Codes the plans' own pages use in their addresses.
+RESERVED = {"new", "national", "my-tasks"}
 HEADER = ("title", "issuing_body", "number", "issued_on", "signer", "purpose", "organisation")
 
 
@@ -94,7 +96,7 @@ def create_plan(campaign_code: str, code: str, user=None, **values) -> Improveme
     """A draft plan on the campaign's current publication; empty texts take the defaults."""
     publication = base_publication(campaign_code)
     code = (code or "").strip()
-    if not CODE.match(code):
+    if not CODE.match(code) or code.lower() in RESERVED:
         raise PlanRefused(_("The plan's code is 2 to 64 letters, digits, dots, dashes or underscores."))
     if plan_by_code(code) is not None:
         raise PlanRefused(_("The code %(code)s is already used by another plan.", code=code))

@@ -39,6 +39,8 @@ def test_command_refusals_are_vietnamese_and_store_nothing(demo_plans):
     app = demo_plans
     assert "Không có kế hoạch KH-NO." in _run(app, "show", "KH-NO").output
     assert _run(app, "create", "NBH-2025", "--code", "KH-X").exit_code == 1
+    reserved = _run(app, "create", "HNM-2024", "--code", "national")
+    assert reserved.exit_code == 1 and "Mã kế hoạch gồm 2 đến 64" in reserved.output
     assert _run(app, "create", "HNM-2024", "--code", "KH-Y", "--date", "hôm nay").exit_code == 1
     _run(app, "create", "HNM-2024", "--code", "KH-Z")
     bad = _run(app, "task", "KH-Z", "--title", "X", "--lead", "35.S02", "--deadline", "2025-02-30")

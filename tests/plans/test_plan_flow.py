@@ -180,8 +180,8 @@ def test_every_change_is_audited_and_shown_to_the_administrator(demo_plans, demo
         draft_tasks(plan, "chosen", ["13591"], per_unit=1)
         plan_id = plan.id
         entries = {(e.entity, e.action) for e in db.session.scalars(select(AuditEntry).where(
-            AuditEntry.entity.in_(["improvement_plan", "plan_task"])))}
-        assert {("improvement_plan", "insert"), ("plan_task", "insert")} <= entries
+            AuditEntry.entity.in_(["improvement_plan", "plan_task", "plan_task_criterion"])))}
+        assert {("improvement_plan", "insert"), ("plan_task", "insert"), ("plan_task_criterion", "insert")} <= entries
     demo_auth.login("analyst")
     edit = "/plans/KH-TEST-2025/edit"
     demo_client.post(edit, data={"title": "Tên mới", "issuing_body": "UBND", "number": "9/KH-UBND",
