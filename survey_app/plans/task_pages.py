@@ -54,17 +54,12 @@ def draft(code: str):
         return render_template("plans/draft.html", plan=plan, form=form, problem=None)
     try:
         made = draft_tasks(plan, form.mode.data, (form.units.data or "").split(), form.per_level.data,
-                           form.per_unit.data, form.lead_unit.data or None, _date_or_none(form.deadline.data))
+                           form.per_unit.data, form.lead_unit.data or None, (form.deadline.data or "").strip() or None)
     except PlanRefused as exc:
         db.session.rollback()
         return render_template("plans/draft.html", plan=plan, form=form, problem=exc.message), exc.status
     flash(_("%(count)s draft tasks added from the planner.", count=len(made)), "success")
     return redirect(url_for("plans.plan", code=code) + "#tasks")
-
-
-def _date_or_none(text):
-    from survey_app.plans.plans import _date
-    return _date(text, _("The deadline"))
 
 
 def _task_values(form: TaskForm) -> dict:

@@ -66,14 +66,14 @@ def _covered(plan: ImprovementPlan) -> set[tuple[int, int]]:
 
 
 def draft_tasks(plan: ImprovementPlan, mode: str = "lowest", codes: list[str] | None = None, per_level: int = 3,
-                per_unit: int = 5, lead_code: str | None = None, deadline: date | None = None) -> list[PlanTask]:
+                per_unit: int = 5, lead_code: str | None = None, deadline=None) -> list[PlanTask]:
     """Add draft tasks from the planner's losses; returns the tasks added (none when all covered)."""
     editable(plan)
     per_level = whole(per_level, _("Units per level"), 1, 100)
     per_unit = whole(per_unit, _("Sub-criteria per unit"), 1, 50)
     index = base_index(plan)
     lead = _unit_in_plan(plan, lead_code) if lead_code else None
-    deadline = deadline or date(plan.year, 9, 30)
+    deadline = _deadline(plan, deadline) if deadline else date(plan.year, 9, 30)
     covered, made = _covered(plan), []
     for result in chosen_units(index, mode, [c.strip() for c in codes or [] if c.strip()], per_level):
         unit = _unit_in_plan(plan, result.code)

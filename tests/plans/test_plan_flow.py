@@ -122,6 +122,8 @@ def test_tasks_are_drafted_from_the_planners_largest_losses_of_the_lowest_ranked
     refused = demo_client.post(path, data={**form, "mode": "chosen", "units": "13285 77777",
                                            "csrf_token": demo_auth.csrf(path)})
     assert refused.status_code == 422 and _problem(refused) == "Không phải đơn vị trong kết quả năm gốc: 77777."
+    late = demo_client.post(path, data={**form, "deadline": "2026-03-31", "csrf_token": demo_auth.csrf(path)})
+    assert late.status_code == 422 and _problem(late) == "Thời hạn phải nằm trong năm kế hoạch 2025."
     with demo_plans.app_context():
         assert len(plan_by_code("KH-TEST-2025").tasks) == count  # nothing drafted twice, nothing on refusal
 
