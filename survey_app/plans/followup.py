@@ -171,6 +171,8 @@ def check_target(target, plan: ImprovementPlan, base, index, provisional: bool) 
     check = TargetCheck(target, followed)
     if followed.result is None:
         return check
+    if target.kind is TargetKind.PLACES_GAINED and followed.mapping == "merged":
+        return check  # a rank among other units: places gained mean nothing after a merger
     check.actual, met = _unit_status(target, followed.result, base, index)
     pending = provisional and followed.result.pending_survey_points > 0
     if met is None:

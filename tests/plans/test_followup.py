@@ -54,6 +54,9 @@ def test_followup_judges_each_target_of_a_merged_commune_and_a_department(analys
             now = index.by_code[check.followed.result.code]
             assert check.status == ("met" if _expected(kind, value, now, index, base_rank) else "not_met"), (unit, kind)
         assert {c.status for c in found.targets} >= {"met", "not_met"}
+        merged_places = add_target(plan, "13285", "places_gained", "1")
+        assert follow_up(plan).targets[-1].target.id == merged_places.id
+        assert follow_up(plan).targets[-1].status == "unknown"  # ranks of other sets after the merger
         assert checks[("35", "national_rank")].status == "met" and checks[("35", "national_rank")].actual == 14
         for task in found.tasks:
             for item in task.criteria:
