@@ -212,3 +212,14 @@ def test_without_the_next_years_analysis_a_target_missed_for_want_of_survey_resu
         add_target(plan, "35.S02", "index_percent", "10")
         found = follow_up(plan)
         assert found.provisional and [c.status for c in found.targets] == ["pending", "met"]
+
+
+def test_for_the_province_plan_the_department_responsible_leads_the_drafted_tasks(demo_plans):
+    """Drafted with a lead unit, each task is led by it while its sub-criteria stay the losing unit's."""
+    from survey_app.plans.tasks import draft_tasks
+    with demo_plans.app_context():
+        plan = make_plan()
+        made = draft_tasks(plan, "chosen", ["13591", "353"], per_unit=2, lead_code="35.S01")
+        assert made and {t.lead_unit.code for t in made} == {"35.S01"}
+        assert {c.unit.code for t in made for c in t.criteria} == {"13591", "353"}
+        assert all("Xã Hòa Hậu" in t.title or "Huyện Lý Nhân" in t.title for t in made)
