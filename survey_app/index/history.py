@@ -79,3 +79,12 @@ def compare(current, previous_index, year_now: int) -> dict | None:
             "percent_before": baseline, "percent_change": current.percent - baseline,
             "rank_before": before[0].rank if single else None,
             "rank_change": (before[0].rank - current.rank) if single else None, "fields": fields}
+
+
+def successor_codes(unit_code: str, since: int, until: int) -> list[str]:
+    """Codes of the units ``unit_code`` became (merged into, split into or renamed to) in the years
+    ``since < year <= until``: :func:`predecessor_codes` read the other way, for a follow-up."""
+    rows = db.session.scalars(
+        select(UnitSuccession).join(AdminUnit, AdminUnit.id == UnitSuccession.predecessor_id)
+        .where(AdminUnit.code == unit_code, UnitSuccession.year > since, UnitSuccession.year <= until))
+    return sorted({row.successor.code for row in rows})

@@ -180,13 +180,18 @@ class PlanTaskCriterion(db.Model):
 
     __tablename__ = "plan_task_criterion"
     __table_args__ = (UniqueConstraint("task_id", "node_id"),)
+    __audited__ = ("task_id", "node_id", "unit_id", "points_at_stake")
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("plan_task.id"), index=True)
     node_id: Mapped[int] = mapped_column(ForeignKey("framework_node.id"))
     points_at_stake: Mapped[Decimal | None] = mapped_column(Figure)
+    #: The unit whose points are at stake (the follow-up compares its result); the task's lead
+    #: unit when empty.
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("admin_unit.id"))
 
     task: Mapped[PlanTask] = relationship(back_populates="criteria")
     node: Mapped[FrameworkNode] = relationship()
+    unit: Mapped[AdminUnit | None] = relationship()
 
 
 class PlanTaskPartner(db.Model):
@@ -194,6 +199,7 @@ class PlanTaskPartner(db.Model):
 
     __tablename__ = "plan_task_partner"
     __table_args__ = (UniqueConstraint("task_id", "unit_id"),)
+    __audited__ = ("task_id", "unit_id")
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("plan_task.id"), index=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("admin_unit.id"))

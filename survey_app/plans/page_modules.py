@@ -1,2 +1,3 @@
 """The page modules of the plans blueprint (each registers its routes on ``plans.bp``)."""
-from survey_app.plans import dashboard_pages, progress_pages  # noqa: E402,F401  (h17b: progress, dashboard, documents)
+from survey_app.plans import (dashboard_pages, national_pages, pages, progress_pages,  # noqa: F401
+                              task_pages, unit_pages)
