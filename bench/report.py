@@ -35,11 +35,9 @@ def _demo_campaign():
 
 def _timed_report(campaign, target: Path) -> None:
     from flask_babel import force_locale
-    from weasyprint import HTML
 
-    from survey_app.reports import REPORTS_DIR
     from survey_app.reports.data import build_report
-    from survey_app.reports.render import context, local_fetcher, render
+    from survey_app.reports.render import context, layout, render
     clock = [time.perf_counter()]
 
     def lap(label: str) -> None:
@@ -49,11 +47,11 @@ def _timed_report(campaign, target: Path) -> None:
     with force_locale("vi"):
         report = build_report(campaign, "vi")
         lap("data")
-        values = context(report)
+        values = context(report, for_pdf=True)
         lap("charts")
         html = render("report.html", **values)
         lap("html")
-    document = HTML(string=html, base_url=str(REPORTS_DIR) + "/", url_fetcher=local_fetcher()).render()
+    document = layout(html, report.charts)
     lap("layout")
     target.write_bytes(document.write_pdf())
     lap("pdf")
