@@ -28,12 +28,17 @@ STYLE = {"font.family": "Noto Sans",
 LEVEL_COLOURS = ["#1f5f8b", "#d08c2a", "#4d8c57", "#8b3a62"]
 
 
-def _png(fig) -> str:
-    """The figure as a PNG data URI (what both <img> in HTML and WeasyPrint read)."""
+def _png(fig) -> bytes:
+    """The figure as PNG bytes."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
     plt.close(fig)
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    return buffer.getvalue()
+
+
+def data_uri(png: bytes) -> str:
+    """PNG bytes as a data URI, for the analysts' HTML page (the CSP allows ``img-src data:``)."""
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
 def _error(estimates) -> list[list[float]]:
@@ -41,7 +46,7 @@ def _error(estimates) -> list[list[float]]:
             [100 * (e.ci_high - e.estimate) if e else 0 for e in estimates]]
 
 
-def factor_bars(report, axis_label: str) -> str:
+def factor_bars(report, axis_label: str) -> bytes:
     """% satisfied per factor, one bar per unit level (its average unit), with 95% intervals;
     the legend sits above the plot, never over a bar."""
     with plt.rc_context(STYLE):
@@ -71,7 +76,7 @@ def _dot_interval(ax, rows, locale: str) -> None:
     ax.grid(axis="x", linewidth=0.3, color="#cccccc")
 
 
-def _stacked(blocks, axis_label: str, draw, legend: dict[str, str] | None = None) -> str:
+def _stacked(blocks, axis_label: str, draw, legend: dict[str, str] | None = None) -> bytes:
     """One panel per level (``(name, rows)``), heights by their rows, ``draw(ax, rows)`` each;
     ``legend`` (label → colour) goes above the panels, outside the data.
 
@@ -96,7 +101,7 @@ def _stacked(blocks, axis_label: str, draw, legend: dict[str, str] | None = None
         return _png(fig)
 
 
-def satisfaction_ranking(report, axis_label: str) -> str | None:
+def satisfaction_ranking(report, axis_label: str) -> bytes | None:
     """Units of each level ordered by their overall % satisfied, with 95% confidence intervals."""
     blocks = []
     for level, name in report.levels:
@@ -109,7 +114,7 @@ def satisfaction_ranking(report, axis_label: str) -> str | None:
     return _stacked(blocks, axis_label, lambda ax, rows: _dot_interval(ax, rows, report.locale)) if blocks else None
 
 
-def index_ranking(blocks, axis_label: str, locale: str) -> str | None:
+def index_ranking(blocks, axis_label: str, locale: str) -> bytes | None:
     """Units of each level in rank order by index points, with 95% simulated intervals."""
     panels = [(b["name"], [(f"{u.rank}. {u.name}", u.total, u.total if u.ci_low is None else u.ci_low,
                             u.total if u.ci_high is None else u.ci_high) for u in b["units"]])
@@ -120,7 +125,7 @@ def index_ranking(blocks, axis_label: str, locale: str) -> str | None:
 SEPARATION_COLOURS = {"ahead": "#2e7d32", "unclear": "#8a8a8a", "behind": "#c62828"}
 
 
-def rank_intervals(blocks, labels: dict[str, str]) -> str | None:
+def rank_intervals(blocks, labels: dict[str, str]) -> bytes | None:
     """Each unit's rank interval, coloured by whether it is certainly ahead of or behind most of
     its level or cannot be told apart: units whose bars do not overlap differ for certain."""
     panels = [(b["name"], [(u, b["group"].get(u.code, "unclear")) for u in b["units"]])
@@ -160,7 +165,7 @@ def heat_class(percent) -> str:
 
 
 def draw_all(report, blocks, labels: dict[str, str]) -> dict:
-    """Every chart of the report as data URIs, keyed by name."""
+    """Every chart of the report as PNG bytes, keyed by name (None: nothing to draw)."""
     if report.run is None:
         return {}
     return {"factors": factor_bars(report, labels["pct"]),

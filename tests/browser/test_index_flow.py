@@ -219,13 +219,21 @@ def test_demo_campaign_from_self_assessment_to_the_published_index(page, flow_se
             rank = 1 + sum(round(t, 2) > round(totals[code], 2) for t in ordered)
             klass = next(c for c, m in (("A", 90), ("B", 80), ("C", 70), ("D", 0)) if round(totals[code], 2) >= m)
             assert cells[0] == str(rank)
-            assert cells[3].startswith(shown(totals[code]) + " ± ")
+            # the points and their simulated interval, asymmetric: its bounds under its name, never "± SE"
+            assert cells[3] == shown(totals[code])
+            low_points, high_points = (float(x.replace(",", ".")) for x in cells[4].split(" – "))
+            assert low_points <= round(totals[code], 2) + 0.01 and high_points >= round(totals[code], 2) - 0.01
+            assert " ± " not in " ".join(cells)
             assert cells[5] == shown(totals[code]) + "%"
             assert cells[6].startswith(klass)
             low, high = (int(x) for x in re.split("[–-]", cells[1]))
             assert low <= rank <= high
+    assert "Khoảng mô phỏng 95%" in page.locator(f"#ranked-department thead").inner_text()
     page.get_by_role("link", name="Sở Tư pháp").click()
     assert "Kế hoạch cải thiện" in page.locator("h2").all_inner_texts()
+    assert re.fullmatch(rf"{re.escape(shown(departments[EDITOR_UNIT]))} \(khoảng mô phỏng 95%: [\d,]+ – [\d,]+\)",
+                        page.locator("#points").inner_text())
+    assert re.fullmatch(r"\d+ / \d+ \(khoảng mô phỏng 95%: \d+ – \d+\)", page.locator("#rank").inner_text())
     page.get_by_label("Mục tiêu").select_option("grade")
     page.get_by_label("Giá trị (ví dụ 80, A hoặc 5)").fill("A")
     page.get_by_role("button", name="Tính").click()

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from survey_app.extensions import db
 from survey_app.models import CaseStatus, SampleCase, SampleList
 from survey_app.queries import campaign_by_code, campaign_units
-from survey_app.reports.render import pdf_bytes
+from survey_app.reports.render import CHART_SCHEME, local_fetcher, pdf_bytes
 from survey_app.results import official
 from tests.reports.conftest import HOSTILE
 
@@ -141,6 +141,28 @@ def test_shipped_font_is_embedded(report_pdf):
     rows = [line.split() for line in fonts.splitlines()[2:] if line.strip()]
     assert rows and all("Report-Sans" in row[0] for row in rows)
     assert all(row[-5] == "yes" for row in rows)  # "emb" column
+
+
+def test_every_chart_is_in_the_pdf(report_pdf):
+    """The charts reach WeasyPrint from memory by ``report-chart:`` URLs (it would drop a chart it
+    cannot fetch with only a warning): factors, satisfaction ranking, rank intervals, index ranking."""
+    listing = subprocess.run(["pdfimages", "-list", str(report_pdf)], capture_output=True, text=True,
+                             check=True).stdout.splitlines()[2:]
+    images = [line.split() for line in listing if line.split()[2] == "image"]
+    assert len(images) == 4 and all(int(row[3]) >= 900 for row in images)  # width in pixels, 150 dpi
+
+
+def test_fetcher_serves_the_report_charts_and_local_files_only():
+    fetcher = local_fetcher({"factors": b"\x89PNG bytes"})
+    if callable(fetcher) and not hasattr(fetcher, "fetch"):  # WeasyPrint < 68
+        assert fetcher(f"{CHART_SCHEME}:factors")["string"] == b"\x89PNG bytes"
+        fetch = fetcher
+    else:
+        assert fetcher.fetch(f"{CHART_SCHEME}:factors").read() == b"\x89PNG bytes"
+        fetch = fetcher.fetch
+    for url in (f"{CHART_SCHEME}:missing", "https://example.org/x.png"):
+        with pytest.raises(ValueError):
+            fetch(url)
 
 
 def test_free_text_is_printed_as_text(report_pdf):
