@@ -2,7 +2,7 @@
 shared disk), over one PostgreSQL database and one Redis, and a Huey consumer of its own. A job
 started through one is run by the consumer and downloaded through the other; evidence uploaded to
 one is served by the other; a login limit reached on one holds on the other; a session ended on one
-is ended on the other. Needs ``TEST_DATABASE_URL`` and ``TEST_REDIS_URL`` (a Redis database of its
+is ended on the other, and so are invitation codes missed. Needs ``TEST_DATABASE_URL`` and ``TEST_REDIS_URL`` (a Redis database of its
 own: it is emptied); under ``CI=true`` neither may be missing."""
 from __future__ import annotations
 
@@ -128,7 +128,8 @@ def cluster(tmp_path_factory):
                 if k not in ("HUEY_REDIS_URL", "RATELIMIT_STORAGE_URI", "FILE_STORE", "UPLOAD_FOLDER")}
     base_env.update(PYTHONPATH=str(ROOT), DATABASE_URL=url, REDIS_URL=redis_url, PARINDEX_ENV="production",
                     SECRET_KEY=SECRET, SESSION_COOKIE_SECURE="0", HSTS_SECONDS="0",
-                    LOGIN_ACCOUNT_LIMIT="3 per 15 minutes")
+                    LOGIN_ACCOUNT_LIMIT="3 per 15 minutes", CODE_ADDRESS_LIMIT="3 per hour",
+                    LOGIN_ADDRESS_LIMIT="30 per minute")
     processes, logs, bases = [], tmp_path_factory.mktemp("logs"), []
 
     def start(name: str, command: list[str]):
@@ -233,6 +234,14 @@ def test_a_login_limit_reached_on_one_instance_holds_on_the_other(cluster):
         assert Browser().login(a, "supervisor", "not the password") == 422
     assert Browser().login(b, "supervisor", PASSWORD) == 429
     assert Browser().login(b, "supervisor2", PASSWORD) == 302  # another account is not held
+
+
+def test_invitation_codes_missed_on_one_instance_count_on_the_other(cluster):
+    a, b, _, _ = cluster
+    guesser = Browser()
+    for guess in ("TSTAAAA2222", "TSTAAAA3333", "TSTAAAA4444"):  # CODE_ADDRESS_LIMIT is 3 misses here
+        assert guesser.request(a, f"/q/{guess}")[0] == 404
+    assert guesser.request(b, "/q/TSTAAAA5555")[0] == 429
 
 
 def test_a_session_ended_on_one_instance_is_ended_on_the_other(cluster):
