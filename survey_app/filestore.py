@@ -213,8 +213,9 @@ def disk_files() -> Iterator[Path]:
 
 
 def migrate_disk_files() -> tuple[int, int]:
-    """Move every old disk file into the store: kept, committed, then removed from disk.
-    Returns (files moved, bytes)."""
+    """Move every old disk file into the store, and with an object store every file of the
+    database store too: each kept, committed, then removed from where it was. Returns (files
+    moved, bytes)."""
     moved = size = 0
     for path in disk_files():
         content = path.read_bytes()
@@ -222,4 +223,12 @@ def migrate_disk_files() -> tuple[int, int]:
         db.session.commit()
         path.unlink()
         moved, size = moved + 1, size + len(content)
+    if backend().external:
+        in_database = DatabaseStore()
+        for name in list(in_database.keys()):
+            content = b"".join(in_database.chunks(name))
+            backend().put_parts(name, len(content), [content])
+            in_database.delete(name)
+            db.session.commit()
+            moved, size = moved + 1, size + len(content)
     return moved, size

@@ -15,7 +15,8 @@ files_cli = AppGroup("files", help="The shared file store (evidence, answer file
 
 @files_cli.command("migrate")
 def files_migrate():
-    """Move every file of UPLOAD_FOLDER/evidence, answers and publications into the file store."""
+    """Move every file of UPLOAD_FOLDER/evidence, answers and publications into the file store
+    (and, with FILE_STORE=s3://…, every file the database kept)."""
     from survey_app.filestore import migrate_disk_files
 
     moved, size = migrate_disk_files()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 import uuid
 from contextlib import nullcontext
 
@@ -55,7 +56,7 @@ def _update(job_id: str, **changes) -> None:
         connection.execute(update(Job).where(Job.id == job_id).values(**changes))
 
 
-_worker_app = None
+_worker_app, _worker_app_lock = None, threading.Lock()
 
 
 def _app_context():
@@ -63,9 +64,10 @@ def _app_context():
     global _worker_app
     if has_app_context():
         return nullcontext()
-    if _worker_app is None:
-        from survey_app import create_app
-        _worker_app = create_app()
+    with _worker_app_lock:  # the consumer's worker threads share one app and its connection pool
+        if _worker_app is None:
+            from survey_app import create_app
+            _worker_app = create_app()
     return _worker_app.app_context()
 
 

@@ -85,6 +85,15 @@ def test_files_by_checksum_in_the_object_store(backend, tmp_path_factory, tmp_pa
         assert sorted(keys) == sorted(f"files/{n[:2]}/{n}" for n in (name, big))
         filestore.delete(name)
         assert not filestore.exists(name) and filestore.get(name) is None
+        kept = b"%PDF-1.4 kept by the database store before the switch"
+        filestore.DatabaseStore().put_parts(filestore.sha256_of(kept), len(kept), [kept])
+        db.session.commit()
+        assert not filestore.exists(filestore.sha256_of(kept))
+    result = app.test_cli_runner().invoke(args=["files", "migrate"])
+    assert result.exit_code == 0 and "1 tệp" in result.output, result.output
+    with app.app_context():
+        assert filestore.get(filestore.sha256_of(kept)) == kept
+        assert list(filestore.DatabaseStore().keys()) == []
         db.session.remove()
         db.engine.dispose()
 
