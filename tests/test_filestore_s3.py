@@ -117,8 +117,9 @@ def test_evidence_and_a_backup_through_the_object_store(backend, tmp_path_factor
                                        "csrf_token": csrf_token(editor, "/login")}).status_code == 302
     assert editor.post("/units/T-2024/D1", data={"save": "1", "csrf_token": csrf_token(editor, "/")}).status_code == 302
     pdf = b"%PDF-1.4 minh chung " + os.urandom(2000)
-    assert editor.post("/units/T-2024/D1/scores/1.1.1/evidence", content_type="multipart/form-data",
-                       data={"file": (BytesIO(pdf), "qd.pdf"), "csrf_token": csrf_token(editor, "/")}).status_code == 302
+    attached = editor.post("/units/T-2024/D1/scores/1.1.1/evidence", content_type="multipart/form-data",
+                           data={"file": (BytesIO(pdf), "qd.pdf"), "csrf_token": csrf_token(editor, "/")})
+    assert attached.status_code == 302
     with app.app_context():
         found = db.session.query(Evidence).one()
         assert client.get_object(Bucket=bucket, Key=f"files/{found.sha256[:2]}/{found.sha256}")["Body"].read() == pdf

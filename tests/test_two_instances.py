@@ -1,9 +1,10 @@
 """Several web machines: two gunicorn instances on two ports, each with its own instance folder (no
 shared disk), over one PostgreSQL database and one Redis, and a Huey consumer of its own. A job
 started through one is run by the consumer and downloaded through the other; evidence uploaded to
-one is served by the other; a login limit reached on one holds on the other; a session ended on one
-is ended on the other, and so are invitation codes missed. Needs ``TEST_DATABASE_URL`` and ``TEST_REDIS_URL`` (a Redis database of its
-own: it is emptied); under ``CI=true`` neither may be missing."""
+one is served by the other; a login limit reached on one holds on the other, and so do invitation
+codes missed; a session ended on one is ended on the other. Needs ``TEST_DATABASE_URL`` and
+``TEST_REDIS_URL`` (a Redis database of its own: it is emptied); under ``CI=true`` neither may be
+missing."""
 from __future__ import annotations
 
 import http.cookiejar

@@ -20,20 +20,21 @@ def test_a_full_disk_answers_507_and_leaves_no_partial_file(client, world):
     from survey_app import filestore
     from tests.full_store import full_database
 
-    app = client.application
+    app, photo = client.application, b"\xff\xd8\xff" + b"x" * 40000
     with app.app_context():
         before = set(filestore.keys())
+
+    def send():
+        return client.post("/api/field/files", data={"kind": "image", "file": (io.BytesIO(photo), "a.jpg")},
+                           headers=bearer(world["token1"]), content_type="multipart/form-data")
+
     with full_database(app):
-        response = client.post("/api/field/files",
-                               data={"kind": "image", "file": (io.BytesIO(b"\xff\xd8\xff" + b"x" * 40000), "a.jpg")},
-                               headers=bearer(world["token1"]), content_type="multipart/form-data")
+        response = send()
     assert response.status_code == 507 and "Ổ đĩa của máy chủ đã đầy" in response.get_json()["error"]
     with app.app_context():
         assert set(filestore.keys()) == before
         assert db.session.scalar(select(func.count()).select_from(StoredFilePart)) == 0
-    again = client.post("/api/field/files", data={"kind": "image", "file": (io.BytesIO(b"\xff\xd8\xff" + b"x" * 40000), "a.jpg")},
-                        headers=bearer(world["token1"]), content_type="multipart/form-data")
-    assert again.status_code == 200  # room again: the same file is taken
+    assert send().status_code == 200  # room again: the same file is taken
 
 
 def test_the_demo_refuses_outside_development(app):
