@@ -1,6 +1,9 @@
-"""Backup and restore (*sao lưu và khôi phục*) of a running platform: the database, the uploads
-(answer files, evidence) and the job results, in one ``.tar`` file with a manifest of row counts
-per table and SHA-256 per file, checked after a restore.
+"""Backup and restore (*sao lưu và khôi phục*) of a running platform: the database, the shared file
+store (evidence, answer files, job results, publication reports) and the files still on the old
+disk folders, in one ``.tar`` file with a manifest of row counts per table and SHA-256 per file,
+checked after a restore. The database store's files are in the database's copy, and checked
+against their names after a restore; an object store's files (``FILE_STORE=s3://…``) are copied
+into the archive under ``files/store/<sha256>`` and put back by the restore.
 
 The database copy is consistent while the server writes: SQLite through its online backup API
 (copying the file of a WAL database loses what is still in the WAL), PostgreSQL through
@@ -27,10 +30,12 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import inspect, text
 
+from survey_app import filestore
 from survey_app.extensions import db
 from survey_app.storage import is_partial
 
 MANIFEST = "manifest.json"
+STORE = "store"  # the archive's folder of an object store's files
 
 
 def _sha256(path: Path) -> str:
@@ -125,6 +130,7 @@ def make_backup(output: Path) -> dict:
                     digest = _add_file(archive, path, arcname)
                     if digest is not None:
                         files[arcname] = digest
+            files.update(_add_store(archive))
             manifest = {"database": db.engine.dialect.name, "dump": name, "tables": counts, "files": files}
             data = json.dumps(manifest, indent=1, sort_keys=True).encode()
             info = tarfile.TarInfo(MANIFEST)
@@ -132,6 +138,32 @@ def make_backup(output: Path) -> dict:
             archive.addfile(info, io.BytesIO(data))
     output.with_suffix(output.suffix + ".part").replace(output)
     return manifest
+
+
+def _add_store(archive: tarfile.TarFile) -> dict[str, str]:
+    """Every file of an object store into the archive (the database store is in the dump)."""
+    if not filestore.backend().external:
+        return {}
+    added = {}
+    for name in list(filestore.keys()):
+        content = filestore.get(name)
+        info = tarfile.TarInfo(f"files/{STORE}/{name}")
+        info.size = len(content)
+        archive.addfile(info, io.BytesIO(content))
+        added[info.name] = hashlib.sha256(content).hexdigest()
+    return added
+
+
+def _stored_files_differ() -> list[str]:
+    """The stored files whose bytes do not hash to their name."""
+    problems = []
+    for name in list(filestore.keys()):
+        digest = hashlib.sha256()
+        for part in filestore.chunks(name):
+            digest.update(part)
+        if digest.hexdigest() != name:
+            problems.append(f"stored file {name}: its bytes differ from its checksum")
+    return problems
 
 
 def _database_is_empty() -> bool:
@@ -170,10 +202,14 @@ def verify(manifest: dict) -> list[str]:
     folders = _folders()
     for arcname, digest in manifest["files"].items():
         _, label, relative = arcname.split("/", 2)
-        path = folders[label] / relative
-        if not path.is_file() or _sha256(path) != digest:
+        if label == STORE:
+            content = filestore.get(relative)
+            same = content is not None and hashlib.sha256(content).hexdigest() == digest
+        else:
+            same = (folders[label] / relative).is_file() and _sha256(folders[label] / relative) == digest
+        if not same:
             problems.append(f"file {arcname}: missing or different")
-    return problems
+    return problems + _stored_files_differ()
 
 
 def _file_members(archive: tarfile.TarFile, folders: dict[str, Path]) -> list[tuple[tarfile.TarInfo, Path]]:
@@ -188,18 +224,21 @@ def _file_members(archive: tarfile.TarFile, folders: dict[str, Path]) -> list[tu
                                        "nothing was restored")
         if path.parts[:1] != ("files",):
             continue
-        if not member.isfile() or len(path.parts) < 3 or path.parts[1] not in folders:
+        if not member.isfile() or len(path.parts) < 3 or path.parts[1] not in (*folders, STORE) \
+                or (path.parts[1] == STORE and (len(path.parts) != 3 or not filestore.is_name(path.parts[2]))):
             raise click.ClickException(f"refused: {member.name!r} is not a file of the uploads or the jobs; "
                                        "nothing was restored")
-        found.append((member, folders[path.parts[1]].joinpath(*path.parts[2:])))
+        found.append((member, None if path.parts[1] == STORE else folders[path.parts[1]].joinpath(*path.parts[2:])))
     return found
 
 
 def restore_backup(archive_path: Path, force: bool = False) -> dict:
     """Restore the archive into an empty database and folders; returns the manifest."""
     folders = _folders()
-    if not force and (not _database_is_empty() or any(f.exists() and any(f.rglob("*")) for f in folders.values())):
-        raise click.ClickException("the database or the upload and job folders are not empty; "
+    external = filestore.backend().external and next(iter(filestore.keys()), None) is not None
+    if not force and (not _database_is_empty() or external
+                      or any(f.exists() and any(f.rglob("*")) for f in folders.values())):
+        raise click.ClickException("the database, the file store or the upload and job folders are not empty; "
                                    "restore into an empty platform (or give --force)")
     with tarfile.open(archive_path) as archive, tempfile.TemporaryDirectory() as tmp:
         members = _file_members(archive, folders)
@@ -207,6 +246,10 @@ def restore_backup(archive_path: Path, force: bool = False) -> dict:
         archive.extract(manifest["dump"], tmp, filter="data")
         _restore_database(Path(tmp) / manifest["dump"], manifest["database"])
         for member, target in members:
+            if target is None:  # a file of the object store
+                with archive.extractfile(member) as source:
+                    filestore.put(source.read())
+                continue
             target.parent.mkdir(parents=True, exist_ok=True)
             with archive.extractfile(member) as source, open(target, "wb") as out:
                 shutil.copyfileobj(source, out)

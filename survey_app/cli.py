@@ -164,6 +164,8 @@ def init_app(app: Flask) -> None:
 
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    from survey_app.filestore_cli import files_cli
+    app.cli.add_command(files_cli)
     from survey_app.index.cli import init_app as index_cli; index_cli(app)
     from survey_app.reports.cli import init_app as reports_cli; reports_cli(app)
     from survey_app.samples.cli import init_app as samples_cli; samples_cli(app)

@@ -55,7 +55,14 @@ class Config:
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = os.environ.get("TIMEZONE", "Asia/Ho_Chi_Minh")
     LANGUAGES = ("vi", "en")
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "local://")
+    #: Shared by every web process and worker of several machines: the rate-limit counters and
+    #: the job queue, unless ``RATELIMIT_STORAGE_URI`` / ``HUEY_REDIS_URL`` say otherwise.
+    REDIS_URL = os.environ.get("REDIS_URL", "")
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or REDIS_URL or "local://"
+    #: Where evidence, answer files, job results and reports are kept (``survey_app.filestore``):
+    #: ``database`` or ``s3://bucket[/prefix]`` (with ``FILE_STORE_ENDPOINT`` for a non-AWS store).
+    FILE_STORE = os.environ.get("FILE_STORE", "database")
+    FILE_STORE_ENDPOINT = os.environ.get("FILE_STORE_ENDPOINT", "")
     RATELIMIT_HEADERS_ENABLED = True
     #: Off only for a fuzzing or load run on a private machine.
     RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") != "0"

@@ -1,30 +1,37 @@
 """Background jobs on the Huey task queue: reports and exports that must never hold a request.
 
-``huey`` is built from the environment: a ``RedisHuey`` when ``HUEY_REDIS_URL`` is set, else a
+``huey`` is built from the environment: a ``RedisHuey`` when ``HUEY_REDIS_URL`` (or ``REDIS_URL``) is set, else a
 ``SqliteHuey`` in the instance folder. Run the worker with
 ``huey_consumer survey_app.tasks.huey``. Under ``app.config["TESTING"]`` jobs run at once
 (``immediate`` mode), inside the caller's app context.
 
-A job's state (status, progress, result file, error, owner) is a small JSON file in
-``instance/jobs/``, so the web process can show it whatever process runs the job.
+A job's state (status, progress, error, owner) is a row of the ``job`` table and its result a file
+in the shared file store (:mod:`survey_app.filestore`), so every web process shows and serves a
+job whatever process, on whatever machine, runs it. State changes are written on a connection of
+their own (:func:`_update`), so progress shows while the job's work is not committed yet, and a
+failure is recorded while that work is rolled back.
 """
 from __future__ import annotations
 
-import json
 import os
 import re
+import threading
 import uuid
 from contextlib import nullcontext
-from pathlib import Path
 
-from flask import Flask, current_app, has_app_context
+from flask import current_app, has_app_context
 from huey import RedisHuey, SqliteHuey
+from sqlalchemy import update
+
+from survey_app.extensions import db
+from survey_app.models import Job
+from survey_app.models.base import utcnow
 
 JOB_ID = re.compile(r"^[0-9a-f]{32}$")
 
 
 def _make_huey():
-    url = os.environ.get("HUEY_REDIS_URL")
+    url = os.environ.get("HUEY_REDIS_URL") or os.environ.get("REDIS_URL")
     if url:
         return RedisHuey("parindex", url=url)
     from survey_app.config import instance_path
@@ -36,64 +43,61 @@ def _make_huey():
 huey = _make_huey()
 
 
-def job_folder(app: Flask) -> Path:
-    folder = Path(app.config["INSTANCE"]) / "jobs"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def read_state(app: Flask, job_id: str) -> dict | None:
-    """The job's state, or ``None`` for an unknown or malformed id."""
+def read_job(job_id: str) -> Job | None:
+    """The job, or ``None`` for an unknown or malformed id."""
     if not JOB_ID.match(job_id or ""):
         return None
-    path = job_folder(app) / f"{job_id}.json"
-    return json.loads(path.read_text("utf-8")) if path.exists() else None
+    return db.session.get(Job, job_id, populate_existing=True)
 
 
-def write_state(app: Flask, job_id: str, **changes) -> dict:
-    """Merge ``changes`` into the job's state, written whole (:func:`survey_app.storage.write_whole`)."""
-    from survey_app.storage import write_whole
+def _update(job_id: str, **changes) -> None:
+    """Write ``changes`` to the job's row at once, outside the caller's transaction."""
+    with db.engine.begin() as connection:
+        connection.execute(update(Job).where(Job.id == job_id).values(**changes))
 
-    state = read_state(app, job_id) or {}
-    state.update(changes)
-    write_whole(job_folder(app) / f"{job_id}.json", json.dumps(state, ensure_ascii=False).encode("utf-8"),
-                prefix=".state-")
-    return state
+
+_worker_app, _worker_app_lock = None, threading.Lock()
 
 
 def _app_context():
-    """The caller's context in immediate mode, a fresh app's in a worker process."""
+    """The caller's context in immediate mode, the worker process's one app otherwise."""
+    global _worker_app
     if has_app_context():
         return nullcontext()
-    from survey_app import create_app
-    return create_app().app_context()
+    with _worker_app_lock:  # the consumer's worker threads share one app and its connection pool
+        if _worker_app is None:
+            from survey_app import create_app
+            _worker_app = create_app()
+    return _worker_app.app_context()
 
 
 @huey.task()
 def run_job(job_id: str, kind: str, params: dict) -> None:
-    """Do the job ``kind`` with ``params``; record progress, the file written, or the error."""
+    """Do the job ``kind`` with ``params``; record progress, the file made, or the error."""
     from survey_app.exports.jobs import perform
     with _app_context():
         app = current_app._get_current_object()
-        write_state(app, job_id, status="running", progress=0)
+        _update(job_id, status="running", progress=0)
         try:
-            filename = perform(app, job_id, kind, params,
-                               lambda done: write_state(app, job_id, progress=min(int(done), 99)))
+            filename, sha256 = perform(app, job_id, kind, params,
+                                       lambda done: _update(job_id, progress=min(int(done), 99)))
+            db.session.commit()  # the result file (and a publication) are stored
         except Exception as exc:  # noqa: BLE001 - every failure is shown to the user, never lost
-            from survey_app.extensions import db
             db.session.rollback()  # nothing half-done is committed later by the caller's session
             app.logger.exception("job %s failed", job_id)
-            write_state(app, job_id, status="failed", error=str(exc)[:300])
+            _update(job_id, status="failed", error=str(exc)[:300], finished_at=utcnow())
             raise
-        write_state(app, job_id, status="done", progress=100, filename=filename)
+        _update(job_id, status="done", progress=100, filename=filename, file_sha256=sha256,
+                finished_at=utcnow())
 
 
 def start_job(kind: str, params: dict, user_id: int, title: str) -> str:
-    """Record a queued job and enqueue it; returns its id."""
+    """Record a queued job (committed, so a worker anywhere finds it) and enqueue it; its id."""
     app = current_app._get_current_object()
     job_id = uuid.uuid4().hex
-    write_state(app, job_id, kind=kind, params=params, user_id=user_id, title=title,
-                status="queued", progress=0)
+    db.session.add(Job(id=job_id, kind=kind, params=params, user_id=user_id, title=title[:300],
+                       status="queued", progress=0))
+    db.session.commit()
     huey.immediate = bool(app.config.get("TESTING"))
     try:
         run_job(job_id, kind, params)

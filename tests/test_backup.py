@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from survey_app import filestore
 from survey_app.backup import make_backup, verify
 from survey_app.extensions import db
 from tests.conftest import database_url, make_app
@@ -25,7 +26,11 @@ def test_backup_under_a_stream_of_submissions_restores_equal(app, backend, tmp_p
     evidence.write_bytes(b"%PDF-1.4 evidence")
     (Path(app.config["INSTANCE"]) / "jobs").mkdir(exist_ok=True)
     (Path(app.config["INSTANCE"]) / "jobs" / "job1.csv").write_text("a,b\n1,2\n")
-    client, stored, stop = app.test_client(), [], threading.Event()
+    big = bytes(range(256)) * (filestore.PART_BYTES // 256 + 100)  # a file of two parts
+    with app.app_context():
+        stored = {filestore.put(b"%PDF-1.4 evidence in the store"), filestore.put(big)}
+        db.session.commit()
+    client, sent, stop = app.test_client(), [], threading.Event()
 
     def stream():
         for index in range(40):
@@ -33,17 +38,17 @@ def test_backup_under_a_stream_of_submissions_restores_equal(app, backend, tmp_p
                 return
             response = client.post("/api/field/submissions", json=interview(world, case_index=index),
                                    headers=bearer(world["token1"]))
-            stored.append(response.status_code)
+            sent.append(response.status_code)
 
     sender = threading.Thread(target=stream)
     sender.start()
     deadline = time.monotonic() + 60
-    while len(stored) < 5 and time.monotonic() < deadline:
+    while len(sent) < 5 and time.monotonic() < deadline:
         time.sleep(0.01)
     with app.app_context():
         manifest = make_backup(tmp_path / "backup.tar")
     sender.join()
-    assert stored and set(stored) == {201}
+    assert sent and set(sent) == {201}
     assert 5 <= manifest["tables"]["submission"] <= 40
     assert manifest["tables"]["sync_receipt"] == manifest["tables"]["submission"]
     with tarfile.open(tmp_path / "backup.tar") as archive:
@@ -56,6 +61,7 @@ def test_backup_under_a_stream_of_submissions_restores_equal(app, backend, tmp_p
     with target.app_context():
         assert verify(manifest) == []
         assert (Path(target.config["UPLOAD_FOLDER"]) / "evidence" / "ab" / "abc").read_bytes() == b"%PDF-1.4 evidence"
+        assert set(filestore.keys()) == stored and filestore.get(filestore.sha256_of(big)) == big
         db.session.remove()
     again = target.test_cli_runner().invoke(args=["restore", str(tmp_path / "backup.tar")])
     assert again.exit_code != 0 and "not empty" in again.output

@@ -12,14 +12,14 @@ from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
-from survey_app import queries
+from survey_app import filestore, queries
 from survey_app.access import roles_required
 from survey_app.analyst import bp
 from survey_app.exports.jobs import MEDIA_TYPES
 from survey_app.i18n import _, lazy_gettext
 from survey_app.models import Role
 from survey_app.reports.render import LANGUAGES, context, render
-from survey_app.tasks import read_state, start_job
+from survey_app.tasks import read_job, start_job
 
 CHOOSE = lazy_gettext("Choose one of the options.")
 LANGUAGE_CHOICES = [SelectChoice("vi", "Tiếng Việt"), SelectChoice("en", "English")]
@@ -144,22 +144,22 @@ def export_csv(code: str):
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-def _own_job(job_id: str) -> dict:
-    state = read_state(current_app, job_id)
-    if state is None:
+def _own_job(job_id: str):
+    found = read_job(job_id)
+    if found is None:
         abort(404)
-    if state.get("user_id") != current_user.id and not current_user.has_role(Role.ADMIN):
+    if found.user_id != current_user.id and not current_user.has_role(Role.ADMIN):
         abort(403)
-    return state
+    return found
 
 
 @bp.route("/jobs/<job_id>")
 @roles_required(Role.ANALYST, Role.ADMIN)
 def job(job_id: str):
     """A job's progress; the page reloads itself (Refresh header, no script) until it ends."""
-    state = _own_job(job_id)
-    response = current_app.make_response(render_template("analyst/reports/job.html", job_id=job_id, job=state))
-    if state.get("status") in ("queued", "running"):
+    found = _own_job(job_id)
+    response = current_app.make_response(render_template("analyst/reports/job.html", job_id=job_id, job=found))
+    if found.status in ("queued", "running"):
         response.headers["Refresh"] = "3"
     return response
 
@@ -167,15 +167,9 @@ def job(job_id: str):
 @bp.route("/jobs/<job_id>/download")
 @roles_required(Role.ANALYST, Role.ADMIN)
 def job_download(job_id: str):
-    from survey_app.tasks import job_folder
-    state = _own_job(job_id)
-    if state.get("status") != "done":
+    found = _own_job(job_id)
+    if found.status != "done" or not found.file_sha256:
         abort(404)
-    path = job_folder(current_app) / state["filename"]
-    suffix = path.suffix
-    name = f"{state['params'].get('plan') or state['params']['campaign']}-{state['kind']}{suffix}"
-    return send_file(path, mimetype=MEDIA_TYPES.get(suffix, "application/octet-stream"),
-                     as_attachment=True, download_name=name)
-
-
-
+    suffix = "." + found.filename.rsplit(".", 1)[-1]
+    return filestore.send(found.file_sha256, MEDIA_TYPES.get(suffix, "application/octet-stream"),
+                          f"{found.params.get('plan') or found.params['campaign']}-{found.kind}{suffix}")

@@ -8,18 +8,15 @@ lists the figures that moved (:func:`changes`).
 """
 from __future__ import annotations
 
-import hashlib
 import re
 from datetime import date
-from pathlib import Path
 
-from flask import current_app
 from sqlalchemy import select
 
+from survey_app import filestore
 from survey_app.extensions import db
 from survey_app.i18n import _
 from survey_app.refusals import MessageRefused
-from survey_app.storage import write_whole
 from survey_app.models import (AppraisalRound, Campaign, CampaignStatus, Publication,
                                SelfAssessment)
 from survey_app.results import frozen, official
@@ -85,18 +82,9 @@ def changes(before: dict, after: dict) -> list[dict]:
     return moved
 
 
-def store_report(campaign: Campaign, version: int, content: bytes) -> tuple[str, str]:
-    """Keep the report's PDF under ``UPLOAD_FOLDER/publications``; (sha256, relative path)."""
-    digest = hashlib.sha256(content).hexdigest()
-    relative = f"publications/{campaign.code}/v{version}-{digest[:12]}.pdf"
-    write_whole(Path(current_app.config["UPLOAD_FOLDER"]) / relative, content, prefix=".report-")
-    return digest, relative
-
-
-def report_path(publication: Publication) -> Path | None:
-    if not publication.report_file:
-        return None
-    return Path(current_app.config["UPLOAD_FOLDER"]) / publication.report_file
+def store_report(content: bytes) -> str:
+    """Keep the report's PDF in the shared file store (committed with the publication); its SHA-256."""
+    return filestore.put(content)
 
 
 def publish(campaign: Campaign, decision_number: str, decision_date: date | None, signer: str,
@@ -120,7 +108,7 @@ def publish(campaign: Campaign, decision_number: str, decision_date: date | None
     db.session.flush()
     if render_report:  # the report reads the flushed publication; a failure commits nothing
         from survey_app.reports.render import pdf_bytes
-        found.report_sha256, found.report_file = store_report(campaign, found.version, pdf_bytes(campaign, "vi"))
+        found.report_sha256 = store_report(pdf_bytes(campaign, "vi"))
     db.session.commit()
     return found
 
@@ -131,4 +119,4 @@ def publish_job(campaign: Campaign, params: dict) -> bytes:
     user = db.session.get(User, params["user_id"]) if params.get("user_id") else None
     found = publish(campaign, params["decision_number"], date.fromisoformat(params["decision_date"]),
                     params["signer"], params.get("reason"), user=user)
-    return report_path(found).read_bytes()
+    return filestore.get(found.report_sha256)

@@ -1,7 +1,7 @@
 """Answer files (photos, recordings, videos) from the offline collector.
 
 The collector sends each file on its own before the interview that names it: the file is
-stored under its SHA-256 (``uploads.store_answer_file``, the citizen's rules), so sending the
+kept in the shared file store under its SHA-256 (``uploads.store_answer_file``, the citizen's rules), so sending the
 same bytes again — a retry after a lost reply, a crash between the file and the interview —
 stores nothing new and gives back the same name. The interview then names its files, and the
 intake refuses one whose named file is not stored (:func:`missing_files`).
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from survey_app.extensions import db
 from survey_app.i18n import _
 from survey_app.questionnaire.answers import repeat_of
 from survey_app.questionnaire.engine import FormEngine, Problem
@@ -31,7 +32,9 @@ def receive_file(kind: str | None, upload) -> str:
         raise UploadRefused(_("The field %(name)s is missing or malformed.", name="kind"), 400)
     if upload is None or not upload.filename:
         raise UploadRefused(_("The field %(name)s is missing or malformed.", name="file"), 400)
-    return store_answer_file(kind, upload)
+    name = store_answer_file(kind, upload)
+    db.session.commit()
+    return name
 
 
 def _repeats_above(engine: FormEngine, question: dict) -> list[str]:

@@ -18,6 +18,7 @@ from survey_app.models.plans import (ImprovementPlan, NationalIndex, NationalInd
                                      TaskProgress)
 from survey_app.models.publications import Publication
 from survey_app.models.questionnaires import Questionnaire, QuestionnaireVersion, VersionStatus
+from survey_app.models.shared import Job, StoredFile, StoredFilePart
 from survey_app.models.scores import (AppraisalComment, AppraisalRound, AssessmentStatus,
                                       Evidence, RoundStatus, Score, SelfAssessment)
 from survey_app.models.submissions import (Channel, ReviewComment, ReviewState, Submission,

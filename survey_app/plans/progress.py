@@ -13,7 +13,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from survey_app import clock
+from survey_app import clock, filestore
 from survey_app.extensions import db
 from survey_app.i18n import _
 from survey_app.models import Role
@@ -158,7 +158,7 @@ def submit(task: PlanTask, period: ReportingPeriod, user, status: TaskProgress, 
     found.submitted_at, found.submitted_by_id = periods.stamp(), user.id
     for name, content_type, content in checked:
         found.evidence.append(ProgressEvidence(filename=name, content_type=content_type, size=len(content),
-                                               sha256=evidence.store(content), uploaded_by_id=user.id))
+                                               sha256=filestore.put(content), uploaded_by_id=user.id))
     db.session.commit()
     return found
 
@@ -169,10 +169,6 @@ def evidence_for(plan: ImprovementPlan, evidence_id: int, user) -> ProgressEvide
     if found is None or found.report.task.plan_id != plan.id or not may_see(user, found.report.task):
         raise Refused(404, message=_("This file does not exist."))
     return found
-
-
-def file_path(found: ProgressEvidence):
-    return evidence.path_for(found.sha256)
 
 
 def unit_overview(user, plan: ImprovementPlan, today: date | None = None) -> list[tuple]:

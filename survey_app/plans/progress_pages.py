@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import flash, redirect, render_template, request, send_file, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from survey_app import filestore
 from survey_app.access import roles_required
 from survey_app.extensions import db
 from survey_app.i18n import _
@@ -128,5 +129,4 @@ def progress_submit(code, period_id, number):
 def progress_evidence(code, evidence_id):
     plan = progress.plan_for(code, current_user)
     found = progress.evidence_for(plan, evidence_id, current_user)
-    return send_file(progress.file_path(found), mimetype=found.content_type, as_attachment=True,
-                     download_name=found.filename)
+    return filestore.send(found.sha256, found.content_type, found.filename)

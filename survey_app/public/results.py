@@ -28,12 +28,11 @@ def results(code: str):
 @bp.route("/campaigns/<code>/results/v<int:version>.pdf")
 def published_report(code: str, version: int):
     """The report exactly as rendered at publication ``version`` (its SHA-256 is on the page)."""
-    from survey_app.campaigns.publication import report_path
+    from survey_app import filestore
     found = _publication(code, version)
-    path = report_path(found) if found is not None else None
-    if path is None or not path.exists():
+    if found is None or not found.report_sha256:
         abort(404)
-    return send_file(path, mimetype="application/pdf", download_name=f"{code}-v{version}.pdf")
+    return filestore.send(found.report_sha256, "application/pdf", f"{code}-v{version}.pdf", as_attachment=False)
 
 
 def _publication(code: str, version: int):

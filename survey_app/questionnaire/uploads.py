@@ -1,17 +1,17 @@
-"""Files answered to image, audio, video and osm questions: checked, stored on disk under their
-SHA-256, and referred to in the answers by that name (as ODK refers to attachments by file name).
+"""Files answered to image, audio, video and osm questions: checked, kept in the shared file store
+(:mod:`survey_app.filestore`) under their SHA-256, and referred to in the answers by that name and
+suffix (as ODK refers to attachments by file name). The caller's commit stores the file.
 """
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import Path
 
 from flask import current_app
 
+from survey_app import filestore
 from survey_app.i18n import _
 from survey_app.refusals import MessageRefused
-from survey_app.storage import write_whole
 from survey_app.questionnaire.types import file_types
 
 MAGIC = {".jpg": b"\xff\xd8", ".jpeg": b"\xff\xd8", ".png": b"\x89PNG", ".webp": b"RIFF"}
@@ -33,14 +33,10 @@ def answer_file_limit() -> int:
     return int(current_app.config.get("ANSWER_FILE_MAX_BYTES", 5 * 1024 * 1024))
 
 
-def answers_folder() -> Path:
-    return Path(current_app.config["UPLOAD_FOLDER"]) / "answers"
-
-
 def is_stored(kind: str, value: str) -> bool:
     """True when ``value`` is the name of a stored file of a type ``kind`` questions take."""
     match = STORED_NAME.match(value or "")
-    return bool(match) and match.group(1) in file_types()[kind] and (answers_folder() / value).is_file()
+    return bool(match) and match.group(1) in file_types()[kind] and filestore.exists(value[:64])
 
 
 def store_answer_file(kind: str, storage) -> str:
@@ -54,16 +50,4 @@ def store_answer_file(kind: str, storage) -> str:
         raise UploadRefused(_("The file is larger than %(mb)d MB.", mb=answer_file_limit() // (1024 * 1024)), 413)
     if not content or (suffix in MAGIC and not content.startswith(MAGIC[suffix])):
         raise UploadRefused(_("The file is empty or not what its name says."))
-    digest = hashlib.sha256(content).hexdigest()
-    folder = answers_folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{digest}{suffix}"
-    if not target.exists():
-        _write_whole(target, content)
-    return target.name
-
-
-def _write_whole(target: Path, content: bytes) -> None:
-    """A reader (the intake checking that a named file is stored) never sees half a file, and two
-    uploads of the same bytes both succeed; a full disk answers 507."""
-    write_whole(target, content)
+    return filestore.put(content) + suffix

@@ -1,18 +1,15 @@
-"""Evidence documents (*tài liệu kiểm chứng*): type and size checked, stored outside the
-database under their SHA-256 (``UPLOAD_FOLDER/evidence/ab/abcdef…``), so the same file
-uploaded twice is stored once and a stored file can be checked against its row.
+"""Evidence documents (*tài liệu kiểm chứng*): type and size checked, kept in the shared file
+store (:mod:`survey_app.filestore`) under their SHA-256, so the same file uploaded twice is stored
+once, every web process serves it, and a stored file can be checked against its row.
 """
 from __future__ import annotations
 
-import hashlib
 import os
-from pathlib import Path
 
 from flask import current_app
 
 from survey_app.i18n import _
 from survey_app.refusals import MessageRefused
-from survey_app.storage import write_whole
 
 # extension → (content type, accepted leading bytes)
 ZIP, OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -61,16 +58,3 @@ def check(filename: str, content: bytes) -> str:
     if not any(content.startswith(s) for s in signatures):
         raise EvidenceRefused(_("The file's content does not match its type (.%(ext)s).", ext=extension))
     return content_type
-
-
-def path_for(sha256: str) -> Path:
-    return Path(current_app.config["UPLOAD_FOLDER"]) / "evidence" / sha256[:2] / sha256
-
-
-def store(content: bytes) -> str:
-    """Write the file under its checksum (atomically, once) and return the checksum."""
-    digest = hashlib.sha256(content).hexdigest()
-    target = path_for(digest)
-    if not target.exists():
-        write_whole(target, content, prefix=".evidence-")
-    return digest

@@ -1,10 +1,11 @@
 """One score: its evidence, the council's decisions, the unit's replies and its history."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, send_file, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import or_, select
 
+from survey_app import filestore
 from survey_app.access import roles_required
 from survey_app.campaigns import guards
 from survey_app.extensions import db
@@ -147,7 +148,7 @@ def attach(campaign_code, unit_code, node_code):
     except evidence.EvidenceRefused as exc:
         form.file.errors.append(str(exc))
         return _page(ctx, found, 400, evidence=form)
-    digest = evidence.store(content)
+    digest = filestore.put(content)
     db.session.add(Evidence(score_id=found.id, filename=name, content_type=content_type,
                             size=len(content), sha256=digest, uploaded_by_id=current_user.id))
     db.session.commit()
@@ -162,8 +163,7 @@ def download(campaign_code, unit_code, evidence_id):
     found = db.session.get(Evidence, evidence_id)
     if found is None or found.score.assessment_id != getattr(ctx.assessment, "id", None):
         return render_template("error.html", code=404, message=_("This page does not exist.")), 404
-    return send_file(evidence.path_for(found.sha256), mimetype=found.content_type,
-                     as_attachment=True, download_name=found.filename)
+    return filestore.send(found.sha256, found.content_type, found.filename)
 
 
 @bp.route("/<campaign_code>/<unit_code>/recognise-all", methods=["POST"])

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from survey_app import filestore
 from survey_app.extensions import db
 from survey_app.field.files import missing_files
 from survey_app.field.tokens import revoke
@@ -33,13 +34,10 @@ def media_world(app):
         return build_world(media=True)
 
 
-def _folder(app) -> Path:
-    return Path(app.config["UPLOAD_FOLDER"]) / "answers"
-
-
 def _stored(app) -> set[str]:
-    folder = _folder(app)
-    return {p.name for p in folder.iterdir()} if folder.exists() else set()
+    """The checksums of the files in the shared file store."""
+    with app.app_context():
+        return set(filestore.keys())
 
 
 def _send_file(client, token, content, filename="giay-hen.png", kind="image", lang="vi"):
@@ -73,8 +71,9 @@ def test_a_photo_is_stored_under_its_sha256_once_whatever_the_retries(app, clien
     assert (first.status_code, again.status_code) == (200, 200)
     name = first.get_json()["name"]
     assert name == hashlib.sha256(PNG).hexdigest() + ".png" == again.get_json()["name"]
-    assert (_folder(app) / name).read_bytes() == PNG
-    assert not [p for p in _folder(app).iterdir() if p.name.startswith(".")]  # no temporary left
+    with app.app_context():
+        assert filestore.get(name[:64]) == PNG
+    assert _stored(app) == {name[:64]}  # stored once
     jpeg = _send_file(client, media_world["token2"], JPEG, filename="photo.jpg")
     assert jpeg.status_code == 200 and jpeg.get_json()["name"].endswith(".jpg")
 
@@ -179,10 +178,8 @@ ROSTER = """| survey |
 def test_missing_files_are_found_inside_repeats(app):
     engine = FormEngine(parse_form("roster.md", ROSTER.encode()).definition)
     with app.app_context():
-        folder = _folder(app)
-        folder.mkdir(parents=True, exist_ok=True)
-        kept = hashlib.sha256(b"\xff\xd8kept").hexdigest() + ".jpg"
-        (folder / kept).write_bytes(b"\xff\xd8kept")
+        kept = filestore.put(b"\xff\xd8kept") + ".jpg"
+        db.session.commit()
         answers = {"person": [{"pname": "A", "portrait": kept}, {"pname": "B"},
                               {"pname": "C", "portrait": "f" * 64 + ".jpg"}]}
         assert [p.key for p in missing_files(engine, answers)] == ["person[3]/portrait"]

@@ -3,43 +3,38 @@ development; a zip bomb of a workbook is refused before it is inflated; Secure c
 production; the sample-size page opens to admins too."""
 from __future__ import annotations
 
-import errno
 import io
-import os
 import zipfile
-from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
 from survey_app import Config, create_app
+from survey_app.extensions import db
+from survey_app.models import StoredFilePart
 from survey_app.questionnaire.importer import ImportRefused, parse_form
 from tests.field.world import bearer
 
 
-def test_a_full_disk_answers_507_and_leaves_no_partial_file(client, world, monkeypatch):
-    real_fdopen = os.fdopen
+def test_a_full_disk_answers_507_and_leaves_no_partial_file(client, world):
+    from survey_app import filestore
+    from tests.full_store import full_database
 
-    class FullDisk:
-        def __init__(self, handle):
-            self.file = real_fdopen(handle, "wb")
+    app, photo = client.application, b"\xff\xd8\xff" + b"x" * 40000
+    with app.app_context():
+        before = set(filestore.keys())
 
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            self.file.close()
-
-        def write(self, data):
-            self.file.write(data[: len(data) // 2])
-            raise OSError(errno.ENOSPC, "No space left on device")
-
-    folder = Path(client.application.config["UPLOAD_FOLDER"])
-    before = {p for p in folder.rglob("*") if p.is_file()}  # the shared app keeps earlier tests' files
-    monkeypatch.setattr(os, "fdopen", lambda handle, mode="r", *a, **k: FullDisk(handle))
-    response = client.post("/api/field/files", data={"kind": "image", "file": (io.BytesIO(b"\xff\xd8\xff" + b"x" * 4000), "a.jpg")},
+    def send():
+        return client.post("/api/field/files", data={"kind": "image", "file": (io.BytesIO(photo), "a.jpg")},
                            headers=bearer(world["token1"]), content_type="multipart/form-data")
+
+    with full_database(app):
+        response = send()
     assert response.status_code == 507 and "Ổ đĩa của máy chủ đã đầy" in response.get_json()["error"]
-    assert {p for p in folder.rglob("*") if p.is_file()} == before
+    with app.app_context():
+        assert set(filestore.keys()) == before
+        assert db.session.scalar(select(func.count()).select_from(StoredFilePart)) == 0
+    assert send().status_code == 200  # room again: the same file is taken
 
 
 def test_the_demo_refuses_outside_development(app):

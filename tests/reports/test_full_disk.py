@@ -1,24 +1,29 @@
 """A full disk while a job's file, a publication's report or a report PDF is written: the job fails
-with the clear message, a page or command answers 507 or says so, and no partial file is left."""
+with the clear message, a page or command answers 507 or says so, and no partial file is left
+(nor a stored file: the shared file store keeps a file whole or not at all)."""
 from __future__ import annotations
 
 import errno
 import os
 import re
+import tempfile
 from pathlib import Path
 
 import click
 import pytest
 
-from survey_app.models import Campaign
+from survey_app import filestore
+from survey_app.extensions import db
+from survey_app.models import Campaign, Job
 from survey_app.refusals import Refused
 
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 FULL = "Ổ đĩa của máy chủ đã đầy"
 
 
-def _files(folder: Path) -> set[Path]:
-    return {p for p in folder.rglob("*") if p.is_file()}
+def _stored(app) -> set[str]:
+    with app.app_context():
+        return set(filestore.keys())
 
 
 class FullDisk:
@@ -49,11 +54,10 @@ def _half_then_full(spec, target, progress=None):
 def test_an_export_job_on_a_full_disk_fails_with_the_message_and_leaves_no_file(demo_client, demo_auth,
                                                                                 monkeypatch):
     from survey_app.exports import writers
-    from survey_app.tasks import job_folder
 
     demo_auth.login("analyst")
-    folder = job_folder(demo_client.application)
-    before = _files(folder)
+    before = _stored(demo_client.application)
+    temporary = set(Path(tempfile.gettempdir()).glob("parindex-job-*"))
     monkeypatch.setattr(writers, "write_csv", _half_then_full)
     token = TOKEN.search(demo_client.get("/analyst/").get_data(as_text=True)).group(1)
     started = demo_client.post("/analyst/campaigns/HNM-2024/exports",
@@ -64,19 +68,21 @@ def test_an_export_job_on_a_full_disk_fails_with_the_message_and_leaves_no_file(
     assert "Công việc không thực hiện được:" in page and FULL in page
     assert demo_client.get(started.headers["Location"] + "/download").status_code == 404
     job_id = started.headers["Location"].rstrip("/").rsplit("/", 1)[1]
-    assert _files(folder) - before == {folder / f"{job_id}.json"}  # its state only, no partial export
+    with demo_client.application.app_context():
+        job = db.session.get(Job, job_id)
+        assert (job.status, job.file_sha256) == ("failed", None) and FULL in job.error
+    assert _stored(demo_client.application) == before  # its state only, no partial export
+    assert set(Path(tempfile.gettempdir()).glob("parindex-job-*")) == temporary
 
 
-def test_the_publications_report_on_a_full_disk_is_507_and_no_file(app, monkeypatch):
+def test_the_publications_report_on_a_full_disk_is_507_and_no_file(app):
     from survey_app.campaigns.publication import store_report
+    from tests.full_store import full_database
 
-    folder = Path(app.config["UPLOAD_FOLDER"])
-    before = _files(folder) if folder.exists() else set()
-    monkeypatch.setattr(os, "fdopen", FullDisk)
-    with app.test_request_context("/"), pytest.raises(Refused) as refused:
-        store_report(Campaign(code="HNM-2030"), 1, b"%PDF-1.7 " + b"x" * 10000)
+    with full_database(app), app.test_request_context("/"), pytest.raises(Refused) as refused:
+        store_report(b"%PDF-1.7 " + b"x" * 100000)
     assert refused.value.status == 507 and FULL in refused.value.message
-    assert (_files(folder) if folder.exists() else set()) == before
+    assert _stored(app) == set()
 
 
 def test_a_report_pdf_on_a_full_disk_leaves_no_file_and_the_command_says_why(app, tmp_path, monkeypatch):

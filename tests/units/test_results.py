@@ -152,7 +152,7 @@ def later_analysis(app):
 def test_a_publication_stays_frozen_until_republished_with_a_reason(closed, visitor):
     scored = closed
     import hashlib
-    from survey_app.campaigns.publication import report_path
+    from survey_app import filestore
     from survey_app.models import CampaignStatus
     from survey_app.results.official import current_publication
 
@@ -161,7 +161,7 @@ def test_a_publication_stays_frozen_until_republished_with_a_reason(closed, visi
     assert "version 1, decision 12/QĐ-UBND of 2025-03-28 (analysis run 1)" in result.output
     with scored.app_context():
         found = current_publication(campaign_by_code("T-2024"))
-        assert hashlib.sha256(report_path(found).read_bytes()).hexdigest() == found.report_sha256
+        assert hashlib.sha256(filestore.get(found.report_sha256)).hexdigest() == found.report_sha256
         assert found.campaign.status is CampaignStatus.PUBLISHED
         assert found.appraisal["units"]["D1"]["scores"]["1.2.2"] == [0.5, 0.25]
     public = scored.test_client()
