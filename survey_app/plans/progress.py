@@ -55,7 +55,7 @@ def plan_by_code(code: str) -> ImprovementPlan:
 def plan_for(code: str, user) -> ImprovementPlan:
     """The plan ``code`` as ``user`` may read it: unit editors read issued (or closed) plans only."""
     plan = plan_by_code(code)
-    if not is_department(user) and plan.status is PlanStatus.DRAFT:
+    if plan is None or (not is_department(user) and plan.status is PlanStatus.DRAFT):
         raise Refused(404, message=_("This plan does not exist."))
     return plan
 
