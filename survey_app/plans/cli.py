@@ -10,6 +10,7 @@ from survey_app.formatting import points
 from survey_app.i18n import _
 from survey_app.plans import plan_cli
 from survey_app.plans.base import plan_by_code
+from survey_app.plans.periods import DEFAULT_DUE_DAY
 from survey_app.refusals import Refused
 
 
@@ -37,7 +38,7 @@ def _run(service, *args, **kwargs):
 @click.option("--signer", help="Who signs the plan.")
 @click.option("--periods", "kinds", multiple=True, type=click.Choice(["quarter", "half_year", "year"]),
               help="Reporting periods, repeatable (default: quarter and year).")
-@click.option("--due-day", type=int, default=15, show_default=True,
+@click.option("--due-day", type=int, default=DEFAULT_DUE_DAY, show_default=True,
               help="Reports are due on this day of the month after each period.")
 def create(campaign, code, year, number, issued_on, signer, kinds, due_day):
     """Create a draft plan from CAMPAIGN's published results, with its reporting periods."""
