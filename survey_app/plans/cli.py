@@ -9,7 +9,9 @@ from survey_app.extensions import db
 from survey_app.formatting import points
 from survey_app.i18n import _
 from survey_app.plans import plan_cli
-from survey_app.plans.base import PlanRefused, plan_by_code
+from survey_app.plans.base import plan_by_code
+from survey_app.plans.periods import DEFAULT_DUE_DAY
+from survey_app.refusals import Refused
 
 
 def _plan(code: str):
@@ -22,7 +24,7 @@ def _plan(code: str):
 def _run(service, *args, **kwargs):
     try:
         return service(*args, **kwargs)
-    except PlanRefused as exc:
+    except Refused as exc:  # PlanRefused and the periods' refusals alike
         db.session.rollback()
         raise click.ClickException(exc.message) from None
 
@@ -34,11 +36,17 @@ def _run(service, *args, **kwargs):
 @click.option("--number", help="The document number, e.g. 125/KH-UBND.")
 @click.option("--date", "issued_on", help="The document date, YYYY-MM-DD.")
 @click.option("--signer", help="Who signs the plan.")
-def create(campaign, code, year, number, issued_on, signer):
-    """Create a draft plan from CAMPAIGN's published results."""
-    from survey_app.plans.plans import create_plan
-    plan = _run(create_plan, campaign, code, year=year, number=number, issued_on=issued_on, signer=signer)
+@click.option("--periods", "kinds", multiple=True, type=click.Choice(["quarter", "half_year", "year"]),
+              help="Reporting periods, repeatable (default: quarter and year).")
+@click.option("--due-day", type=int, default=DEFAULT_DUE_DAY, show_default=True,
+              help="Reports are due on this day of the month after each period.")
+def create(campaign, code, year, number, issued_on, signer, kinds, due_day):
+    """Create a draft plan from CAMPAIGN's published results, with its reporting periods."""
+    from survey_app.plans.plans import DEFAULT_PERIODS, create_plan
+    plan = _run(create_plan, campaign, code, year=year, number=number, issued_on=issued_on, signer=signer,
+                period_kinds=kinds or DEFAULT_PERIODS, due_day=due_day)
     click.echo(_("Plan %(code)s created as a draft.", code=plan.code) + f" {plan.title}")
+    click.echo(_("Reporting periods: %(periods)s.", periods=", ".join(p.label for p in plan.periods)))
 
 
 @plan_cli.command("show")

@@ -17,8 +17,9 @@ from flask_babel import force_locale
 
 from survey_app.formatting import points, short_date
 from survey_app.i18n import _
-from survey_app.models.plans import ImprovementPlan, NationalIndex, ReportingPeriod, TargetKind, TaskProgress
+from survey_app.models.plans import ImprovementPlan, ReportingPeriod, TargetKind, TaskProgress
 from survey_app.plans import dashboard, progress
+from survey_app.plans.national import name_in_text
 from survey_app.refusals import Refused
 from survey_app.reports.documents import document_pdf
 from survey_app.reports.render import LANGUAGES, nfc
@@ -27,14 +28,9 @@ from survey_app.storage import write_whole
 FORMATS = ("pdf", "docx")
 
 
-def national_name(index: NationalIndex | None) -> str:
-    return {NationalIndex.PAR_INDEX: _("the national PAR Index"), NationalIndex.SIPAS: _("the SIPAS index"),
-            NationalIndex.PAPI: _("the PAPI index"), NationalIndex.PCI: _("the PCI index")}.get(index, "")
-
-
 def target_text(target) -> str:
     """A target written out as the plans write it, with its baseline."""
-    values = {"value": target.value, "subject": target.subject, "index": national_name(target.national_index)}
+    values = {"value": target.value, "subject": target.subject, "index": name_in_text(target.national_index)}
     wording = {
         TargetKind.INDEX_PERCENT: _("the PAR Index at least %(value)s%% of the maximum points"),
         TargetKind.GRADE: _("classed %(value)s or better"),

@@ -8,13 +8,13 @@ from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from survey_app.i18n import lazy_gettext as _l
-from survey_app.models import NationalIndex, TargetKind
-from survey_app.plans.national import LABELS
+from survey_app.models import TargetKind
+from survey_app.plans.national import INDICES
 from survey_app.plans.targets import KIND_LABELS
 
 
 def _national_choices(empty: bool):
-    found = [SelectChoice(n.value, LABELS[n]) for n in NationalIndex]
+    found = [SelectChoice(n.value, names.label) for n, names in INDICES.items()]
     return [SelectChoice("", _l("None"))] + found if empty else found
 
 

@@ -25,12 +25,35 @@ from survey_app.plans.base import PlanRefused, number, whole
 from survey_app.unit_import import UnitImportRefused, _decode
 
 COLUMNS = ("index", "year", "province", "score", "rank", "group")
-NAMES = {"par index": NationalIndex.PAR_INDEX, "par_index": NationalIndex.PAR_INDEX,
-         "chỉ số cchc": NationalIndex.PAR_INDEX, "sipas": NationalIndex.SIPAS, "papi": NationalIndex.PAPI,
-         "pci": NationalIndex.PCI}
-LABELS = {NationalIndex.PAR_INDEX: _l("PAR Index (Ministry of Home Affairs)"),
-          NationalIndex.SIPAS: _l("SIPAS (Ministry of Home Affairs)"),
-          NationalIndex.PAPI: _l("PAPI (UNDP)"), NationalIndex.PCI: _l("PCI (VCCI)")}
+
+
+@dataclass(frozen=True)
+class IndexNames:
+    """How the platform names a national index: ``label`` on pages and forms (with who publishes
+    it), ``in_text`` inside a document's sentence, ``aliases`` how a CSV file may name it."""
+    label: object
+    in_text: object
+    aliases: tuple[str, ...]
+
+
+#: The one table of the national indices' names (pages, forms, documents and the CSV import).
+INDICES = {
+    NationalIndex.PAR_INDEX: IndexNames(_l("PAR Index (Ministry of Home Affairs)"), _l("the national PAR Index"),
+                                        ("par index", "par_index", "chỉ số cchc")),
+    NationalIndex.SIPAS: IndexNames(_l("SIPAS (Ministry of Home Affairs)"), _l("the SIPAS index"), ("sipas",)),
+    NationalIndex.PAPI: IndexNames(_l("PAPI (UNDP)"), _l("the PAPI index"), ("papi",)),
+    NationalIndex.PCI: IndexNames(_l("PCI (VCCI)"), _l("the PCI index"), ("pci",)),
+}
+
+
+def label(index: NationalIndex | None) -> str:
+    """The index's name on a page or in a form, translated; empty for none."""
+    return str(INDICES[index].label) if index in INDICES else ""
+
+
+def name_in_text(index: NationalIndex | None) -> str:
+    """The index's name inside a sentence of the plan's document, translated; empty for none."""
+    return str(INDICES[index].in_text) if index in INDICES else ""
 
 
 class NationalImportRefused(UnitImportRefused):
@@ -45,7 +68,8 @@ class ImportResult:
 
 
 def index_named(text: str) -> NationalIndex | None:
-    return NAMES.get((text or "").strip().lower())
+    name = (text or "").strip().lower()
+    return next((index for index, names in INDICES.items() if name == index.value or name in names.aliases), None)
 
 
 def province_names(unit: AdminUnit) -> set[str]:

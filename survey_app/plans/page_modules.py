@@ -1,3 +1,3 @@
 """The page modules of the plans blueprint (each registers its routes on ``plans.bp``)."""
 from survey_app.plans import (dashboard_pages, national_pages, pages, progress_pages,  # noqa: F401
-                              task_pages, unit_pages)
+                              report_section, task_pages, unit_pages)

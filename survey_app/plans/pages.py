@@ -15,7 +15,10 @@ from survey_app.plans import bp
 from survey_app.plans.base import PlanRefused, plan_or_404, plan_units, plans
 from survey_app.plans.followup import follow_up
 from survey_app.plans.forms import PlanForm, TargetForm
-from survey_app.plans.plans import HEADER, close_plan, create_plan, default_texts, issue_plan, update_plan
+from survey_app.plans.periods import DEFAULT_DUE_DAY
+from survey_app.plans.plans import (DEFAULT_PERIODS, HEADER, close_plan, create_plan, default_texts, issue_plan,
+                                    update_plan)
+from survey_app.refusals import Refused
 
 DEPARTMENT = (Role.ADMIN, Role.ANALYST)
 
@@ -45,6 +48,13 @@ def _values(form: PlanForm) -> dict:
     return {k: getattr(form, k).data for k in HEADER}
 
 
+def _new_page(form, problem=None, kinds=None, due_day=None):
+    """The new plan's form; the reporting periods checked as posted (quarters and the year at first)."""
+    kinds = [getattr(k, "value", k) for k in (DEFAULT_PERIODS if kinds is None else kinds)]
+    return render_template("plans/new.html", form=form, problem=problem, kinds=kinds,
+                           due_day=due_day or DEFAULT_DUE_DAY)
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(*DEPARTMENT)
 def create():
@@ -58,11 +68,13 @@ def create():
             form.code.data = f"KH-{chosen.province.code}-{chosen.year + 1}"
             for key, text in default_texts(chosen.province.name, chosen.year + 1, chosen.year).items():
                 getattr(form, key).data = text
-        return render_template("plans/new.html", form=form, problem=None)
+        return _new_page(form)
+    kinds, due_day = request.form.getlist("kind"), request.form.get("due_day", "")
     try:
-        plan = create_plan(form.campaign.data, form.code.data, current_user, year=form.year.data, **_values(form))
-    except PlanRefused as exc:
-        return render_template("plans/new.html", form=form, problem=exc.message), exc.status
+        plan = create_plan(form.campaign.data, form.code.data, current_user, year=form.year.data,
+                           period_kinds=kinds, due_day=due_day, **_values(form))
+    except Refused as exc:
+        return _new_page(form, exc.message, kinds, due_day), exc.status
     flash(_("Plan %(code)s created as a draft.", code=plan.code), "success")
     return redirect(url_for("plans.plan", code=plan.code))
 
@@ -131,8 +143,8 @@ def target_label(kind) -> str:
 
 @bp.app_template_filter("national_label")
 def national_label(index) -> str:
-    from survey_app.plans.national import LABELS
-    return str(LABELS.get(index, index or ""))
+    from survey_app.plans.national import label
+    return label(index)
 
 
 @bp.app_template_filter("target_value")

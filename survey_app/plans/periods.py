@@ -14,6 +14,7 @@ from survey_app import clock
 from survey_app.extensions import db
 from survey_app.i18n import _
 from survey_app.models.plans import ImprovementPlan, PeriodKind, ReportingPeriod
+from survey_app.plans.base import editable
 from survey_app.refusals import Refused
 
 DEFAULT_DUE_DAY = 15
@@ -85,6 +86,7 @@ def add_default_periods(plan: ImprovementPlan, kinds, due_day: int = DEFAULT_DUE
 
 
 def create_periods(plan: ImprovementPlan, kinds, due_day: int = DEFAULT_DUE_DAY) -> list[ReportingPeriod]:
+    editable(plan)
     added = add_default_periods(plan, kinds, due_day)
     if not added:
         raise Refused(409, message=_("The plan already has these reporting periods."))
@@ -93,7 +95,8 @@ def create_periods(plan: ImprovementPlan, kinds, due_day: int = DEFAULT_DUE_DAY)
 
 
 def require_open(period: ReportingPeriod) -> None:
-    """Refuse any change in a closed period."""
+    """Refuse any change in a closed period, or in any period of a closed plan."""
+    editable(period.plan)
     if period.closed_at is not None:
         raise Refused(409, message=_("The period %(label)s is closed: nothing in it can be changed.",
                                      label=period.label))

@@ -14,6 +14,8 @@ from survey_app.extensions import db
 from survey_app.i18n import _
 from survey_app.models import CampaignStatus, ImprovementPlan, PlanStatus, Publication
 from survey_app.models.base import utcnow
+from survey_app.models.plans import PeriodKind
+from survey_app.plans import periods
 from survey_app.plans.base import PlanRefused, editable, plan_by_code
 from survey_app.queries import campaign_by_code
 from survey_app.results.official import current_publication
@@ -21,6 +23,8 @@ from survey_app.results.official import current_publication
 CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$")
 #: Codes the plans' own pages use in their addresses.
 RESERVED = {"new", "national", "my-tasks"}
+#: The reporting periods a new plan gets unless told otherwise (as the provinces' plans report).
+DEFAULT_PERIODS = (PeriodKind.QUARTER, PeriodKind.YEAR)
 HEADER = ("title", "issuing_body", "number", "issued_on", "signer", "purpose", "organisation")
 
 
@@ -92,8 +96,24 @@ def _header(values: dict) -> dict:
     return found
 
 
-def create_plan(campaign_code: str, code: str, user=None, **values) -> ImprovementPlan:
-    """A draft plan on the campaign's current publication; empty texts take the defaults."""
+def _due_day(value) -> int:
+    """The day of the month reports are due after each period (1 to 28: every month has it)."""
+    try:
+        day = int(str(value).strip()) if value not in (None, "") else periods.DEFAULT_DUE_DAY
+    except ValueError:
+        day = 0
+    if not 1 <= day <= 28:
+        raise PlanRefused(_("The due day must be between 1 and 28."))
+    return day
+
+
+def create_plan(campaign_code: str, code: str, user=None, period_kinds=DEFAULT_PERIODS,
+                due_day=periods.DEFAULT_DUE_DAY, **values) -> ImprovementPlan:
+    """A draft plan on the campaign's current publication, with its reporting periods of
+    ``period_kinds`` (values or :class:`PeriodKind`; quarters and the year unless chosen
+    otherwise), due on ``due_day`` of the month after each; empty texts take the defaults."""
+    kinds = periods.parse_kinds([getattr(k, "value", k) for k in period_kinds or ()])
+    due_day = _due_day(due_day)
     publication = base_publication(campaign_code)
     code = (code or "").strip()
     if not CODE.match(code) or code.lower() in RESERVED:
@@ -110,6 +130,7 @@ def create_plan(campaign_code: str, code: str, user=None, **values) -> Improveme
         header[key] = header.get(key) or text
     plan = ImprovementPlan(code=code, year=year, province=campaign.province, base_publication=publication,
                            created_by=user, **header)
+    periods.add_default_periods(plan, kinds, due_day)
     db.session.add(plan)
     db.session.commit()
     return plan

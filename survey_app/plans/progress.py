@@ -20,6 +20,7 @@ from survey_app.models import Role
 from survey_app.models.plans import (ImprovementPlan, PlanStatus, PlanTask, ProgressEvidence, ProgressReport,
                                      ReportingPeriod, TaskProgress)
 from survey_app.plans import periods
+from survey_app.plans.base import plan_by_code
 from survey_app.refusals import Refused
 from survey_app.units import evidence
 
@@ -44,9 +45,9 @@ def is_department(user) -> bool:
     return user.has_role(*DEPARTMENT)
 
 
-def plan_by_code(code: str) -> ImprovementPlan:
+def existing_plan(code: str) -> ImprovementPlan:
     """The plan ``code`` (the shell's view: every plan); 404 when there is none."""
-    plan = db.session.scalar(select(ImprovementPlan).where(ImprovementPlan.code == code))
+    plan = plan_by_code(code)
     if plan is None:
         raise Refused(404, message=_("This plan does not exist."))
     return plan
@@ -54,7 +55,7 @@ def plan_by_code(code: str) -> ImprovementPlan:
 
 def plan_for(code: str, user) -> ImprovementPlan:
     """The plan ``code`` as ``user`` may read it: unit editors read issued (or closed) plans only."""
-    plan = plan_by_code(code)
+    plan = existing_plan(code)
     if not is_department(user) and plan.status is PlanStatus.DRAFT:
         raise Refused(404, message=_("This plan does not exist."))
     return plan

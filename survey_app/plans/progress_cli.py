@@ -42,7 +42,7 @@ def _user(username: str) -> User:
 @refusals_as_messages
 def periods_command(code, kinds, due_day):
     """List the plan's reporting periods (or add the default ones)."""
-    plan = progress.plan_by_code(code)
+    plan = progress.existing_plan(code)
     if kinds:
         added = periods.create_periods(plan, periods.parse_kinds(kinds.split(",")), due_day)
         click.echo(_("%(count)s reporting periods were added.", count=len(added)))
@@ -58,7 +58,7 @@ def periods_command(code, kinds, due_day):
 @refusals_as_messages
 def close_period_command(code, label):
     """Close a period: its reports and evidence can no longer change."""
-    period = periods.period_of(progress.plan_by_code(code), label=label)
+    period = periods.period_of(progress.existing_plan(code), label=label)
     periods.close_period(period)
     click.echo(_("The period was closed: its reports can no longer change."))
 
@@ -88,7 +88,7 @@ def report_command(code, label, number, username, status, account, paths):
 @refusals_as_messages
 def dashboard_command(code, label):
     """Print the dashboard of a period: per lead unit and per field."""
-    plan = progress.plan_by_code(code)
+    plan = progress.existing_plan(code)
     period = periods.period_of(plan, label=label) if label else periods.current_period(plan)
     if period is None:
         raise Refused(404, message=_("The plan has no reporting period yet."))
@@ -107,7 +107,7 @@ def dashboard_command(code, label):
 @refusals_as_messages
 def document_command(code, target, label, lang):
     """Write the plan (or a period's progress report) to TARGET: .pdf or .docx."""
-    plan = progress.plan_by_code(code)
+    plan = progress.existing_plan(code)
     period = periods.period_of(plan, label=label) if label else None
     fmt = target.suffix.lstrip(".").lower()
     documents.write(plan, fmt, target, period, lang)

@@ -29,7 +29,8 @@ def test_new_plan_page_prefills_the_document_and_creates_a_draft(demo_plans, dem
     assert "Ủy ban nhân dân tỉnh Hà Nam" in page and 'value="KH-35-2025"' in page
     form = {"campaign": "HNM-2024", "code": "KH-35-2025", "year": "2025", "title": "Kế hoạch cải thiện 2025",
             "issuing_body": "Ủy ban nhân dân tỉnh Hà Nam", "number": "", "issued_on": "", "signer": "",
-            "purpose": "Mục đích", "organisation": "Tổ chức", "csrf_token": demo_auth.csrf("/plans/new")}
+            "purpose": "Mục đích", "organisation": "Tổ chức", "kind": ["quarter", "year"], "due_day": "15",
+            "csrf_token": demo_auth.csrf("/plans/new")}
     assert demo_client.post("/plans/new", data={**form, "csrf_token": ""}).status_code == 400
     response = demo_client.post("/plans/new", data=form)
     assert response.status_code == 302 and response.location.endswith("/plans/KH-35-2025")
