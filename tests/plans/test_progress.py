@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from survey_app import filestore
 from survey_app.extensions import db
 from survey_app.models import User
 from survey_app.models.audit import AuditEntry
@@ -73,7 +74,7 @@ def test_the_lead_units_editor_reports_with_evidence_and_nothing_changes_after_c
         task = progress.task_for(plan, 1, editor)
         report = progress.submit(task, quarter, editor, TaskProgress.IN_PROGRESS, "Đã trình dự thảo kế hoạch.",
                                  [("ke-hoach.pdf", PDF)])
-        assert report.evidence[0].sha256 and progress.file_path(report.evidence[0]).read_bytes() == PDF
+        assert report.evidence[0].sha256 and filestore.get(report.evidence[0].sha256) == PDF
         assert progress.flag(report, quarter) is None
         with pytest.raises(Refused) as wrong_type:
             progress.submit(task, quarter, editor, TaskProgress.DONE, "", [("virus.exe", b"MZ")])

@@ -108,8 +108,8 @@ def _ids(app, code) -> dict:
 
 
 def _stored(content: bytes) -> str:
-    from survey_app.units import evidence
-    return evidence.store(content)
+    from survey_app import filestore
+    return filestore.put(content)
 
 
 def snapshot(app, code) -> tuple:
