@@ -16,6 +16,7 @@ from survey_app.models.publications import Publication
 from survey_app.models.questionnaires import Questionnaire, QuestionnaireVersion, VersionStatus
 from survey_app.models.scores import (AppraisalComment, AppraisalRound, AssessmentStatus,
                                       Evidence, RoundStatus, Score, SelfAssessment)
+from survey_app.models.stored_index import StoredIndex
 from survey_app.models.submissions import (Channel, ReviewComment, ReviewState, Submission,
                                            SubmissionEdit)
 from survey_app.models.units import AdminUnit, UnitLevel, UnitPopulation, UnitSuccession
