@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict
+from dataclasses import asdict, fields
 
 from sqlalchemy import delete, event, func, select
 from sqlalchemy.exc import IntegrityError
@@ -33,8 +33,11 @@ from survey_app.index.ranking import DRAWS, SEED
 from survey_app.models import (AdminUnit, AnalysisRun, Campaign, CampaignQuestionnaire, CampaignUnit,
                                Score, SelfAssessment, StoredIndex)
 
-#: Bump when the index's rules or the stored shape change: every stored figure is then recomputed.
-RULES = "index-rules-1"
+LEAF_KEYS = [f.name for f in fields(LeafInput)]
+INDICATOR_KEYS = [f.name for f in fields(Indicator)]
+#: Bump when the index's rules or the stored shape change: every stored figure is then recomputed
+#: (a change of :class:`LeafInput`'s or :class:`Indicator`'s fields does so by itself).
+RULES = "index-rules-3"
 
 
 def fingerprint(campaign: Campaign, locale: str = "vi", draws: int = DRAWS,
@@ -55,42 +58,57 @@ def fingerprint(campaign: Campaign, locale: str = "vi", draws: int = DRAWS,
         .join(SelfAssessment, SelfAssessment.id == Score.assessment_id)
         .where(SelfAssessment.campaign_id == campaign.id)
         .order_by(SelfAssessment.unit_id, Score.node_id)).all()
-    digest = hashlib.sha256(repr((RULES, campaign.id, run_id, bool(surveys), framework.id,
-                                  framework.checksum, locale, draws, seed)).encode())
+    digest = hashlib.sha256(repr((RULES, LEAF_KEYS, INDICATOR_KEYS, campaign.id, run_id, bool(surveys),
+                                  framework.id, framework.checksum, locale, draws, seed)).encode())
     digest.update(repr([tuple(row) for row in units]).encode())
-    digest.update(repr([(u, n, _number(s), _number(a)) for u, n, s, a in scores]).encode())
+    digest.update(repr([tuple(row) for row in scores]).encode())  # points as the backend's Decimals
     return digest.hexdigest(), run_id
 
 
-def _number(value) -> str | None:
-    """A score as its exact decimal text, whatever numeric type the backend returns."""
-    return None if value is None else format(value.normalize() if hasattr(value, "normalize") else value)
-
-
 def figures_json(index: CampaignIndex) -> str:
-    """Every unit's figures, sub-criteria and simulation settings as JSON text, full precision."""
-    return json.dumps({"units": [asdict(u) for u in index.units], "classes": index.classes,
-                       "levels": index.levels, "has_survey": index.has_survey,
-                       "draws": index.draws, "seed": index.seed}, ensure_ascii=False)
+    """Every unit's figures, sub-criteria and simulation settings as JSON text, full precision.
+
+    Compact: each unit's sub-criteria are rows of values in the order of ``leaf_keys`` (the
+    fields of :class:`LeafInput`), their name and survey block kept once per level and code in
+    ``nodes``; an indicator is a row in the order of ``indicator_keys``."""
+    nodes: dict[str, dict] = {}
+    units = []
+    for unit in index.units:
+        row = asdict(unit)
+        same = nodes.setdefault(unit.level, {})
+        leaves = []
+        for leaf in row.pop("leaves"):
+            same.setdefault(leaf["code"], [leaf["name"], leaf["survey"]])
+            found = leaf["indicator"]
+            leaf.update(name=None, survey=None, indicator=None if found is None else list(found.values()))
+            leaves.append([leaf[key] for key in LEAF_KEYS])
+        units.append({**row, "leaves": leaves})
+    return json.dumps({"units": units, "nodes": nodes, "leaf_keys": LEAF_KEYS,
+                       "indicator_keys": INDICATOR_KEYS, "classes": index.classes, "levels": index.levels,
+                       "has_survey": index.has_survey, "draws": index.draws, "seed": index.seed},
+                      ensure_ascii=False)
 
 
-def _leaf(row: dict) -> LeafInput:
-    found = row.pop("indicator")
-    return LeafInput(**row, indicator=None if found is None else Indicator(**found))
+def _leaf(values: list, nodes: dict) -> LeafInput:
+    leaf = LeafInput(*values)
+    leaf.name, leaf.survey = nodes[leaf.code]
+    if leaf.indicator is not None:
+        leaf.indicator = Indicator(*leaf.indicator)
+    return leaf
 
 
-def _unit(row: dict) -> UnitIndex:
-    leaves = [_leaf(leaf) for leaf in row.pop("leaves")]
-    fields = [tuple(f) for f in row.pop("fields")]
+def _unit(row: dict, nodes: dict) -> UnitIndex:
+    leaves = [_leaf(values, nodes) for values in row.pop("leaves")]
+    field_rows = [tuple(f) for f in row.pop("fields")]
     grade_range = row.pop("grade_range")
-    return UnitIndex(**row, leaves=leaves, fields=fields,
+    return UnitIndex(**row, leaves=leaves, fields=field_rows,
                      grade_range=None if grade_range is None else tuple(grade_range))
 
 
 def index_of(stored: StoredIndex, campaign: Campaign) -> CampaignIndex:
     """The :class:`CampaignIndex` of a stored row, exactly as it was computed."""
-    doc = json.loads(stored.figures)
-    units = [_unit(row) for row in doc["units"]]
+    doc = json.loads(stored.figures)  # of the shape LEAF_KEYS and INDICATOR_KEYS (in the fingerprint)
+    units = [_unit(row, doc["nodes"][row["level"]]) for row in doc["units"]]
     run = db.session.get(AnalysisRun, stored.run_id) if stored.run_id is not None else None
     return CampaignIndex(campaign=campaign, units=units, run=run, classes=doc["classes"],
                          levels=doc["levels"], has_survey=doc["has_survey"], draws=doc["draws"],
