@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, event
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from survey_app.models.base import Timestamp, db, utcnow
 
@@ -33,3 +33,22 @@ class StoredIndex(db.Model):
     #: refuses): :func:`survey_app.results.stored.figures_json`.
     figures: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(Timestamp(), default=utcnow)
+
+
+def holds_unsaved_work(session: Session) -> bool:
+    """Whether ``session`` holds changes not yet committed (pending, or flushed in its transaction):
+    storing figures then would commit them too."""
+    return bool(session.new or session.dirty or session.deleted or session.info.get("wrote"))
+
+
+@event.listens_for(Session, "after_flush")
+def _wrote(session, flush_context) -> None:
+    """Remember that the session's transaction holds flushed, uncommitted changes."""
+    session.info["wrote"] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _settled(session, transaction) -> None:
+    """The outermost transaction ended (commit, rollback or close): nothing is unsaved any more."""
+    if transaction.parent is None:
+        session.info.pop("wrote", None)

@@ -1,8 +1,9 @@
 """Which results count for a campaign: the latest publication when there is one, else the draft.
 
 The draft rests on the latest analysis run and the appraisal state (analysts see it), computed
-once for those inputs and stored (:mod:`survey_app.results.stored`); the public pages, the API and the report read the publication, whose figures never move
-until a new version is published (:mod:`survey_app.campaigns.publication`).
+once for those inputs and stored (:mod:`survey_app.results.stored`); the public pages, the API
+and the report read the publication, whose figures never move until a new version is published
+(:mod:`survey_app.campaigns.publication`).
 """
 from __future__ import annotations
 

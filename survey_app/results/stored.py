@@ -21,9 +21,8 @@ import hashlib
 import json
 from dataclasses import asdict, fields
 
-from sqlalchemy import delete, event, func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from survey_app.extensions import db
 from survey_app.index.build import CampaignIndex, compute_campaign
@@ -32,6 +31,7 @@ from survey_app.index.model import LeafInput, UnitIndex
 from survey_app.index.ranking import DRAWS, SEED
 from survey_app.models import (AdminUnit, AnalysisRun, Campaign, CampaignQuestionnaire, CampaignUnit,
                                Score, SelfAssessment, StoredIndex)
+from survey_app.models.stored_index import holds_unsaved_work
 
 LEAF_KEYS = [f.name for f in fields(LeafInput)]
 INDICATOR_KEYS = [f.name for f in fields(Indicator)]
@@ -140,7 +140,7 @@ def _keep(campaign: Campaign, index: CampaignIndex, digest: str, run_id: int | N
     Skipped while the caller has unsaved or uncommitted changes (committing here would commit
     them too); a concurrent reader that stored the same figures first wins."""
     session = db.session()
-    if session.new or session.dirty or session.deleted or session.info.get("wrote"):
+    if holds_unsaved_work(session):
         return
     session.execute(delete(StoredIndex).where(
         StoredIndex.campaign_id == campaign.id, StoredIndex.locale == locale,
@@ -151,16 +151,3 @@ def _keep(campaign: Campaign, index: CampaignIndex, digest: str, run_id: int | N
         session.commit()
     except IntegrityError:
         session.rollback()
-
-
-@event.listens_for(Session, "after_flush")
-def _wrote(session, flush_context) -> None:
-    """Remember that the session's transaction holds flushed, uncommitted changes."""
-    session.info["wrote"] = True
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _settled(session, transaction) -> None:
-    """The outermost transaction ended (commit, rollback or close): nothing is unsaved any more."""
-    if transaction.parent is None:
-        session.info.pop("wrote", None)
