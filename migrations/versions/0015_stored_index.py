@@ -30,7 +30,7 @@ def upgrade():
         sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(['campaign_id'], ['campaign.id'],
                                 name=op.f('fk_stored_index_campaign_id_campaign')),
-        sa.ForeignKeyConstraint(['run_id'], ['analysis_run.id'],
+        sa.ForeignKeyConstraint(['run_id'], ['analysis_run.id'], ondelete='CASCADE',
                                 name=op.f('fk_stored_index_run_id_analysis_run')),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_stored_index')),
         sa.UniqueConstraint('campaign_id', 'fingerprint', name=op.f('uq_stored_index_campaign_id_fingerprint')),

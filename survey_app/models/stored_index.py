@@ -24,7 +24,8 @@ class StoredIndex(db.Model):
     __table_args__ = (UniqueConstraint("campaign_id", "fingerprint"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
-    run_id: Mapped[int | None] = mapped_column(ForeignKey("analysis_run.id"))
+    #: Figures of a run that is deleted go with it (they would be recomputed from the remaining runs).
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("analysis_run.id", ondelete="CASCADE"))
     fingerprint: Mapped[str] = mapped_column(String(64))
     locale: Mapped[str] = mapped_column(String(8))
     draws: Mapped[int] = mapped_column(Integer)
