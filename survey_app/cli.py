@@ -121,7 +121,7 @@ def demo_command(seed, if_empty, force):
         click.echo("Citizen invitation codes (enter at /code): " + ", ".join(codes))
 
 
-STEPS = ("table", "weights", "estimates", "store")
+STEPS = ("table", "weights", "estimates", "store", "index")
 
 
 @click.command("analyse")

@@ -93,9 +93,8 @@ def publish(campaign: Campaign, decision_number: str, decision_date: date | None
     problems = check(campaign, decision_number, decision_date, signer, reason)
     if problems:
         raise PublicationRefused(" ".join(problems))
-    from survey_app.index.build import compute_campaign
     previous = official.current_publication(campaign)
-    index = compute_campaign(campaign, locale="vi")
+    index = official.campaign_index(campaign, locale="vi", draft=True)
     doc = frozen.document(index)
     found = Publication(campaign_id=campaign.id, version=previous.version + 1 if previous else 1,
                         decision_number=decision_number.strip(), decision_date=decision_date,

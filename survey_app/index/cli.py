@@ -30,7 +30,6 @@ def _line(u) -> str:
 @click.option("--published", is_flag=True, help="The stored publication instead of computing now.")
 def compute_command(campaign_code, level, draws, seed, as_json, published):
     """Points, percentage, rank with its 95% interval and class of every unit of CAMPAIGN."""
-    from survey_app.index.build import compute_campaign
     from survey_app.index.export import campaign_json, publication_json
     from survey_app.cli_support import campaign_or_exit
     from survey_app.results import official
@@ -38,8 +37,7 @@ def compute_command(campaign_code, level, draws, seed, as_json, published):
     campaign = campaign_or_exit(campaign_code)
     if published and official.current_publication(campaign) is None:
         raise click.ClickException(f"{campaign_code} has no publication: flask --app wsgi campaign publish")
-    index = (official.campaign_index(campaign) if published
-             else compute_campaign(campaign, draws=draws, seed=seed))
+    index = official.campaign_index(campaign, draft=not published, draws=draws, seed=seed)
     if level and level not in index.levels:
         raise click.ClickException(f"no unit of level {level}; levels: {', '.join(index.levels)}")
     if as_json:

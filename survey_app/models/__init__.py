@@ -21,6 +21,7 @@ from survey_app.models.questionnaires import Questionnaire, QuestionnaireVersion
 from survey_app.models.shared import Job, StoredFile, StoredFilePart
 from survey_app.models.scores import (AppraisalComment, AppraisalRound, AssessmentStatus,
                                       Evidence, RoundStatus, Score, SelfAssessment)
+from survey_app.models.stored_index import StoredIndex
 from survey_app.models.submissions import (Channel, ReviewComment, ReviewState, Submission,
                                            SubmissionEdit)
 from survey_app.models.units import AdminUnit, UnitLevel, UnitPopulation, UnitSuccession

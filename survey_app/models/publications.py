@@ -32,10 +32,11 @@ class Publication(db.Model):
     signer: Mapped[str] = mapped_column(String(200))
     reason: Mapped[str | None] = mapped_column(Text)
     run_id: Mapped[int | None] = mapped_column(ForeignKey("analysis_run.id"))
+    #: The two documents are loaded when read (a page asking which version is current does not).
     #: Every self-scored sub-criterion's self-assessed and appraised points, and the rounds.
-    appraisal: Mapped[dict] = mapped_column(JSONDocument)
+    appraisal: Mapped[dict] = mapped_column(JSONDocument, deferred=True)
     #: The index as :func:`survey_app.results.frozen.document` wrote it.
-    document: Mapped[dict] = mapped_column(JSONDocument)
+    document: Mapped[dict] = mapped_column(JSONDocument, deferred=True)
     #: Figures that moved since the previous version (empty for version 1).
     changes: Mapped[list] = mapped_column(JSONDocument)
     report_sha256: Mapped[str | None] = mapped_column(String(64))

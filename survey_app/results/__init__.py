@@ -6,5 +6,7 @@
 * :mod:`losses` — the points lost per sub-criterion, for the planner and the reports;
 * :mod:`official` — the index a reader sees: the frozen publication (*công bố*) when there is
   one, else the draft computed from the latest run and the appraisal state;
-* :mod:`frozen` — an index as a JSON document and back, the form a publication keeps.
+* :mod:`frozen` — an index as a JSON document and back, the form a publication keeps;
+* :mod:`stored` — the draft index computed once per analysis run and appraisal state (a
+  fingerprint of its inputs) and read back by every page, the report and ``index compute``.
 """

@@ -1,8 +1,9 @@
 """Which results count for a campaign: the latest publication when there is one, else the draft.
 
-The draft is computed now from the latest analysis run and the appraisal state (analysts see
-it); the public pages, the API and the report read the publication, whose figures never move
-until a new version is published (:mod:`survey_app.campaigns.publication`).
+The draft rests on the latest analysis run and the appraisal state (analysts see it), computed
+once for those inputs and stored (:mod:`survey_app.results.stored`); the public pages, the API
+and the report read the publication, whose figures never move until a new version is published
+(:mod:`survey_app.campaigns.publication`).
 """
 from __future__ import annotations
 
@@ -33,13 +34,14 @@ def counted_run(campaign: Campaign, draft: bool = False) -> AnalysisRun | None:
 
 def campaign_index(campaign: Campaign, locale: str = "vi", draft: bool = False, draws: int = DRAWS,
                    seed: int = SEED):
-    """The campaign's index: frozen from its publication unless ``draft`` (or none exists)."""
-    from survey_app.index.build import compute_campaign
+    """The campaign's index: frozen from its publication unless ``draft`` (or none exists); the
+    draft is read from its stored figures (:mod:`survey_app.results.stored`)."""
     from survey_app.results.frozen import index_from
+    from survey_app.results.stored import draft_index
     publication = None if draft else current_publication(campaign)
     if publication is not None:
         return index_from(publication.document, campaign, publication.run, publication)
-    return compute_campaign(campaign, draws=draws, seed=seed, locale=locale)
+    return draft_index(campaign, locale=locale, draws=draws, seed=seed)
 
 
 def has_draft_changes(campaign: Campaign) -> bool:

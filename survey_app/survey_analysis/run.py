@@ -142,6 +142,9 @@ def analyse(campaign: Campaign, step=lambda label: None) -> AnalysisRun:
     run.estimates = _estimates(with_domain_intervals(frame, domain_df(table.data)))
     db.session.add(run)
     db.session.commit()
+    step("index")
+    from survey_app.results.stored import store
+    store(campaign)
     return run
 
 
