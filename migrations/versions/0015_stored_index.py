@@ -2,7 +2,7 @@
 read by the pages, the API, the report and ``index compute``
 
 Revision ID: 0015f6indx
-Revises: 0012d4chan
+Revises: 0016g7store
 Create Date: 2026-12-05 12:50:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0015f6indx'
-down_revision = '0012d4chan'
+down_revision = '0016g7store'
 branch_labels = None
 depends_on = None
 
