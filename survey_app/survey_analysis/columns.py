@@ -1,14 +1,15 @@
-"""A questionnaire's submissions read as columns straight from the database: one streamed query
-with a column per answer key (PostgreSQL's JSONB ``->>``; SQLite's JSON1 ``json_extract``), no
-ORM object per submission and no answer document parsed in Python.
+"""A questionnaire's submissions read as columns straight from the database: one streamed query,
+no ORM object per submission.
 
-PostgreSQL sends the query's rows as CSV (``COPY (SELECT …) TO STDOUT``) and Arrow's CSV reader
-turns them into columns; SQLite, in the process, is read in batches of rows. Every answer arrives
-as text and is typed once per column (:func:`typed_answers`). The answer keys are those of the
-questionnaire's versions; a key a definition does not name (an older form's, a calculation
-written by a client) comes back in one more column, the document without the known keys
-(``answers - keys`` / ``json_remove``), which is ``{}`` in every ordinary row and parsed only
-where it is not.
+PostgreSQL extracts a column per answer key (JSONB ``->>``) and sends the rows as CSV (``COPY
+(SELECT …) TO STDOUT``), which Arrow's CSV reader turns into columns. SQLite, in the process, is
+read in batches of rows whose answer documents are decoded by one ``json.loads`` per batch: its
+JSON1 ``json_extract`` parses the whole document again for every key asked, five times slower
+for a 75-question form. Every answer is then text, typed once per column (:func:`typed_answers`).
+The answer keys are those of the questionnaire's versions; a key no definition names (an older
+form's, a calculation written by a client) comes back in one more column, the document without
+the known keys (``answers - keys`` on PostgreSQL), which is ``{}`` in every ordinary row and
+parsed only where it is not.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
-from sqlalchemy import Text, cast, func, literal, select
+from sqlalchemy import Text, cast, literal, select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
 
@@ -30,7 +31,7 @@ from survey_app.questionnaire.answers import answer_keys, repeat_of
 #: Text of a whole number as an XForm instance writes it (no sign ``+``, no leading zero):
 #: such a column reads back as numbers without changing a single value's text.
 WHOLE_NUMBER = r"^-?(0|[1-9][0-9]{0,17})$"
-BATCH = 20_000
+BATCH = 10_000
 
 
 def questionnaire_keys(questionnaire: Questionnaire) -> tuple[list[str], list[str]]:
@@ -49,19 +50,21 @@ def questionnaire_keys(questionnaire: Questionnaire) -> tuple[list[str], list[st
     return list(keys), [r for r in repeats if r not in keys]
 
 
-def submission_columns(campaign_id: int, questionnaire_id: int, fixed: dict, keys: list[str],
-                       known: list[str], dialect: str):
+def submission_columns(campaign_id: int, questionnaire_id: int, fixed: dict, keys: list[str] = (),
+                       known: list[str] | None = None, dialect: str = "sqlite"):
     """The query: ``fixed`` columns (label → expression), the document without the ``known``
-    keys (``rest``), then one text column per answer key (``a0``, ``a1``, …), by id."""
+    keys (``rest``, left out for ``None``), then one text column per answer key (``a0``, ``a1``,
+    …), by id."""
     answers = Submission.__table__.c.answers
-    if dialect == "postgresql":
-        rest = answers.op("-")(postgresql.array([literal(k) for k in known], type_=Text))
+    if known is None:
+        rest, extract = None, []
+    elif dialect == "postgresql":
+        rest = answers.op("-")(postgresql.array([literal(k) for k in known], type_=Text)) if known else answers
         extract = [answers.op("->>")(literal(k)) for k in keys]
     else:
-        rest = func.json_remove(answers, *[_path(k) for k in known]) if known else answers
-        extract = [cast(func.json_extract(answers, _path(k)), Text) for k in keys]
-    columns = [e.label(name) for name, e in fixed.items()] + [cast(rest, Text).label("rest")]
-    columns += [e.label(f"a{i}") for i, e in enumerate(extract)]
+        rest, extract = None, [answers]  # the document itself, parsed a batch at a time (_read_rows)
+    columns = [e.label(name) for name, e in fixed.items()] + ([] if rest is None else [cast(rest, Text).label("rest")])
+    columns += [cast(e, Text).label(f"{'a' if dialect == 'postgresql' else 'doc'}{i}") for i, e in enumerate(extract)]
     return (select(*columns).select_from(Submission)
             .join(AdminUnit, AdminUnit.id == Submission.unit_id)
             .outerjoin(SampleCase, SampleCase.id == Submission.case_id)
@@ -69,17 +72,14 @@ def submission_columns(campaign_id: int, questionnaire_id: int, fixed: dict, key
             .order_by(Submission.id))
 
 
-def _path(key: str) -> str:
-    return '$."' + key.replace('"', '\\"') + '"'
-
-
-def read_table(connection: Connection, query) -> pa.Table:
-    """Every column of ``query`` as text (nulls kept), read in one stream."""
+def read_table(connection: Connection, query, keys=(), known=()) -> pa.Table:
+    """Every column of ``query`` as text (nulls kept), read in one stream; the answers in
+    columns ``a0``, ``a1``, … (one per key of ``keys``) and ``rest`` (the keys not ``known``)."""
     sql = str(query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
     names = [c.name for c in query.selected_columns]
     if connection.dialect.name == "postgresql":
         return _read_copy(connection, sql, names)
-    return _read_rows(connection, sql, names)
+    return _read_rows(connection, sql, names, list(keys), set(known))
 
 
 def _read_copy(connection: Connection, sql: str, names: list[str]) -> pa.Table:
@@ -97,22 +97,37 @@ def _read_copy(connection: Connection, sql: str, names: list[str]) -> pa.Table:
                           convert_options=options)
 
 
-def _read_rows(connection: Connection, sql: str, names: list[str]) -> pa.Table:
-    columns: list[list] = [[] for _ in names]
+def _read_rows(connection: Connection, sql: str, names: list[str], keys: list[str], known: set[str]) -> pa.Table:
+    """SQLite: rows in batches, the answer documents of a batch decoded by one ``json.loads``
+    (SQLite's ``json_extract`` parses the document again for every key it is asked)."""
+    plain = [n for n in names if n != "doc0"]
+    chunks: dict[str, list] = {n: [] for n in plain + ([f"a{i}" for i in range(len(keys))] + ["rest"]
+                                                        if "doc0" in names else [])}
     cursor = connection.connection.driver_connection.cursor()
     try:
         cursor.execute(sql)
         while batch := cursor.fetchmany(BATCH):
-            for values, column in zip(zip(*batch), columns):
-                column.extend(values)
+            by_name = dict(zip(names, zip(*batch)))
+            for name in plain:
+                chunks[name].append(_strings(by_name[name]))
+            if "doc0" in by_name:
+                documents = json.loads("[" + ",".join(by_name["doc0"]) + "]")
+                for i, key in enumerate(keys):
+                    chunks[f"a{i}"].append(_strings([d.get(key) for d in documents]))
+                chunks["rest"].append(pa.array([json.dumps({k: d[k] for k in d if k not in known}) if d.keys() - known
+                                                 else "{}" for d in documents], pa.string()))
     finally:
         cursor.close()
-    return pa.table({n: pa.array([None if v is None else str(v) for v in c] if c and not _all_text(c) else c,
-                                 pa.string()) for n, c in zip(names, columns)})
+    return pa.table({n: pa.chunked_array(c, pa.string()) for n, c in chunks.items()})
 
 
-def _all_text(values: list) -> bool:
-    return all(v is None or type(v) is str for v in values)
+def _strings(values) -> pa.Array:
+    """Values as text, as PostgreSQL's ``->>`` gives them (a list or an object as JSON)."""
+    try:
+        return pa.array(values, pa.string())
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        return pa.array([v if v is None or type(v) is str else
+                         json.dumps(v) if isinstance(v, (bool, list, dict)) else str(v) for v in values], pa.string())
 
 
 def extra_answers(rest: pa.ChunkedArray) -> dict[str, np.ndarray]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 from sqlalchemy import select
@@ -54,20 +55,24 @@ def _labels(questionnaire: Questionnaire) -> dict[str, dict[str, str]]:
     return {q["name"]: q.get("labels") or {} for q in version.definition.get("questions", [])}
 
 
-def read_kept(campaign: Campaign, questionnaire: Questionnaire, rules, skip=()) -> tuple:
-    """The questionnaire's submissions in the campaign read as columns (one query), the ones
-    ``rules`` keep: (kept rows' fixed columns as a frame, their answers {key: array}, the
-    answer keys read as numbers, the count excluded per rule)."""
-    keys, repeats = columns.questionnaire_keys(questionnaire)
+def read_fixed(campaign: Campaign, questionnaire: Questionnaire, rules, keys=(), known=None):
+    """The questionnaire's submissions in the campaign read as columns (one query, by id) and
+    the exclusion of each (:func:`~survey_app.survey_analysis.exclusions.exclusions_of`, None
+    where it counts): (the Arrow table, the exclusions)."""
     connection = db.session.connection()
-    query = columns.submission_columns(campaign.id, questionnaire.id, FIXED, keys, keys + repeats,
-                                       connection.dialect.name)
-    table = columns.read_table(connection, query)
+    query = columns.submission_columns(campaign.id, questionnaire.id, FIXED, keys, known, connection.dialect.name)
+    table = columns.read_table(connection, query, keys, known or ())
     items = columns.as_frame(table, list(exclusions_service.CANDIDATE_COLUMNS))
     items["id"] = pd.to_numeric(items["id"])
-    found = exclusions_service.exclusions_of(items, exclusions_service.context(campaign), rules)
-    kept = pa.array(pd.isna(found))
-    table = table.filter(kept)
+    return table, exclusions_service.exclusions_of(items, exclusions_service.context(campaign), rules)
+
+
+def read_kept(campaign: Campaign, questionnaire: Questionnaire, rules, skip=()) -> tuple:
+    """The submissions ``rules`` keep, with their answers: (kept rows' fixed columns as a frame,
+    their answers {key: array}, the answer keys read as numbers, the count excluded per rule)."""
+    keys, repeats = columns.questionnaire_keys(questionnaire)
+    table, found = read_fixed(campaign, questionnaire, rules, keys, keys + repeats)
+    table = table.filter(pa.array(pd.isna(found)))
     fixed = columns.as_frame(table, list(FIXED))
     answers, numeric = {}, []
     texts = {key: table.column(f"a{i}") for i, key in enumerate(keys)}
@@ -91,11 +96,16 @@ def build_table(campaign: Campaign, form_id: str) -> AnalysisTable:
                                                   skip=DESIGN_COLUMNS)
     if fixed.empty:
         return AnalysisTable(pd.DataFrame(columns=DESIGN_COLUMNS), excluded, _labels(questionnaire))
-    design = {"instance_uuid": fixed["instance_uuid"].to_numpy(), "unit_code": fixed["unit_code"].to_numpy(),
-              "stratum": fixed["stratum"].to_numpy(),
-              "psu": fixed["cluster"].where(fixed["cluster"].fillna("") != "", fixed["instance_uuid"]).to_numpy(),
-              "selection_probability": pd.to_numeric(fixed["selection_probability"]).to_numpy(dtype=float),
-              "sex": fixed["sex"].map(SEX_NAMES).to_numpy(), "age_group": fixed["age_group"].to_numpy(),
-              "mode": fixed["channel"].map(lambda c: MODES.get(Channel(c), c)).to_numpy()}
-    data = pd.DataFrame({**answers, **design})
+    data = pd.DataFrame({**answers, **design_variables(fixed)})
     return AnalysisTable(data=data, exclusions=excluded, labels=_labels(questionnaire), numeric=tuple(numeric))
+
+
+def design_variables(fixed: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The design variables (:data:`DESIGN_COLUMNS`) of kept submissions read by :func:`read_fixed`:
+    the village is the PSU, or the respondent where the case has none."""
+    return {"instance_uuid": fixed["instance_uuid"].to_numpy(), "unit_code": fixed["unit_code"].to_numpy(),
+            "stratum": fixed["stratum"].to_numpy(),
+            "psu": fixed["cluster"].where(fixed["cluster"].fillna("") != "", fixed["instance_uuid"]).to_numpy(),
+            "selection_probability": pd.to_numeric(fixed["selection_probability"]).to_numpy(dtype=float),
+            "sex": fixed["sex"].map(SEX_NAMES).to_numpy(), "age_group": fixed["age_group"].to_numpy(),
+            "mode": fixed["channel"].map(lambda c: MODES.get(Channel(c), c)).to_numpy()}

@@ -1,0 +1,349 @@
+"""The platform at scale: N stored interviews, and the time and peak memory of each read of them
+beside the analysis engine's own on the same data.
+
+    .venv/bin/python bench/scale.py [--db postgres|sqlite] [--n 1000000] [--keep DIR] [--reuse]
+                                    [--intake-seconds 10] [--no-intake]
+
+It builds a database (a throwaway PostgreSQL database beside ``BENCH_DATABASE_URL``, as
+``bench/ingest.py`` does, dropped at the end; or a SQLite file), loads the demo (its province,
+units, population figures, framework, sample and published results) and adds interviews to the
+demo campaign until it holds N citizen interviews. Each added interview gets a sampled case (in
+one more sample list, spread over the demo's villages) and is written by the intake's bulk path
+(:func:`survey_app.field.intake_store.store_many`): the same rows the offline collector's send
+writes (submission, sync receipt, completed case, visit, audit entries, position), with answers
+that went through the form engine's calculation and clean-up as on intake (a pool of 2,000
+interviews of ``bench/ingest.py``'s generator, each row its own UUID, receipt and case).
+
+Then each step runs in a fresh process that prints its time and its peak RSS (``VmHWM``: start-up
+included, about 250 MB of imports): the analysis table, the whole ``flask analyse``, ``flask index
+compute``, the analyst's index page (test client, signed in), an export of the submissions to CSV,
+and the analysis engine alone (the same table read from a Parquet file, then weights, raking and
+the satisfaction scores, no database). The ratio platform / engine is ``flask analyse`` over the
+engine's time. Last, unless ``--no-intake``, the intake rate through gunicorn against the bare
+Flask + SQLAlchemy ceiling, by ``bench/ingest.py``'s own functions.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+CAMPAIGN, FORM, POOL, BATCH = "HNM-2024", "sipas_citizen", 2000, 10_000
+STEPS = ("table", "analyse", "index", "page", "export", "engine")
+
+
+def make_app(url: str, folder: Path):
+    from survey_app import Config, create_app
+
+    class ScaleConfig(Config):
+        ENV, SECRET_KEY, SQLALCHEMY_DATABASE_URI, INSTANCE = "development", "bench", url, folder
+        RATELIMIT_ENABLED = False
+    return create_app(ScaleConfig)
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident set (``VmHWM``, not carried across ``execve`` as ``ru_maxrss`` is)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+# --- building the campaign -------------------------------------------------------------------
+
+def _pool(engine, version_id: int) -> list[dict]:
+    """Interviews as the offline collector sends them, answers checked and cleaned as on intake."""
+    from ingest import interview, sipas_answers
+
+    from survey_app.field.conflicts import answers_digest
+    rng, found = random.Random(2024), []
+    for n in range(POOL):
+        sent = interview(rng, n, version_id, sipas_answers)
+        answers = engine.calculate(sent["answers"])
+        problems = engine.problems(answers)
+        if problems:
+            raise SystemExit(f"the generated interview is refused: {problems[:3]}")
+        found.append({"answers": engine.clean(answers), "paradata": sent["paradata"],
+                      "digest": answers_digest(sent["answers"]),
+                      "started_at": _moment(sent["started_at"]), "submitted_at": _moment(sent["submitted_at"])})
+    return found
+
+
+def _moment(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+
+
+def _places(campaign_id: int):
+    """The demo's sampled villages: (unit id, stratum, cluster, selection probability,
+    enumerator id and name), one per demo case with an enumerator."""
+    from sqlalchemy import select
+
+    from survey_app.extensions import db
+    from survey_app.models import Assignment, SampleCase, SampleList, User
+    return db.session.execute(
+        select(SampleCase.unit_id, SampleCase.stratum, SampleCase.cluster, SampleCase.selection_probability,
+               User.id, User.username).join(Assignment, Assignment.case_id == SampleCase.id)
+        .join(User, User.id == Assignment.enumerator_id).join(SampleList)
+        .where(SampleList.campaign_id == campaign_id, SampleCase.selection_probability.is_not(None))
+        .order_by(SampleCase.id)).all()
+
+
+def build(url: str, folder: Path, n: int) -> None:
+    """Migrate, load the demo, then add interviews by the intake's bulk path up to ``n``."""
+    from flask_migrate import upgrade
+    from sqlalchemy import func, insert, select
+
+    from survey_app.demo import load_demo
+    from survey_app.extensions import db
+    from survey_app.field.tokens import issue
+    from survey_app.models import (Assignment, Questionnaire, QuestionnaireVersion, SampleCase, SampleList,
+                                   Submission, User)
+    from survey_app.queries import campaign_by_code
+    from survey_app.questionnaire.engine import FormEngine
+    app = make_app(url, folder)
+    with app.app_context():
+        started = time.perf_counter()
+        upgrade()
+        load_demo(seed=2024)
+        print(f"demo loaded in {time.perf_counter() - started:.0f} s", flush=True)
+        db.session.info["skip_audit"] = True
+        campaign = campaign_by_code(CAMPAIGN)
+        questionnaire = db.session.scalar(select(Questionnaire).where(Questionnaire.form_id == FORM))
+        have = db.session.scalar(select(func.count()).select_from(Submission)
+                                 .where(Submission.questionnaire_id == questionnaire.id,
+                                        Submission.campaign_id == campaign.id))
+        version = db.session.scalar(select(QuestionnaireVersion).join(Submission, Submission.questionnaire_version_id
+                                                                      == QuestionnaireVersion.id).limit(1))
+        pool = _pool(FormEngine(version.definition, "vi"), version.id)
+        places = _places(campaign.id)
+        devices = {}
+        for user_id in sorted({p[4] for p in places}):
+            devices[user_id] = issue(db.session.get(User, user_id), "scale")[0]
+        sample = SampleList(campaign_id=campaign.id, name="scale", method="stratified_cluster")
+        db.session.add(sample)
+        db.session.commit()
+        devices = {u: d.id for u, d in devices.items()}
+        started, added, todo = time.perf_counter(), 0, max(0, n - have)
+        shrink = len(places) / max(n, 1)  # the sample is N households over the same villages
+        while added < todo:
+            size = min(BATCH, todo - added)
+            chosen = [places[(added + i) % len(places)] for i in range(size)]
+            case_ids = db.session.execute(insert(SampleCase).returning(SampleCase.id, sort_by_parameter_order=True), [
+                {"sample_list_id": sample.id, "unit_id": p[0], "label": f"Hộ {added + i}", "stratum": p[1],
+                 "cluster": p[2], "selection_probability": p[3] * shrink}
+                for i, p in enumerate(chosen)]).scalars().all()
+            db.session.execute(insert(Assignment), [{"case_id": c, "enumerator_id": p[4]}
+                                                    for c, p in zip(case_ids, chosen)])
+            _store_batch(db.session.connection(), campaign.id, questionnaire.id, version.id, pool, chosen,
+                         case_ids, devices, added)
+            db.session.commit()
+            added += size
+            if added % 100_000 < BATCH or added == todo:
+                rate = added / (time.perf_counter() - started)
+                print(f"  {have + added:,} interviews stored ({rate:,.0f}/s)", flush=True)
+
+
+def _store_batch(connection, campaign_id, questionnaire_id, version_id, pool, chosen, case_ids, devices, offset):
+    """One batch of new interviews, built as the intake builds one (field/intake.py)."""
+    from survey_app.field.intake_store import NewInterview, store_many
+    from survey_app.models import CaseStatus, Channel, ReviewState
+    from survey_app.models.base import utcnow
+    interviews = []
+    for i, (p, case_id) in enumerate(zip(chosen, case_ids)):
+        sent = pool[(offset + i) % POOL]
+        now = utcnow()
+        paradata = dict(sent["paradata"], duration_s=int((sent["submitted_at"] - sent["started_at"]).total_seconds()),
+                        device_token_id=devices[p[4]])
+        geo = paradata["geolocation"]
+        submission = {
+            "instance_uuid": str(uuid.uuid4()), "questionnaire_id": questionnaire_id,
+            "questionnaire_version_id": version_id, "campaign_id": campaign_id, "unit_id": p[0],
+            "channel": Channel.ENUMERATOR, "enumerator_id": p[4], "invitation_id": None, "case_id": case_id,
+            "respondent_line": 1, "answers": sent["answers"], "paradata": paradata,
+            "started_at": sent["started_at"], "submitted_at": sent["submitted_at"], "received_at": now,
+            "review_state": ReviewState.RECEIVED, "receipt": f"F{uuid.uuid4().hex[:12].upper()}"}
+        visit = {"case_id": case_id, "enumerator_id": p[4], "at": sent["submitted_at"], "outcome": CaseStatus.COMPLETED,
+                 "note": None, "attempt_number": 1}
+        place = {"campaign_id": campaign_id, "enumerator_id": p[4], "cluster": p[2], "lat": geo["lat"],
+                 "lon": geo["lon"], "accuracy_m": geo["accuracy_m"]}
+        interviews.append(NewInterview(submission, visit, devices[p[4]], CaseStatus.PENDING, (p[4], p[5]),
+                                       {"review_state": ReviewState.RECEIVED.value}, place,
+                                       answers_digest=sent["digest"]))
+    store_many(connection, interviews)
+
+
+# --- the measured steps (each in its own process) --------------------------------------------
+
+def step(name: str, url: str, folder: Path) -> dict:
+    """Run one step; its seconds (the work only, not the start-up) and peak RSS."""
+    app = make_app(url, folder)
+    started = time.perf_counter()
+    detail = STEP_FUNCTIONS[name](app, folder)
+    return {"seconds": time.perf_counter() - started, "peak_mb": peak_rss_mb(), "detail": detail}
+
+
+def _table(app, folder):
+    from survey_app.queries import campaign_by_code
+    from survey_app.survey_analysis.table import build_table
+    with app.app_context():
+        table = build_table(campaign_by_code(CAMPAIGN), FORM)
+        rows = len(table.data)
+    return f"{rows:,} rows kept"
+
+
+def _analyse(app, folder):
+    result = app.test_cli_runner().invoke(args=["analyse", CAMPAIGN])
+    if result.exit_code:
+        raise SystemExit(result.output)
+    return result.output.strip().splitlines()[0][:70]
+
+
+def _index(app, folder):
+    result = app.test_cli_runner().invoke(args=["index", "compute", CAMPAIGN])
+    if result.exit_code:
+        raise SystemExit(result.output)
+    return result.output.splitlines()[0][:70]
+
+
+def _page(app, folder):
+    import re
+    client = app.test_client()
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
+    client.post("/login", data={"username": "analyst", "password": "demo-2024", "csrf_token": token})
+    started = time.perf_counter()
+    response = client.get(f"/analyst/campaigns/{CAMPAIGN}/index")
+    if response.status_code != 200:
+        raise SystemExit(f"index page: {response.status_code}")
+    return f"{len(response.data) / 1000:.0f} kB in {time.perf_counter() - started:.1f} s (sign-in excluded)"
+
+
+def _export(app, folder):
+    from survey_app.exports import writers
+    from survey_app.exports.submissions import ExportSpec
+    from survey_app.queries import campaign_by_code
+    target = folder / "export.csv"
+    with app.app_context():
+        writers.write_csv(ExportSpec(campaign_by_code(CAMPAIGN), FORM, "vi", labels=True), target)
+    return f"{target.stat().st_size / 1e6:,.0f} MB"
+
+
+def _engine(app, folder):
+    """The analysis package alone on the table the platform built (read from Parquet, untimed):
+    the weighting and raking, then % satisfied and mean scores by unit."""
+    import pandas as pd
+
+    from analysis import satisfaction_scores
+    from survey_app.queries import campaign_by_code
+    from survey_app.survey_analysis.run import scoring_rule
+    from survey_app.survey_analysis.weights import raking_margins
+    with app.app_context():
+        campaign = campaign_by_code(CAMPAIGN)
+        rule = scoring_rule(campaign)
+        data = pd.read_parquet(folder / "table.parquet")
+        frame, targets, _ = raking_margins(data, campaign)
+    return _engine_alone(frame, targets, rule, satisfaction_scores)
+
+
+def _engine_alone(frame, targets, rule, satisfaction_scores):
+    from analysis import SurveyDesign, rake
+    started = time.perf_counter()
+    design = rake(SurveyDesign(frame, weights="base_weight", strata="stratum", clusters="psu"), targets)
+    satisfaction_scores(design, {"factors": rule["factors"], "aggregation": rule["aggregation"]},
+                        by="unit_code", missing_codes=rule["missing_codes"])
+    return {"engine_seconds": time.perf_counter() - started}
+
+
+STEP_FUNCTIONS = {"table": _table, "analyse": _analyse, "index": _index, "page": _page, "export": _export,
+                  "engine": _engine}
+
+
+def save_table(url: str, folder: Path) -> None:
+    """The analysis table as Parquet, for the engine step (not timed)."""
+    from survey_app.queries import campaign_by_code
+    from survey_app.survey_analysis.table import build_table
+    app = make_app(url, folder)
+    with app.app_context():
+        build_table(campaign_by_code(CAMPAIGN), FORM).data.to_parquet(folder / "table.parquet")
+
+
+def run_step(name: str, url: str, folder: Path) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--step", name, "--url", url, "--keep", str(folder)],
+                         capture_output=True, text=True)
+    if out.returncode:
+        raise SystemExit(f"step {name} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def report(db_kind: str, n: int, results: dict) -> None:
+    engine = results["engine"]
+    engine_seconds = engine["detail"]["engine_seconds"]
+    print(f"\n{db_kind}, {n:,} stored citizen interviews (peak RSS includes ~250 MB of start-up)")
+    print(f"{'step':<22} {'seconds':>8} {'peak MB':>8}  detail")
+    labels = {"table": "analysis table", "analyse": "flask analyse", "index": "flask index compute",
+              "page": "index page (analyst)", "export": "export CSV"}
+    for name, label in labels.items():
+        r = results[name]
+        print(f"{label:<22} {r['seconds']:8.1f} {r['peak_mb']:8.0f}  {r['detail']}")
+    print(f"{'engine alone':<22} {engine_seconds:8.1f} {engine['peak_mb']:8.0f}  weights, raking, scores by unit "
+          f"(table read from Parquet first)")
+    print(f"platform / engine: flask analyse {results['analyse']['seconds'] / engine_seconds:.1f}×, "
+          f"analysis table {results['table']['seconds'] / engine_seconds:.1f}×", flush=True)
+
+
+def intake(db_kind: str, seconds: float, clients: int) -> None:
+    """The intake rate through gunicorn against the bare ceiling, by bench/ingest.py."""
+    import ingest
+    print(f"\nintake, gunicorn -w {ingest.WORKERS} --threads {ingest.THREADS}, {clients} clients, {seconds:g} s:",
+          flush=True)
+    ingest.baseline(db_kind, seconds, clients)
+    ingest.run(db_kind, "sipas", seconds, clients)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=["postgres", "sqlite"], default="postgres")
+    parser.add_argument("--n", type=int, default=None, help="stored citizen interviews (default 1,000,000 on "
+                        "PostgreSQL, 100,000 on SQLite)")
+    parser.add_argument("--keep", help="folder for the SQLite file, the export and the table (default: temporary)")
+    parser.add_argument("--intake-seconds", type=float, default=10)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--no-intake", action="store_true")
+    parser.add_argument("--step", choices=STEPS, help=argparse.SUPPRESS)
+    parser.add_argument("--url", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.step:
+        print(json.dumps(step(args.step, args.url, Path(args.keep))))
+        return
+    from ingest import database
+    n = args.n or (1_000_000 if args.db == "postgres" else 100_000)
+    folder = Path(args.keep or tempfile.mkdtemp(prefix="parindex-scale-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    url, drop = database(args.db, folder)
+    try:
+        started = time.perf_counter()
+        build(url, folder, n)
+        print(f"campaign built in {time.perf_counter() - started:.0f} s", flush=True)
+        save_table(url, folder)
+        results = {}
+        for name in STEPS:
+            results[name] = run_step(name, url, folder)
+            print(f"  {name}: {results[name]['seconds']:.1f} s, {results[name]['peak_mb']:.0f} MB", flush=True)
+        report(args.db, n, results)
+    finally:
+        drop()
+    if not args.no_intake:
+        intake(args.db, args.intake_seconds, args.clients)
+
+
+if __name__ == "__main__":
+    main()
