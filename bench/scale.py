@@ -114,8 +114,9 @@ def build(url: str, folder: Path, n: int) -> None:
     with app.app_context():
         started = time.perf_counter()
         upgrade()
-        load_demo(seed=2024)
-        print(f"demo loaded in {time.perf_counter() - started:.0f} s", flush=True)
+        if campaign_by_code(CAMPAIGN) is None:
+            load_demo(seed=2024)
+            print(f"demo loaded in {time.perf_counter() - started:.0f} s", flush=True)
         db.session.info["skip_audit"] = True
         campaign = campaign_by_code(CAMPAIGN)
         questionnaire = db.session.scalar(select(Questionnaire).where(Questionnaire.form_id == FORM))

@@ -6,10 +6,11 @@ PostgreSQL extracts a column per answer key (JSONB ``->>``) and sends the rows a
 read in batches of rows whose answer documents are decoded by one ``json.loads`` per batch: its
 JSON1 ``json_extract`` parses the whole document again for every key asked, five times slower
 for a 75-question form. Every answer is then text, typed once per column (:func:`typed_answers`).
-The answer keys are those of the questionnaire's versions; a key no definition names (an older
-form's, a calculation written by a client) comes back in one more column, the document without
-the known keys (``answers - keys`` on PostgreSQL), which is ``{}`` in every ordinary row and
-parsed only where it is not.
+
+The columns are the answer keys of the questionnaire's versions (:func:`questionnaire_keys`): the
+form engine's clean-up stores no other key (intake, the web form, corrections), so only a
+document written around the platform could hold one, and it is not read. (Finding such keys costs
+as much as reading every answer: ``answers - keys`` walks each document once per known key.)
 """
 from __future__ import annotations
 
@@ -21,8 +22,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
+import pyarrow.json as pajson
 from sqlalchemy import Text, cast, literal, select
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
 
 from survey_app.models import AdminUnit, Questionnaire, SampleCase, Submission
@@ -34,37 +35,30 @@ WHOLE_NUMBER = r"^-?(0|[1-9][0-9]{0,17})$"
 BATCH = 10_000
 
 
-def questionnaire_keys(questionnaire: Questionnaire) -> tuple[list[str], list[str]]:
-    """(the top-level answer keys of every version in order, the repeats' names): a repeat
-    holds a list, never an analysis column."""
+def questionnaire_keys(questionnaire: Questionnaire) -> list[str]:
+    """The top-level answer keys of every version, in order: a repeat (which holds a list of
+    instances), a group and a note are never an analysis column."""
     keys: dict[str, None] = {}
-    repeats: dict[str, None] = {}
     for version in questionnaire.versions:
         questions = (version.definition or {}).get("questions", [])
         by_path, names = {q["path"]: q for q in questions}, answer_keys(questions)
         for q in questions:
-            if q["type"] == "repeat" and repeat_of(q, by_path) is None:
-                repeats[q["name"]] = None
-            elif repeat_of(q, by_path) is None and q["type"] not in ("group", "note"):
+            if repeat_of(q, by_path) is None and q["type"] not in ("repeat", "group", "note"):
                 keys[names[q["path"]]] = None
-    return list(keys), [r for r in repeats if r not in keys]
+    return list(keys)
 
 
-def submission_columns(campaign_id: int, questionnaire_id: int, fixed: dict, keys: list[str] = (),
-                       known: list[str] | None = None, dialect: str = "sqlite"):
-    """The query: ``fixed`` columns (label → expression), the document without the ``known``
-    keys (``rest``, left out for ``None``), then one text column per answer key (``a0``, ``a1``,
-    …), by id."""
+def submission_columns(campaign_id: int, questionnaire_id: int, fixed: dict, keys: list[str] | None = None,
+                       dialect: str = "sqlite"):
+    """The query, by id: ``fixed`` columns (label → expression), then the answers of ``keys``
+    (none for ``None``): one text column per key on PostgreSQL (``a0``, ``a1``, …), the document
+    itself on SQLite (``doc``, decoded by :func:`read_table`)."""
     answers = Submission.__table__.c.answers
-    if known is None:
-        rest, extract = None, []
-    elif dialect == "postgresql":
-        rest = answers.op("-")(postgresql.array([literal(k) for k in known], type_=Text)) if known else answers
-        extract = [answers.op("->>")(literal(k)) for k in keys]
-    else:
-        rest, extract = None, [answers]  # the document itself, parsed a batch at a time (_read_rows)
-    columns = [e.label(name) for name, e in fixed.items()] + ([] if rest is None else [cast(rest, Text).label("rest")])
-    columns += [cast(e, Text).label(f"{'a' if dialect == 'postgresql' else 'doc'}{i}") for i, e in enumerate(extract)]
+    columns = [e.label(name) for name, e in fixed.items()]
+    if keys is not None and dialect == "postgresql":
+        columns += [cast(answers.op("->>")(literal(k)), Text).label(f"a{i}") for i, k in enumerate(keys)]
+    elif keys is not None:
+        columns.append(cast(answers, Text).label("doc"))
     return (select(*columns).select_from(Submission)
             .join(AdminUnit, AdminUnit.id == Submission.unit_id)
             .outerjoin(SampleCase, SampleCase.id == Submission.case_id)
@@ -72,14 +66,14 @@ def submission_columns(campaign_id: int, questionnaire_id: int, fixed: dict, key
             .order_by(Submission.id))
 
 
-def read_table(connection: Connection, query, keys=(), known=()) -> pa.Table:
+def read_table(connection: Connection, query, keys=()) -> pa.Table:
     """Every column of ``query`` as text (nulls kept), read in one stream; the answers in
-    columns ``a0``, ``a1``, … (one per key of ``keys``) and ``rest`` (the keys not ``known``)."""
+    columns ``a0``, ``a1``, … (one per key of ``keys``)."""
     sql = str(query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
     names = [c.name for c in query.selected_columns]
     if connection.dialect.name == "postgresql":
         return _read_copy(connection, sql, names)
-    return _read_rows(connection, sql, names, list(keys), set(known))
+    return _read_rows(connection, sql, names, list(keys))
 
 
 def _read_copy(connection: Connection, sql: str, names: list[str]) -> pa.Table:
@@ -97,12 +91,11 @@ def _read_copy(connection: Connection, sql: str, names: list[str]) -> pa.Table:
                           convert_options=options)
 
 
-def _read_rows(connection: Connection, sql: str, names: list[str], keys: list[str], known: set[str]) -> pa.Table:
-    """SQLite: rows in batches, the answer documents of a batch decoded by one ``json.loads``
-    (SQLite's ``json_extract`` parses the document again for every key it is asked)."""
-    plain = [n for n in names if n != "doc0"]
-    chunks: dict[str, list] = {n: [] for n in plain + ([f"a{i}" for i in range(len(keys))] + ["rest"]
-                                                        if "doc0" in names else [])}
+def _read_rows(connection: Connection, sql: str, names: list[str], keys: list[str]) -> pa.Table:
+    """SQLite: rows in batches, the answer documents of a batch decoded at once (Arrow's JSON
+    reader; SQLite's ``json_extract`` would parse each document again for every key)."""
+    plain = [n for n in names if n != "doc"]
+    chunks: dict[str, list] = {n: [] for n in plain + ([f"a{i}" for i in range(len(keys))] if "doc" in names else [])}
     cursor = connection.connection.driver_connection.cursor()
     try:
         cursor.execute(sql)
@@ -110,15 +103,26 @@ def _read_rows(connection: Connection, sql: str, names: list[str], keys: list[st
             by_name = dict(zip(names, zip(*batch)))
             for name in plain:
                 chunks[name].append(_strings(by_name[name]))
-            if "doc0" in by_name:
-                documents = json.loads("[" + ",".join(by_name["doc0"]) + "]")
-                for i, key in enumerate(keys):
-                    chunks[f"a{i}"].append(_strings([d.get(key) for d in documents]))
-                chunks["rest"].append(pa.array([json.dumps({k: d[k] for k in d if k not in known}) if d.keys() - known
-                                                 else "{}" for d in documents], pa.string()))
+            if "doc" in by_name:
+                for i, values in enumerate(_answer_columns(by_name["doc"], keys)):
+                    chunks[f"a{i}"].append(values)
     finally:
         cursor.close()
     return pa.table({n: pa.chunked_array(c, pa.string()) for n, c in chunks.items()})
+
+
+def _answer_columns(documents, keys: list[str]) -> list[pa.Array]:
+    """The answers of ``keys`` in a batch of JSON documents, as text columns: Arrow's JSON
+    reader when every value is text (as the form engine stores them), else ``json.loads``."""
+    options = pajson.ParseOptions(explicit_schema=pa.schema([(k, pa.string()) for k in keys]),
+                                  unexpected_field_behavior="ignore")
+    try:
+        table = pajson.read_json(io.BytesIO("\n".join(documents).encode("utf-8")), parse_options=options,
+                                 read_options=pajson.ReadOptions(block_size=1 << 24))
+        return [table.column(k).combine_chunks() for k in keys]
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        parsed = json.loads("[" + ",".join(documents) + "]")
+        return [_strings([d.get(key) for d in parsed]) for key in keys]
 
 
 def _strings(values) -> pa.Array:
@@ -130,25 +134,11 @@ def _strings(values) -> pa.Array:
                          json.dumps(v) if isinstance(v, (bool, list, dict)) else str(v) for v in values], pa.string())
 
 
-def extra_answers(rest: pa.ChunkedArray) -> dict[str, np.ndarray]:
-    """Scalar answers under keys no definition names, as the JSON documents hold them (a number
-    stays a number), NaN where missing: read from the ``rest`` documents that are not ``{}``."""
-    odd = np.flatnonzero(pc.not_equal(pc.fill_null(rest, "{}"), "{}").to_numpy(zero_copy_only=False))
-    found: dict[str, list] = {}
-    for position, text in zip(odd, rest.take(pa.array(odd, pa.int64())).to_pylist()):
-        for key, value in json.loads(text).items():
-            if isinstance(value, (str, int, float)):
-                found.setdefault(key, [np.nan] * len(rest))[position] = value
-    return {key: pd.Series(values).to_numpy() for key, values in found.items()}
-
-
-def typed_answers(column: pa.ChunkedArray | np.ndarray) -> tuple[np.ndarray | None, bool]:
+def typed_answers(column: pa.ChunkedArray) -> tuple[np.ndarray | None, bool]:
     """One answer column as the analysis reads it: whole numbers as the smallest integer dtype
     (float with NaN where some answers are missing, as ``pd.to_numeric`` gives), other text as
     strings (NaN where missing); (None, False) when no row answers. The flag says the column
-    was read as numbers. A column of :func:`extra_answers` is kept as it is."""
-    if isinstance(column, np.ndarray):
-        return (column if pd.notna(column).any() else None), False
+    was read as numbers."""
     present = pc.is_valid(column)
     count = pc.sum(present).as_py() or 0
     if not count:

@@ -4,7 +4,6 @@ answers as columns (:mod:`survey_app.survey_analysis.columns`), the exclusion ru
 whole set at once, and the kept rows become the table: no object per submission."""
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -17,6 +16,7 @@ from survey_app.models import AdminUnit, Campaign, Channel, Questionnaire, Sampl
 from survey_app.survey_analysis import columns
 from survey_app.survey_analysis import exclusions as exclusions_service
 from survey_app.survey_analysis.exclusions import SEX_NAMES
+from survey_app.survey_analysis.fingerprint import table_digest
 
 DESIGN_COLUMNS = ["instance_uuid", "unit_code", "stratum", "psu", "selection_probability", "sex",
                   "age_group", "mode"]
@@ -36,10 +36,9 @@ class AnalysisTable:
     numeric: tuple[str, ...] = ()
 
     def fingerprint(self) -> str:
-        """SHA-256 of the table as CSV, rows in instance-UUID order: the run's input identity."""
-        ordered = self.data.sort_values("instance_uuid").reindex(sorted(self.data.columns), axis=1)
-        ordered = ordered.astype({c: "Int64" for c in self.numeric if ordered[c].dtype.kind == "f"})
-        return hashlib.sha256(ordered.to_csv(index=False).encode("utf-8")).hexdigest()
+        """SHA-256 of the table as CSV, rows in instance-UUID order: the run's input identity
+        (:func:`~survey_app.survey_analysis.fingerprint.table_digest`)."""
+        return table_digest(self.data, self.numeric)
 
 
 #: The columns read beside the answers: the exclusion rules' candidate, then the design's.
@@ -55,13 +54,13 @@ def _labels(questionnaire: Questionnaire) -> dict[str, dict[str, str]]:
     return {q["name"]: q.get("labels") or {} for q in version.definition.get("questions", [])}
 
 
-def read_fixed(campaign: Campaign, questionnaire: Questionnaire, rules, keys=(), known=None):
+def read_fixed(campaign: Campaign, questionnaire: Questionnaire, rules, keys=None):
     """The questionnaire's submissions in the campaign read as columns (one query, by id) and
     the exclusion of each (:func:`~survey_app.survey_analysis.exclusions.exclusions_of`, None
     where it counts): (the Arrow table, the exclusions)."""
     connection = db.session.connection()
-    query = columns.submission_columns(campaign.id, questionnaire.id, FIXED, keys, known, connection.dialect.name)
-    table = columns.read_table(connection, query, keys, known or ())
+    query = columns.submission_columns(campaign.id, questionnaire.id, FIXED, keys, connection.dialect.name)
+    table = columns.read_table(connection, query, keys or ())
     items = columns.as_frame(table, list(exclusions_service.CANDIDATE_COLUMNS))
     items["id"] = pd.to_numeric(items["id"])
     return table, exclusions_service.exclusions_of(items, exclusions_service.context(campaign), rules)
@@ -70,14 +69,13 @@ def read_fixed(campaign: Campaign, questionnaire: Questionnaire, rules, keys=(),
 def read_kept(campaign: Campaign, questionnaire: Questionnaire, rules, skip=()) -> tuple:
     """The submissions ``rules`` keep, with their answers: (kept rows' fixed columns as a frame,
     their answers {key: array}, the answer keys read as numbers, the count excluded per rule)."""
-    keys, repeats = columns.questionnaire_keys(questionnaire)
-    table, found = read_fixed(campaign, questionnaire, rules, keys, keys + repeats)
+    keys = columns.questionnaire_keys(questionnaire)
+    table, found = read_fixed(campaign, questionnaire, rules, keys)
     table = table.filter(pa.array(pd.isna(found)))
     fixed = columns.as_frame(table, list(FIXED))
     answers, numeric = {}, []
-    texts = {key: table.column(f"a{i}") for i, key in enumerate(keys)}
-    texts.update(columns.extra_answers(table.column("rest")))
-    for key, text in texts.items():
+    for i, key in enumerate(keys):
+        text = table.column(f"a{i}")
         if key in skip:
             continue
         values, is_number = columns.typed_answers(text)
