@@ -98,8 +98,79 @@ def _places(campaign_id: int):
         .order_by(SampleCase.id)).all()
 
 
-def build(url: str, folder: Path, n: int) -> None:
-    """Migrate, load the demo, then add interviews by the intake's bulk path up to ``n``."""
+#: On PostgreSQL, past this many interviews written by the intake's bulk path the rest are copies
+#: of them made by the server (``--through-intake``): the Python side of the bulk path writes a
+#: few hundred interviews a second on a busy 2-core machine, the server copies tens of thousands.
+THROUGH_INTAKE = 100_000
+
+#: One statement copies a block of interviews written by the intake: each copy gets a new case
+#: (completed), assignment, UUID, receipt, sync receipt, visit, position and audit entries, the
+#: rows ``store_many`` writes, with the original's answers, paradata, device and times.
+COPY_SQL = """
+WITH src AS (
+    SELECT s.*, c.sample_list_id, c.stratum, c.selection_probability, :offset + row_number() OVER (ORDER BY s.id) AS n
+    FROM submission s JOIN sample_case c ON c.id = s.case_id
+    WHERE s.id >= :low AND s.id < :high AND s.campaign_id = :campaign AND c.sample_list_id = :sample),
+cases AS (
+    INSERT INTO sample_case (sample_list_id, unit_id, label, stratum, cluster, selection_probability, status)
+    SELECT sample_list_id, unit_id, 'Hộ ' || n, stratum, (SELECT cluster FROM sample_case WHERE id = src.case_id),
+           selection_probability, 'completed' FROM src RETURNING id, label),
+pairs AS (SELECT src.*, cases.id AS new_case FROM src JOIN cases ON cases.label = 'Hộ ' || src.n),
+assigned AS (INSERT INTO assignment (case_id, enumerator_id, assigned_at)
+             SELECT new_case, enumerator_id, now() FROM pairs),
+subs AS (
+    INSERT INTO submission (instance_uuid, questionnaire_id, questionnaire_version_id, campaign_id, unit_id, channel,
+                            enumerator_id, invitation_id, case_id, respondent_line, answers, paradata, started_at,
+                            submitted_at, received_at, review_state, receipt)
+    SELECT gen_random_uuid()::text, questionnaire_id, questionnaire_version_id, campaign_id, unit_id, channel,
+           enumerator_id, NULL, new_case, 1, answers, paradata, started_at, submitted_at, now(), 'received',
+           'F' || upper(substr(md5(random()::text || n::text), 1, 12))
+    FROM pairs RETURNING id, case_id, instance_uuid, enumerator_id, received_at),
+joined AS (SELECT subs.*, pairs.id AS old_id, pairs.case_id AS old_case FROM subs JOIN pairs ON pairs.new_case = subs.case_id),
+receipts AS (INSERT INTO sync_receipt (client_uuid, submission_id, device_token_id, received_at, answers_digest)
+             SELECT j.instance_uuid, j.id, r.device_token_id, j.received_at, r.answers_digest
+             FROM joined j JOIN sync_receipt r ON r.submission_id = j.old_id),
+visits AS (INSERT INTO visit_attempt (case_id, enumerator_id, at, outcome, attempt_number)
+           SELECT j.case_id, j.enumerator_id, v.at, v.outcome, 1 FROM joined j JOIN visit_attempt v ON v.case_id = j.old_case),
+places AS (INSERT INTO submission_place (submission_id, campaign_id, enumerator_id, cluster, lat, lon, accuracy_m)
+           SELECT j.id, p.campaign_id, p.enumerator_id, p.cluster, p.lat, p.lon, p.accuracy_m
+           FROM joined j JOIN submission_place p ON p.submission_id = j.old_id),
+audit AS (INSERT INTO audit_entry (at, user_id, actor, action, entity, entity_id, before, after)
+          SELECT j.received_at, j.enumerator_id, u.username, x.action, x.entity, x.entity_id, x.before, x.after
+          FROM joined j JOIN user_account u ON u.id = j.enumerator_id,
+          LATERAL (VALUES ('update', 'sample_case', j.case_id, '{"status": "pending"}'::jsonb, '{"status": "completed"}'::jsonb),
+                          ('insert', 'submission', j.id, NULL::jsonb, '{"review_state": "received"}'::jsonb))
+                  AS x(action, entity, entity_id, before, after))
+SELECT count(*) FROM subs
+"""
+
+
+def copy_on_server(campaign_id: int, sample_id: int, have: int, todo: int, started: float) -> None:
+    """Copies of the interviews the intake wrote, by the server, until ``todo`` more are stored."""
+    from sqlalchemy import func, select, text
+
+    from survey_app.extensions import db
+    from survey_app.models import SampleCase, Submission
+    low, high = db.session.execute(select(func.min(Submission.id), func.max(Submission.id) + 1)
+                                   .join(SampleCase, SampleCase.id == Submission.case_id)
+                                   .where(SampleCase.sample_list_id == sample_id)).one()
+    offset = db.session.scalar(select(func.count()).select_from(SampleCase).where(SampleCase.sample_list_id == sample_id))
+    copied, block, span = 0, 50_000, high - low
+    while copied < todo:
+        db.session.execute(text("SET LOCAL enable_nestloop = off"))  # the CTEs are estimated at 1 row
+        start = low + copied % span
+        end = min(high, start + block, start + todo - copied)
+        copied += db.session.execute(text(COPY_SQL), {"offset": offset + copied, "low": start, "high": end,
+                                                      "campaign": campaign_id, "sample": sample_id}).scalar_one()
+        db.session.commit()
+        if copied % 100_000 < block or copied >= todo:
+            print(f"  {have + copied:,} interviews stored ({copied / (time.perf_counter() - started):,.0f}/s "
+                  "copied by the server)", flush=True)
+
+
+def build(url: str, folder: Path, n: int, through_intake: int = THROUGH_INTAKE) -> None:
+    """Migrate, load the demo, then add interviews by the intake's bulk path up to ``n``
+    (on PostgreSQL, past ``through_intake`` of them, copies made by the server)."""
     from flask_migrate import upgrade
     from sqlalchemy import func, insert, select
 
@@ -130,11 +201,18 @@ def build(url: str, folder: Path, n: int) -> None:
         devices = {}
         for user_id in sorted({p[4] for p in places}):
             devices[user_id] = issue(db.session.get(User, user_id), "scale")[0]
-        sample = SampleList(campaign_id=campaign.id, name="scale", method="stratified_cluster")
-        db.session.add(sample)
+        sample = db.session.scalar(select(SampleList).where(SampleList.campaign_id == campaign.id,
+                                                            SampleList.name == "scale"))
+        if sample is None:
+            sample = SampleList(campaign_id=campaign.id, name="scale", method="stratified_cluster")
+            db.session.add(sample)
         db.session.commit()
         devices = {u: d.id for u, d in devices.items()}
         started, added, todo = time.perf_counter(), 0, max(0, n - have)
+        if db.engine.dialect.name == "postgresql":
+            written = db.session.scalar(select(func.count()).select_from(SampleCase)
+                                        .where(SampleCase.sample_list_id == sample.id))
+            todo = max(0, min(todo, through_intake - written))
         shrink = len(places) / max(n, 1)  # the sample is N households over the same villages
         while added < todo:
             size = min(BATCH, todo - added)
@@ -152,6 +230,10 @@ def build(url: str, folder: Path, n: int) -> None:
             if added % 100_000 < BATCH or added == todo:
                 rate = added / (time.perf_counter() - started)
                 print(f"  {have + added:,} interviews stored ({rate:,.0f}/s)", flush=True)
+        have = db.session.scalar(select(func.count()).select_from(Submission).where(
+            Submission.questionnaire_id == questionnaire.id, Submission.campaign_id == campaign.id))
+        if have < n:
+            copy_on_server(campaign.id, sample.id, have, n - have, time.perf_counter())
 
 
 def _store_batch(connection, campaign_id, questionnaire_id, version_id, pool, chosen, case_ids, devices, offset):
@@ -321,6 +403,7 @@ def main() -> None:
     parser.add_argument("--no-intake", action="store_true")
     parser.add_argument("--step", choices=STEPS, help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
+    parser.add_argument("--reuse", metavar="URL", help="an existing database built by an earlier run (kept)")
     args = parser.parse_args()
     if args.step:
         print(json.dumps(step(args.step, args.url, Path(args.keep))))
@@ -329,7 +412,7 @@ def main() -> None:
     n = args.n or (1_000_000 if args.db == "postgres" else 100_000)
     folder = Path(args.keep or tempfile.mkdtemp(prefix="parindex-scale-"))
     folder.mkdir(parents=True, exist_ok=True)
-    url, drop = database(args.db, folder)
+    url, drop = (args.reuse, lambda: None) if args.reuse else database(args.db, folder)
     try:
         started = time.perf_counter()
         build(url, folder, n)

@@ -106,4 +106,4 @@ def design_variables(fixed: pd.DataFrame) -> dict[str, np.ndarray]:
             "psu": fixed["cluster"].where(fixed["cluster"].fillna("") != "", fixed["instance_uuid"]).to_numpy(),
             "selection_probability": pd.to_numeric(fixed["selection_probability"]).to_numpy(dtype=float),
             "sex": fixed["sex"].map(SEX_NAMES).to_numpy(), "age_group": fixed["age_group"].to_numpy(),
-            "mode": fixed["channel"].map(lambda c: MODES.get(Channel(c), c)).to_numpy()}
+            "mode": fixed["channel"].map({c.value: MODES.get(c, c.value) for c in Channel}).to_numpy()}
