@@ -288,7 +288,7 @@ def _analyse(app, folder):
     result = app.test_cli_runner().invoke(args=["analyse", CAMPAIGN])
     if result.exit_code:
         raise SystemExit(result.output)
-    return result.output.strip().splitlines()[0][:70]
+    return next((line.strip() for line in result.output.splitlines() if "respondents" in line), "")[:70]
 
 
 def _index(app, folder):
