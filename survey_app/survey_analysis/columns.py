@@ -87,18 +87,43 @@ def read_table(connection: Connection, query, keys=()) -> pa.Table:
 
 
 def _read_copy(connection: Connection, sql: str, names: list[str]) -> pa.Table:
-    buffer = io.BytesIO()
-    with connection.connection.driver_connection.cursor() as cursor:
-        with cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)") as copy:
-            for chunk in copy:
-                buffer.write(chunk)
-    if not buffer.tell():
-        return pa.table({n: pa.array([], pa.string()) for n in names})
+    """PostgreSQL: the rows as CSV, parsed by Arrow while the server is still sending them (the
+    text is never held whole)."""
     options = pacsv.ConvertOptions(column_types={n: pa.string() for n in names}, null_values=[""],
                                    strings_can_be_null=True, quoted_strings_can_be_null=False)
-    return pacsv.read_csv(pa.BufferReader(buffer.getbuffer()),
-                          read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
-                          convert_options=options)
+    with connection.connection.driver_connection.cursor() as cursor:
+        with cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)") as copy:
+            stream = _CopyStream(copy)
+            if not stream.peek():
+                return pa.table({n: pa.array([], pa.string()) for n in names})
+            reader = pacsv.open_csv(io.BufferedReader(stream, 1 << 22),
+                                    read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
+                                    convert_options=options)
+            return reader.read_all()
+
+
+class _CopyStream(io.RawIOBase):
+    """A ``COPY … TO STDOUT`` as a file to read from."""
+
+    def __init__(self, copy):
+        self._chunks, self._left = iter(copy), memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def peek(self) -> bool:
+        """True when the COPY sends anything at all."""
+        if not self._left:
+            self._left = memoryview(bytes(next(self._chunks, b"")))
+        return bool(self._left)
+
+    def readinto(self, target) -> int:
+        if not self.peek():
+            return 0
+        count = min(len(target), len(self._left))
+        target[:count] = self._left[:count]
+        self._left = self._left[count:]
+        return count
 
 
 def _read_rows(connection: Connection, sql: str, names: list[str], keys: list[str]) -> pa.Table:
