@@ -4,10 +4,10 @@ no ORM object per submission.
 PostgreSQL turns each document into a record of the answer keys (``jsonb_to_record``: the
 document is decompressed once, where a ``->>`` per key would decompress it once per key) and
 sends the rows as CSV (``COPY (SELECT …) TO STDOUT``), which Arrow's CSV reader turns into
-columns. SQLite, in the process, is
-read in batches of rows whose answer documents are decoded by one ``json.loads`` per batch: its
-JSON1 ``json_extract`` parses the whole document again for every key asked, five times slower
-for a 75-question form. Every answer is then text, typed once per column (:func:`typed_answers`).
+columns as it streams. SQLite, in the process, is read in batches of rows whose answer documents
+are decoded a batch at a time by Arrow's JSON reader: JSON1's ``json_extract`` parses the whole
+document again for every key asked, several times slower for a 75-question form. Every answer is
+then text, typed once per column (:func:`typed_answers`).
 
 The columns are the answer keys of the questionnaire's versions (:func:`questionnaire_keys`): the
 form engine's clean-up stores no other key (intake, the web form, corrections), so only a
