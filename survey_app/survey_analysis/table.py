@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 from sqlalchemy import select
 
 from survey_app.extensions import db
@@ -61,8 +62,10 @@ def read_fixed(campaign: Campaign, questionnaire: Questionnaire, rules, keys=Non
     connection = db.session.connection()
     query = columns.submission_columns(campaign.id, questionnaire.id, FIXED, keys, connection.dialect.name)
     table = columns.read_table(connection, query, keys or ())
-    items = columns.as_frame(table, list(exclusions_service.CANDIDATE_COLUMNS))
-    items["id"] = pd.to_numeric(items["id"])
+    items = columns.as_frame(table, ["review_state", "channel", "sex", "age_group"])
+    for name, kind in (("id", pa.int64()), ("case_id", pa.float64()), ("selection_probability", pa.float64())):
+        items[name] = pc.cast(table.column(name), kind).to_numpy(zero_copy_only=False)
+    items = items[list(exclusions_service.CANDIDATE_COLUMNS)]
     return table, exclusions_service.exclusions_of(items, exclusions_service.context(campaign), rules)
 
 
@@ -71,7 +74,8 @@ def read_kept(campaign: Campaign, questionnaire: Questionnaire, rules, skip=()) 
     their answers {key: array}, the answer keys read as numbers, the count excluded per rule)."""
     keys = columns.questionnaire_keys(questionnaire)
     table, found = read_fixed(campaign, questionnaire, rules, keys)
-    table = table.filter(pa.array(pd.isna(found)))
+    kept = pd.isna(found)
+    table = table if kept.all() else table.filter(pa.array(kept))
     fixed = columns.as_frame(table, list(FIXED))
     answers, numeric = {}, []
     for i, key in enumerate(keys):
