@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from sqlalchemy import select
 
 from survey_app.extensions import db
 from survey_app.models import AdminUnit, Campaign, Questionnaire, SampleCase, Submission
-from survey_app.survey_analysis import exclusions
-from survey_app.survey_analysis.exclusions import SEX_NAMES
+from survey_app.survey_analysis import columns, exclusions
+from survey_app.survey_analysis.table import FIXED, design_variables, read_fixed
 from survey_app.survey_analysis.staff import framework_questionnaires, staff_table
 from survey_app.survey_analysis.weights import raking_margins, weighted_design
 
@@ -77,28 +78,16 @@ def design_weights(campaign: Campaign, form_id: str) -> DesignWeights:
     kind = design_of(campaign, form_id)
     if kind != "citizen":
         return _staff_weights(campaign, form_id, kind)
-    query = submissions_query(
-        campaign, questionnaire_for(form_id), Submission.id, Submission.channel, Submission.case_id,
-        Submission.instance_uuid, AdminUnit.code,
-        Submission.review_state, SampleCase.stratum, SampleCase.cluster, SampleCase.selection_probability,
-        Submission.answers["sex"].as_string(), Submission.answers["age_group"].as_string())
-    positions, kept = [], []
-    count = 0
-    ctx = exclusions.context(campaign)
-    for (sid, channel, case_id, uuid, unit, state, stratum, cluster, probability, sex,
-         age) in db.session.execute(query):
-        item = exclusions.Candidate(sid, state, channel, case_id, probability, sex, age)
-        if exclusions.exclusion(item, ctx) is None:
-            positions.append(count)
-            kept.append((unit, stratum, cluster or uuid, probability, SEX_NAMES[sex], age))
-        count += 1
+    table, found = read_fixed(campaign, questionnaire_for(form_id), exclusions.CITIZEN_RULES)
+    count, positions = table.num_rows, np.flatnonzero(pd.isna(found))
+    kept = table.take(pa.array(positions, pa.int64()))
     out = DesignWeights(np.full(count, np.nan), np.full(count, np.nan), np.zeros(count, dtype=np.int8))
-    if kept:
-        frame = pd.DataFrame(kept, columns=DESIGN_COLUMNS)
-        del kept
+    if len(positions):
+        frame = pd.DataFrame(design_variables(columns.as_frame(kept, list(FIXED))))[DESIGN_COLUMNS]
+        del kept, table
         design, _ = weighted_design(frame, campaign)
         out.targets = raking_margins(frame, campaign)[1]
-        index = np.asarray(positions)
+        index = positions
         out.base_weight[index] = 1.0 / frame["selection_probability"].to_numpy(dtype=float)
         out.weight[index] = np.asarray(design.weights, dtype=float)
         out.analysed[index] = 1

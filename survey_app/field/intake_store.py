@@ -190,3 +190,63 @@ def _findings_ctes(new, actor, audit_columns) -> list:
         select(new.c.id, _typed("s_campaign_id", _SUBMISSION.c.campaign_id), fingerprints.c.kind,
                fingerprints.c.digest).select_from(new).join(fingerprints, true())).cte("identity_keys")
     return [flags, audit_flags, keys]
+
+
+def store_many(connection: Connection, interviews: list[NewInterview]) -> list[int]:
+    """Write many new interviews at once, each exactly as :func:`store` writes one (a batch
+    of rows per table: the submissions with their ids returned in order, then their receipts,
+    completed cases, visits, audit entries, positions, fingerprints and flags, and each
+    device's last sync): a campaign loaded from another system, or a benchmark's. Returns the
+    submissions' ids in the interviews' order."""
+    if not interviews:
+        return []
+    ids = connection.execute(insert(_SUBMISSION).returning(_SUBMISSION.c.id, sort_by_parameter_order=True),
+                             [i.submission for i in interviews]).scalars().all()
+    connection.execute(insert(_RECEIPT), [
+        {"client_uuid": i.submission["instance_uuid"], "submission_id": sid, "submission_edit_id": None,
+         "device_token_id": i.device_id, "received_at": i.received_at, "answers_digest": i.answers_digest}
+        for i, sid in zip(interviews, ids)])
+    completing = [i.case_id for i in interviews if i.case_status_before is not None]
+    for start in range(0, len(completing), 5000):
+        connection.execute(update(_CASE).where(_CASE.c.id.in_(completing[start:start + 5000]))
+                           .values(status=CaseStatus.COMPLETED))
+    connection.execute(insert(_VISIT), [i.visit for i in interviews])
+    _audit_many(connection, interviews, ids)
+    places = [dict(i.place, submission_id=sid) for i, sid in zip(interviews, ids) if i.place is not None]
+    if places:
+        connection.execute(insert(_PLACE), places)
+    _findings_many(connection, interviews, ids)
+    last: dict[int, datetime] = {}
+    for i in interviews:
+        last[i.device_id] = max(last.get(i.device_id, i.received_at), i.received_at)
+    for device_id, moment in last.items():
+        connection.execute(update(_DEVICE).where(_DEVICE.c.id == device_id).values(last_sync_at=moment))
+    return ids
+
+
+def _audit_many(connection: Connection, interviews: list[NewInterview], ids: list[int]) -> None:
+    """The audit entries :func:`store` writes, per actor in the interviews' order."""
+    by_actor: dict[tuple, list] = {}
+    for i, sid in zip(interviews, ids):
+        entries = by_actor.setdefault(i.actor, [])
+        if i.case_status_before is not None:
+            entries.append(("update", "sample_case", i.case_id, {"status": i.case_status_before.value},
+                            {"status": CaseStatus.COMPLETED.value}))
+        entries.append(("insert", "submission", sid, None, i.audited))
+    for actor, entries in by_actor.items():
+        write_entries(connection, entries, actor=actor)
+
+
+def _findings_many(connection: Connection, interviews: list[NewInterview], ids: list[int]) -> None:
+    keys = [{"submission_id": sid, "kind": kind, "digest": digest, "campaign_id": i.submission["campaign_id"]}
+            for i, sid in zip(interviews, ids) for kind, digest in i.identity_keys]
+    if keys:
+        connection.execute(insert(_KEY), keys)
+    for i, sid in zip(interviews, ids):
+        if i.flags:
+            flags = [{"submission_id": sid, "rule": rule, "reason": reason, "details": {}, "excluded": True,
+                      "created_at": i.received_at} for rule, reason in i.flags]
+            flag_ids = connection.execute(insert(_FLAG).returning(_FLAG.c.id, sort_by_parameter_order=True),
+                                          flags).scalars().all()
+            write_entries(connection, [("insert", "quality_flag", fid, None, {"rule": f["rule"], "excluded": True})
+                                       for fid, f in zip(flag_ids, flags)], actor=i.actor)

@@ -5,7 +5,7 @@ import json
 from importlib.metadata import PackageNotFoundError, version
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from flask_babel import gettext as _
 
 from analysis import SurveyDesign, satisfaction_scores
@@ -98,17 +98,19 @@ def other_questionnaires(campaign: Campaign, rule: dict) -> tuple[list, dict[str
     return found, exclusions
 
 
-def _estimates(frame) -> list[AnalysisEstimate]:
-    return [AnalysisEstimate(unit_code=None if row.domain is None else str(row.domain),
-                             statistic=row.statistic, variable=row.variable,
-                             estimate=float(row.estimate), se=float(row.se),
-                             ci_low=float(row.ci_low), ci_high=float(row.ci_high), df=float(row.df),
-                             deff=None if row.deff != row.deff else float(row.deff), n=int(row.n))
+def _estimates(run_id: int, frame) -> list[dict]:
+    """The run's estimates as rows of one bulk insert."""
+    return [dict(run_id=run_id, unit_code=None if row.domain is None else str(row.domain),
+                 statistic=row.statistic, variable=row.variable,
+                 estimate=float(row.estimate), se=float(row.se),
+                 ci_low=float(row.ci_low), ci_high=float(row.ci_high), df=float(row.df),
+                 deff=None if row.deff != row.deff else float(row.deff), n=int(row.n))
             for row in frame.itertuples(index=False)]
 
 
 def analyse(campaign: Campaign, step=lambda label: None) -> AnalysisRun:
-    """Build the table, weight it, score it by unit, and store everything as a new run."""
+    """Build the table, weight it, score it by unit, and store everything as a new run (its
+    estimates in one bulk insert)."""
     rule = scoring_rule(campaign)
     step("table")
     table = build_table(campaign, rule["questionnaire"])
@@ -139,8 +141,9 @@ def analyse(campaign: Campaign, step=lambda label: None) -> AnalysisRun:
                       input_fingerprint=_fingerprint(table, parameters),
                       respondents=len(table.data), exclusions={**table.exclusions, **other_exclusions},
                       weighting=weighting)
-    run.estimates = _estimates(with_domain_intervals(frame, domain_df(table.data)))
     db.session.add(run)
+    db.session.flush()
+    db.session.execute(insert(AnalysisEstimate), _estimates(run.id, with_domain_intervals(frame, domain_df(table.data))))
     db.session.commit()
     step("index")
     from survey_app.results.stored import store

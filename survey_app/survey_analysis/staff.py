@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import pandas as pd
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from analysis import SurveyDesign
 from survey_app.extensions import db
-from survey_app.models import Campaign, Questionnaire, Submission
+from survey_app.models import Campaign, Questionnaire
 from survey_app.survey_analysis import exclusions
+from survey_app.survey_analysis.table import read_kept
 
 DESIGN = "strata = units, PSUs = respondents, equal weights, with replacement"
 
@@ -30,17 +30,13 @@ def staff_table(campaign: Campaign, form_id: str) -> tuple[pd.DataFrame, dict[st
     questionnaire = db.session.scalar(select(Questionnaire).where(Questionnaire.form_id == form_id))
     if questionnaire is None:
         return pd.DataFrame(), {}
-    submissions = db.session.scalars(
-        select(Submission).where(Submission.campaign_id == campaign.id,
-                                 Submission.questionnaire_id == questionnaire.id)
-        .options(selectinload(Submission.unit), selectinload(Submission.case)))
-    kept, excluded = exclusions.counted(submissions, exclusions.context(campaign), exclusions.STAFF_RULES)
-    rows = []
-    for submission in kept:
-        row = {k: v for k, v in submission.answers.items() if isinstance(v, (str, int, float))}
-        row.update(unit_code=submission.unit.code, respondent=submission.instance_uuid, weight=1.0)
-        rows.append(row)
-    return pd.DataFrame(rows), {f"{form_id}/{name}": count for name, count in excluded.items()}
+    fixed, answers, _, excluded = read_kept(campaign, questionnaire, exclusions.STAFF_RULES,
+                                            skip=("unit_code", "respondent", "weight"))
+    if fixed.empty:
+        return pd.DataFrame(), {f"{form_id}/{name}": count for name, count in excluded.items()}
+    data = pd.DataFrame({**answers, "unit_code": fixed["unit_code"].to_numpy(),
+                         "respondent": fixed["instance_uuid"].to_numpy(), "weight": 1.0})
+    return data, {f"{form_id}/{name}": count for name, count in excluded.items()}
 
 
 def staff_design(data: pd.DataFrame) -> SurveyDesign:

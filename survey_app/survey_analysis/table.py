@@ -1,18 +1,23 @@
 """Turn a campaign's submissions into one analysis table, with exclusions counted per rule
-(:mod:`survey_app.survey_analysis.exclusions`)."""
+(:mod:`survey_app.survey_analysis.exclusions`): one query reads the design variables and the
+answers as columns (:mod:`survey_app.survey_analysis.columns`), the exclusion rules sort the
+whole set at once, and the kept rows become the table: no object per submission."""
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from survey_app.extensions import db
-from survey_app.models import Campaign, Channel, Questionnaire, Submission
+from survey_app.models import AdminUnit, Campaign, Channel, Questionnaire, SampleCase, Submission
+from survey_app.survey_analysis import columns
 from survey_app.survey_analysis import exclusions as exclusions_service
 from survey_app.survey_analysis.exclusions import SEX_NAMES
+from survey_app.survey_analysis.fingerprint import table_digest
 
 DESIGN_COLUMNS = ["instance_uuid", "unit_code", "stratum", "psu", "selection_probability", "sex",
                   "age_group", "mode"]
@@ -27,21 +32,22 @@ class AnalysisTable:
     data: pd.DataFrame
     exclusions: dict[str, int] = field(default_factory=dict)
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: Answer columns read as numbers (whole numbers written as text): in the fingerprint they
+    #: are written as the text they were read from.
+    numeric: tuple[str, ...] = ()
 
     def fingerprint(self) -> str:
-        """SHA-256 of the table as CSV, rows in instance-UUID order: the run's input identity."""
-        ordered = self.data.sort_values("instance_uuid").reindex(sorted(self.data.columns), axis=1)
-        return hashlib.sha256(ordered.to_csv(index=False).encode("utf-8")).hexdigest()
+        """SHA-256 of the table as CSV, rows in instance-UUID order: the run's input identity
+        (:func:`~survey_app.survey_analysis.fingerprint.table_digest`)."""
+        return table_digest(self.data, self.numeric)
 
 
-def _row(submission: Submission) -> dict:
-    scalar = {k: v for k, v in submission.answers.items() if isinstance(v, (str, int, float))}
-    scalar.update(instance_uuid=submission.instance_uuid, unit_code=submission.unit.code,
-                  stratum=submission.case.stratum, psu=submission.case.cluster or submission.instance_uuid,
-                  selection_probability=submission.case.selection_probability,
-                  sex=SEX_NAMES[submission.answers["sex"]], age_group=submission.answers["age_group"],
-                  mode=MODES.get(submission.channel, submission.channel.value))
-    return scalar
+#: The columns read beside the answers: the exclusion rules' candidate, then the design's.
+FIXED = {"id": Submission.id, "review_state": Submission.review_state, "channel": Submission.channel,
+         "case_id": Submission.case_id, "selection_probability": SampleCase.selection_probability,
+         "sex": Submission.answers["sex"].as_string(), "age_group": Submission.answers["age_group"].as_string(),
+         "instance_uuid": Submission.instance_uuid, "unit_code": AdminUnit.code, "stratum": SampleCase.stratum,
+         "cluster": SampleCase.cluster}
 
 
 def _labels(questionnaire: Questionnaire) -> dict[str, dict[str, str]]:
@@ -49,16 +55,59 @@ def _labels(questionnaire: Questionnaire) -> dict[str, dict[str, str]]:
     return {q["name"]: q.get("labels") or {} for q in version.definition.get("questions", [])}
 
 
+def read_fixed(campaign: Campaign, questionnaire: Questionnaire, rules, keys=None):
+    """The questionnaire's submissions in the campaign read as columns (one query, by id) and
+    the exclusion of each (:func:`~survey_app.survey_analysis.exclusions.exclusions_of`, None
+    where it counts): (the Arrow table, the exclusions)."""
+    connection = db.session.connection()
+    query = columns.submission_columns(campaign.id, questionnaire.id, FIXED, keys, connection.dialect.name)
+    table = columns.read_table(connection, query, keys or ())
+    items = columns.as_frame(table, ["review_state", "channel", "sex", "age_group"])
+    for name, kind in (("id", pa.int64()), ("case_id", pa.float64()), ("selection_probability", pa.float64())):
+        items[name] = pc.cast(table.column(name), kind).to_numpy(zero_copy_only=False)
+    items = items[list(exclusions_service.CANDIDATE_COLUMNS)]
+    return table, exclusions_service.exclusions_of(items, exclusions_service.context(campaign), rules)
+
+
+def read_kept(campaign: Campaign, questionnaire: Questionnaire, rules, skip=()) -> tuple:
+    """The submissions ``rules`` keep, with their answers: (kept rows' fixed columns as a frame,
+    their answers {key: array}, the answer keys read as numbers, the count excluded per rule)."""
+    keys = columns.questionnaire_keys(questionnaire)
+    table, found = read_fixed(campaign, questionnaire, rules, keys)
+    kept = pd.isna(found)
+    table = table if kept.all() else table.filter(pa.array(kept))
+    fixed = columns.as_frame(table, list(FIXED))
+    answers, numeric = {}, []
+    for i, key in enumerate(keys):
+        text = table.column(f"a{i}")
+        if key in skip:
+            continue
+        values, is_number = columns.typed_answers(text)
+        if values is not None:
+            answers[key] = values
+            numeric += [key] if is_number else []
+    return fixed, answers, numeric, exclusions_service.excluded_counts(found)
+
+
 def build_table(campaign: Campaign, form_id: str) -> AnalysisTable:
     """One row per kept submission of ``form_id``: answers as columns plus the design variables."""
     questionnaire = db.session.scalar(select(Questionnaire).where(Questionnaire.form_id == form_id))
     if questionnaire is None:
         raise LookupError(f"no questionnaire {form_id}")
-    submissions = db.session.scalars(
-        select(Submission).where(Submission.campaign_id == campaign.id,
-                                 Submission.questionnaire_id == questionnaire.id)
-        .options(selectinload(Submission.case), selectinload(Submission.unit)))
-    kept, exclusions = exclusions_service.counted(submissions, exclusions_service.context(campaign))
-    rows = [_row(submission) for submission in kept]
-    data = pd.DataFrame(rows, columns=None if rows else DESIGN_COLUMNS)
-    return AnalysisTable(data=data, exclusions=exclusions, labels=_labels(questionnaire))
+    fixed, answers, numeric, excluded = read_kept(campaign, questionnaire, exclusions_service.CITIZEN_RULES,
+                                                  skip=DESIGN_COLUMNS)
+    if fixed.empty:
+        return AnalysisTable(pd.DataFrame(columns=DESIGN_COLUMNS), excluded, _labels(questionnaire))
+    data = pd.DataFrame({**answers, **design_variables(fixed)})
+    return AnalysisTable(data=data, exclusions=excluded, labels=_labels(questionnaire), numeric=tuple(numeric))
+
+
+def design_variables(fixed: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The design variables (:data:`DESIGN_COLUMNS`) of kept submissions read by :func:`read_fixed`:
+    the village is the PSU, or the respondent where the case has none."""
+    return {"instance_uuid": fixed["instance_uuid"].to_numpy(), "unit_code": fixed["unit_code"].to_numpy(),
+            "stratum": fixed["stratum"].to_numpy(),
+            "psu": fixed["cluster"].where(fixed["cluster"].fillna("") != "", fixed["instance_uuid"]).to_numpy(),
+            "selection_probability": pd.to_numeric(fixed["selection_probability"]).to_numpy(dtype=float),
+            "sex": fixed["sex"].map(SEX_NAMES).to_numpy(), "age_group": fixed["age_group"].to_numpy(),
+            "mode": fixed["channel"].map({c.value: MODES.get(c, c.value) for c in Channel}).to_numpy()}
