@@ -73,8 +73,9 @@ def test_a_full_database_answers_507_and_keeps_nothing(app):
         assert list(filestore.keys()) == []
 
 
-def test_old_disk_files_are_read_then_moved_in_by_the_command(app):
-    uploads = Path(app.config["UPLOAD_FOLDER"])
+def test_old_disk_files_are_read_then_moved_in_by_the_command(app, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path))  # only this test's old files
+    uploads = tmp_path
     evidence, photo, report = b"%PDF-1.4 minh chung", b"\x89PNG anh", b"%PDF-1.7 bao cao"
     names = [hashlib.sha256(c).hexdigest() for c in (evidence, photo, report)]
     paths = [uploads / "evidence" / names[0][:2] / names[0], uploads / "answers" / f"{names[1]}.png",

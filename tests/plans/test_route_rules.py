@@ -98,9 +98,10 @@ def _ids(app, code) -> dict:
         quarter, year = plan.periods[0], plan.periods[-1]
         ids = {"code": code, "period": quarter.id, "other_period": year.id, "target": plan.targets[0].id}
         for task, key in ((plan.tasks[0], "evidence"), (plan.tasks[2], "other_evidence")):
+            digest = _stored(PDF)  # before the report joins the session through its task
             report = ProgressReport(task=task, period=year, status=TaskProgress.IN_PROGRESS)
             report.evidence.append(ProgressEvidence(filename=f"{key}.pdf", content_type="application/pdf",
-                                                    size=len(PDF), sha256=_stored(PDF)))
+                                                    size=len(PDF), sha256=digest))
             db.session.add(report)
             db.session.commit()
             ids[key] = report.evidence[0].id
