@@ -101,28 +101,27 @@ def edit(code: str):
     return render_template("plans/edit.html", plan=found, form=form, problem=None)
 
 
+def _change_status(code: str, change, done: str):
+    """Issue or close the plan (``change``), or show the plan page with why not."""
+    found = plan_or_404(code)
+    try:
+        change(found)
+    except PlanRefused as exc:
+        return render_plan(found, problem=exc.message, status=exc.status)
+    flash(done, "success")
+    return redirect(url_for("plans.plan", code=code))
+
+
 @bp.route("/<code>/issue", methods=["POST"])
 @roles_required(*DEPARTMENT)
 def issue(code: str):
-    found = plan_or_404(code)
-    try:
-        issue_plan(found)
-    except PlanRefused as exc:
-        return render_plan(found, problem=exc.message, status=exc.status)
-    flash(_("The plan is issued: units see their tasks."), "success")
-    return redirect(url_for("plans.plan", code=code))
+    return _change_status(code, issue_plan, _("The plan is issued: units see their tasks."))
 
 
 @bp.route("/<code>/close", methods=["POST"])
 @roles_required(*DEPARTMENT)
 def close(code: str):
-    found = plan_or_404(code)
-    try:
-        close_plan(found)
-    except PlanRefused as exc:
-        return render_plan(found, problem=exc.message, status=exc.status)
-    flash(_("The plan is closed: nothing in it changes any more."), "success")
-    return redirect(url_for("plans.plan", code=code))
+    return _change_status(code, close_plan, _("The plan is closed: nothing in it changes any more."))
 
 
 @bp.app_template_filter("plan_label")
