@@ -21,7 +21,7 @@ from sqlalchemy import select
 from survey_app.extensions import db
 from survey_app.models import AdminUnit, Campaign, Questionnaire, SampleCase, Submission
 from survey_app.survey_analysis import columns, exclusions
-from survey_app.survey_analysis.table import FIXED, design_variables, read_fixed
+from survey_app.survey_analysis.table import FIXED_NAMES, design_variables, read_fixed
 from survey_app.survey_analysis.staff import framework_questionnaires, staff_table
 from survey_app.survey_analysis.weights import raking_margins, weighted_design
 
@@ -83,7 +83,7 @@ def design_weights(campaign: Campaign, form_id: str) -> DesignWeights:
     kept = table.take(pa.array(positions, pa.int64()))
     out = DesignWeights(np.full(count, np.nan), np.full(count, np.nan), np.zeros(count, dtype=np.int8))
     if len(positions):
-        frame = pd.DataFrame(design_variables(columns.as_frame(kept, list(FIXED))))[DESIGN_COLUMNS]
+        frame = pd.DataFrame(design_variables(columns.as_frame(kept, FIXED_NAMES)))[DESIGN_COLUMNS]
         del kept, table
         design, _ = weighted_design(frame, campaign)
         out.targets = raking_margins(frame, campaign)[1]

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import hashlib
 
+import numpy as np
 import pandas as pd
 import polars as pl
+import pyarrow as pa
+import pyarrow.compute as pc
 
 ROWS = 100_000
 
@@ -25,7 +28,8 @@ def table_digest(data: pd.DataFrame, numeric=()) -> str:
     printed = {c: _printed(ordered[c]) for c in ordered.columns}
     if any(s is None for s in printed.values()) or not len(ordered):
         return _pandas_digest(ordered)
-    table = pl.DataFrame(printed).sort("instance_uuid")
+    table = pl.DataFrame(printed)
+    table = table[pl.from_arrow(pc.sort_indices(table["instance_uuid"].to_arrow()))]  # Arrow sorts text faster
     digest = hashlib.sha256()
     for start in range(0, table.height, ROWS):
         digest.update(table.slice(start, ROWS).write_csv(include_header=start == 0).encode("utf-8"))
@@ -42,9 +46,12 @@ def _printed(column: pd.Series) -> pl.Series | None:
     if isinstance(column.dtype, pd.api.extensions.ExtensionDtype) and column.dtype.kind in "iu" \
             or column.dtype.kind in "iu":
         return pl.from_pandas(column)
+    if isinstance(column.dtype, pd.StringDtype):
+        series = pl.from_arrow(pa.array(column.array)).cast(pl.Utf8)
+        return _printed_text(series)
     values = column.to_numpy()
     if column.dtype.kind == "f":
-        return pl.Series([None if x != x else repr(float(x)) for x in values], dtype=pl.Utf8)
+        return _floats(values)
     if column.dtype.kind == "b":
         return pl.Series([str(bool(x)) for x in values], dtype=pl.Utf8)
     if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
@@ -52,5 +59,17 @@ def _printed(column: pd.Series) -> pl.Series | None:
     else:
         series = pl.Series([None if v is None or (isinstance(v, float) and v != v) else v if type(v) is str
                             else str(v) for v in values], dtype=pl.Utf8)
+    return _printed_text(series)
+
+
+def _printed_text(series: pl.Series) -> pl.Series | None:
+    """Text as pandas prints it: empty as missing; None where Polars would quote differently."""
     series = pl.select(pl.when(series == "").then(None).otherwise(series)).to_series()
     return None if series.str.contains("\r", literal=True).any() else series
+
+
+def _floats(values: np.ndarray) -> pl.Series:
+    """Floats as Python's ``repr`` (as pandas prints them), one ``repr`` per distinct value."""
+    distinct, positions = np.unique(values, return_inverse=True)
+    printed = pl.Series([None if x != x else repr(float(x)) for x in distinct], dtype=pl.Utf8)
+    return printed.gather(positions.ravel())

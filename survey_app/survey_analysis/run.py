@@ -87,9 +87,9 @@ def other_questionnaires(campaign: Campaign, rule: dict) -> tuple[list, dict[str
     names = sorted(framework_questionnaires(campaign) - {rule["questionnaire"]})
     found, exclusions = [], {}
     for name in names:
-        data, excluded = staff_table(campaign, name)
-        exclusions.update(excluded)
         items = framework_items(campaign, name, set())
+        data, excluded = staff_table(campaign, name, only=items)
+        exclusions.update(excluded)
         if data.empty or not items:
             continue
         scored = item_scores(staff_design(data), items, rule["missing_codes"], data)
@@ -109,11 +109,14 @@ def _estimates(run_id: int, frame) -> list[dict]:
 
 
 def analyse(campaign: Campaign, step=lambda label: None) -> AnalysisRun:
-    """Build the table, weight it, score it by unit, and store everything as a new run (its
-    estimates in one bulk insert)."""
+    """Build the table of the questions the framework scores, weight it, score it by unit, and
+    store everything as a new run (its estimates in one bulk insert). The run's input fingerprint
+    is that table's: an answer it never reads cannot change it."""
     rule = scoring_rule(campaign)
+    criteria = {c for members in rule["factors"].values() for c in members}
+    items = framework_items(campaign, rule["questionnaire"], criteria)
     step("table")
-    table = build_table(campaign, rule["questionnaire"])
+    table = build_table(campaign, rule["questionnaire"], only=criteria | set(items))
     if table.data.empty:
         raise ValueError("no submission can be analysed in this campaign")
     step("weights")
@@ -121,9 +124,7 @@ def analyse(campaign: Campaign, step=lambda label: None) -> AnalysisRun:
     step("estimates")
     results = satisfaction_scores(design, {"factors": rule["factors"], "aggregation": rule["aggregation"]},
                                   by="unit_code", missing_codes=rule["missing_codes"])
-    criteria = {c for members in rule["factors"].values() for c in members}
-    extra = item_scores(design, framework_items(campaign, rule["questionnaire"], criteria),
-                        rule["missing_codes"], table.data)
+    extra = item_scores(design, items, rule["missing_codes"], table.data)
     frames = [results.to_frame()] + ([extra] if extra is not None else [])
     others, other_exclusions = other_questionnaires(campaign, rule)
     frames += [f for _, f in others]

@@ -24,14 +24,14 @@ def framework_questionnaires(campaign: Campaign) -> set[str]:
     return {(node.survey or {}).get("questionnaire") for node in campaign.framework.nodes if node.survey} - {None}
 
 
-def staff_table(campaign: Campaign, form_id: str) -> tuple[pd.DataFrame, dict[str, int]]:
-    """Answers of ``form_id`` in the campaign, one row each, those the staff rules keep
-    (:data:`~survey_app.survey_analysis.exclusions.STAFF_RULES`)."""
+def staff_table(campaign: Campaign, form_id: str, only=None) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Answers of ``form_id`` in the campaign (those named in ``only`` when given), one row
+    each, those the staff rules keep (:data:`~survey_app.survey_analysis.exclusions.STAFF_RULES`)."""
     questionnaire = db.session.scalar(select(Questionnaire).where(Questionnaire.form_id == form_id))
     if questionnaire is None:
         return pd.DataFrame(), {}
     fixed, answers, _, excluded = read_kept(campaign, questionnaire, exclusions.STAFF_RULES,
-                                            skip=("unit_code", "respondent", "weight"))
+                                            skip=("unit_code", "respondent", "weight"), only=only)
     if fixed.empty:
         return pd.DataFrame(), {f"{form_id}/{name}": count for name, count in excluded.items()}
     data = pd.DataFrame({**answers, "unit_code": fixed["unit_code"].to_numpy(),

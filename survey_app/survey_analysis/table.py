@@ -45,9 +45,12 @@ class AnalysisTable:
 #: The columns read beside the answers: the exclusion rules' candidate, then the design's.
 FIXED = {"id": Submission.id, "review_state": Submission.review_state, "channel": Submission.channel,
          "case_id": Submission.case_id, "selection_probability": SampleCase.selection_probability,
-         "sex": Submission.answers["sex"].as_string(), "age_group": Submission.answers["age_group"].as_string(),
          "instance_uuid": Submission.instance_uuid, "unit_code": AdminUnit.code, "stratum": SampleCase.stratum,
          "cluster": SampleCase.cluster}
+#: The answers read with them, by key (the exclusion rules and the raking read them).
+FIXED_ANSWERS = ("sex", "age_group")
+#: Every column :func:`read_fixed` reads besides the answers of its keys.
+FIXED_NAMES = [*FIXED, *FIXED_ANSWERS]
 
 
 def _labels(questionnaire: Questionnaire) -> dict[str, dict[str, str]]:
@@ -60,7 +63,8 @@ def read_fixed(campaign: Campaign, questionnaire: Questionnaire, rules, keys=Non
     the exclusion of each (:func:`~survey_app.survey_analysis.exclusions.exclusions_of`, None
     where it counts): (the Arrow table, the exclusions)."""
     connection = db.session.connection()
-    query = columns.submission_columns(campaign.id, questionnaire.id, FIXED, keys, connection.dialect.name)
+    query = columns.submission_columns(campaign.id, questionnaire.id, FIXED, keys, connection.dialect.name,
+                                       FIXED_ANSWERS)
     table = columns.read_table(connection, query, keys or ())
     items = columns.as_frame(table, ["review_state", "channel", "sex", "age_group"])
     for name, kind in (("id", pa.int64()), ("case_id", pa.float64()), ("selection_probability", pa.float64())):
@@ -69,14 +73,17 @@ def read_fixed(campaign: Campaign, questionnaire: Questionnaire, rules, keys=Non
     return table, exclusions_service.exclusions_of(items, exclusions_service.context(campaign), rules)
 
 
-def read_kept(campaign: Campaign, questionnaire: Questionnaire, rules, skip=()) -> tuple:
+def read_kept(campaign: Campaign, questionnaire: Questionnaire, rules, skip=(), only=None) -> tuple:
     """The submissions ``rules`` keep, with their answers: (kept rows' fixed columns as a frame,
-    their answers {key: array}, the answer keys read as numbers, the count excluded per rule)."""
+    their answers {key: array}, the answer keys read as numbers, the count excluded per rule).
+    ``only`` names the answer keys to read (every key of the questionnaire when None)."""
     keys = columns.questionnaire_keys(questionnaire)
+    if only is not None:
+        keys = [k for k in keys if k in set(only)]
     table, found = read_fixed(campaign, questionnaire, rules, keys)
     kept = pd.isna(found)
     table = table if kept.all() else table.filter(pa.array(kept))
-    fixed = columns.as_frame(table, list(FIXED))
+    fixed = columns.as_frame(table, FIXED_NAMES)
     answers, numeric = {}, []
     for i, key in enumerate(keys):
         text = table.column(f"a{i}")
@@ -89,13 +96,14 @@ def read_kept(campaign: Campaign, questionnaire: Questionnaire, rules, skip=()) 
     return fixed, answers, numeric, exclusions_service.excluded_counts(found)
 
 
-def build_table(campaign: Campaign, form_id: str) -> AnalysisTable:
-    """One row per kept submission of ``form_id``: answers as columns plus the design variables."""
+def build_table(campaign: Campaign, form_id: str, only=None) -> AnalysisTable:
+    """One row per kept submission of ``form_id``: answers as columns plus the design variables;
+    only the answers named in ``only`` when given (an analysis reads the questions it scores)."""
     questionnaire = db.session.scalar(select(Questionnaire).where(Questionnaire.form_id == form_id))
     if questionnaire is None:
         raise LookupError(f"no questionnaire {form_id}")
     fixed, answers, numeric, excluded = read_kept(campaign, questionnaire, exclusions_service.CITIZEN_RULES,
-                                                  skip=DESIGN_COLUMNS)
+                                                  skip=DESIGN_COLUMNS, only=only)
     if fixed.empty:
         return AnalysisTable(pd.DataFrame(columns=DESIGN_COLUMNS), excluded, _labels(questionnaire))
     data = pd.DataFrame({**answers, **design_variables(fixed)})
@@ -105,9 +113,16 @@ def build_table(campaign: Campaign, form_id: str) -> AnalysisTable:
 def design_variables(fixed: pd.DataFrame) -> dict[str, np.ndarray]:
     """The design variables (:data:`DESIGN_COLUMNS`) of kept submissions read by :func:`read_fixed`:
     the village is the PSU, or the respondent where the case has none."""
-    return {"instance_uuid": fixed["instance_uuid"].to_numpy(), "unit_code": fixed["unit_code"].to_numpy(),
-            "stratum": fixed["stratum"].to_numpy(),
-            "psu": fixed["cluster"].where(fixed["cluster"].fillna("") != "", fixed["instance_uuid"]).to_numpy(),
+    return {"instance_uuid": fixed["instance_uuid"].array, "unit_code": fixed["unit_code"].array,
+            "stratum": fixed["stratum"].array,
+            "psu": fixed["cluster"].where(fixed["cluster"].fillna("") != "", fixed["instance_uuid"]).array,
             "selection_probability": pd.to_numeric(fixed["selection_probability"]).to_numpy(dtype=float),
-            "sex": fixed["sex"].map(SEX_NAMES).to_numpy(), "age_group": fixed["age_group"].to_numpy(),
-            "mode": fixed["channel"].map({c.value: MODES.get(c, c.value) for c in Channel}).to_numpy()}
+            "sex": _recoded(fixed["sex"], SEX_NAMES), "age_group": fixed["age_group"].array,
+            "mode": _recoded(fixed["channel"], {c.value: MODES.get(c, c.value) for c in Channel})}
+
+
+def _recoded(column: pd.Series, names: dict[str, str]):
+    """``column``'s codes renamed (missing where ``names`` has none), one lookup per distinct code."""
+    codes, uniques = pd.factorize(column)
+    renamed = pd.array([names.get(u) for u in uniques] + [None], dtype=columns.TEXT)
+    return renamed.take(np.where(codes < 0, len(uniques), codes))

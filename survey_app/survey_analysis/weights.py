@@ -39,19 +39,23 @@ def unit_populations(campaign: Campaign) -> dict[str, dict[tuple[str, str], floa
 
 def _margin(data: pd.DataFrame, column: str, populations, collapsed: list) -> tuple[pd.Series, dict]:
     """Codes ``unit|level`` (or ``unit|all`` for a collapsed unit) and their population totals."""
-    codes, targets = pd.Series(index=data.index, dtype=object), {}
     position = 0 if column == "sex" else 1
-    for unit, rows in data.groupby("unit_code").groups.items():
+    units, values = data["unit_code"], data[column]
+    present = pd.DataFrame({"unit": units, "level": values}).drop_duplicates().groupby("unit")["level"].agg(set)
+    targets, whole = {}, []
+    for unit, found in present.items():
         population = populations[unit]
         levels = sorted({g[position] for g in population})
-        if set(data.loc[rows, column]) >= set(levels):
-            codes[rows] = unit + "|" + data.loc[rows, column]
+        if found >= set(levels):
             for level in levels:
                 targets[f"{unit}|{level}"] = sum(n for g, n in population.items() if g[position] == level)
         else:
             collapsed.append({"unit": unit, "margin": column})
-            codes[rows] = f"{unit}|all"
+            whole.append(unit)
             targets[f"{unit}|all"] = sum(population.values())
+    codes = units + "|" + values
+    if whole:
+        codes = codes.where(~units.isin(whole), units + "|all")
     return codes, targets
 
 
