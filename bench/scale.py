@@ -234,6 +234,10 @@ def build(url: str, folder: Path, n: int, through_intake: int = THROUGH_INTAKE) 
             Submission.questionnaire_id == questionnaire.id, Submission.campaign_id == campaign.id))
         if have < n:
             copy_on_server(campaign.id, sample.id, have, n - have, time.perf_counter())
+        if db.engine.dialect.name == "postgresql":
+            db.session.commit()
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                connection.exec_driver_sql("ANALYZE")  # what autovacuum does after a bulk load
 
 
 def _store_batch(connection, campaign_id, questionnaire_id, version_id, pool, chosen, case_ids, devices, offset):

@@ -72,10 +72,10 @@ def submission_columns(campaign_id: int, questionnaire_id: int, fixed: dict, key
             return record.c[key] if key in named else cast(answers.op("->>")(literal(key)), Text)
         columns += [answer(k).label(k) for k in answers_fixed]
         columns += [answer(k).label(f"a{i}") for i, k in enumerate(keys or ())]
+    elif keys is not None and dialect != "postgresql":
+        columns.append(cast(answers, Text).label("doc"))  # ``answers_fixed`` decoded from it too
     else:
         columns += [answers[k].as_string().label(k) for k in answers_fixed]
-        if keys is not None and dialect != "postgresql":
-            columns.append(cast(answers, Text).label("doc"))
     query = (select(*columns).select_from(Submission)
              .join(AdminUnit, AdminUnit.id == Submission.unit_id)
              .outerjoin(SampleCase, SampleCase.id == Submission.case_id))
@@ -85,14 +85,16 @@ def submission_columns(campaign_id: int, questionnaire_id: int, fixed: dict, key
     return query if dialect == "postgresql" else query.order_by(Submission.id)
 
 
-def read_table(connection: Connection, query, keys=()) -> pa.Table:
-    """Every column of ``query`` as text (nulls kept), read in one stream; the answers in
-    columns ``a0``, ``a1``, … (one per key of ``keys``)."""
+def read_table(connection: Connection, query, keys=(), answers_fixed=()) -> pa.Table:
+    """Every column of ``query`` (:func:`submission_columns` with the same ``keys`` and
+    ``answers_fixed``) as text (nulls kept), read in one stream; the answers in columns ``a0``,
+    ``a1``, … (one per key of ``keys``), those of ``answers_fixed`` by their key."""
     sql = str(query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
     names = [c.name for c in query.selected_columns]
     if connection.dialect.name == "postgresql":
         return _by_id(_read_copy(connection, sql, names))
-    return _read_rows(connection, sql, names, list(keys))
+    decoded = [(k, k) for k in answers_fixed] + [(f"a{i}", k) for i, k in enumerate(keys)] if "doc" in names else []
+    return _read_rows(connection, sql, names, decoded)
 
 
 def _by_id(table: pa.Table) -> pa.Table:
@@ -144,11 +146,13 @@ class _CopyStream(io.RawIOBase):
         return count
 
 
-def _read_rows(connection: Connection, sql: str, names: list[str], keys: list[str]) -> pa.Table:
-    """SQLite: rows in batches, the answer documents of a batch decoded at once (Arrow's JSON
-    reader; SQLite's ``json_extract`` would parse each document again for every key)."""
+def _read_rows(connection: Connection, sql: str, names: list[str], decoded: list[tuple[str, str]]) -> pa.Table:
+    """SQLite: rows in batches, the answer documents (``doc``) of a batch decoded at once into
+    the ``decoded`` columns, (name, answer key) pairs (Arrow's JSON reader; SQLite's
+    ``json_extract`` would parse each document again for every key)."""
     plain = [n for n in names if n != "doc"]
-    chunks: dict[str, list] = {n: [] for n in plain + ([f"a{i}" for i in range(len(keys))] if "doc" in names else [])}
+    keys = list(dict.fromkeys(key for _, key in decoded))
+    chunks: dict[str, list] = {n: [] for n in plain + [name for name, _ in decoded]}
     cursor = connection.connection.driver_connection.cursor()
     try:
         cursor.execute(sql)
@@ -156,9 +160,10 @@ def _read_rows(connection: Connection, sql: str, names: list[str], keys: list[st
             by_name = dict(zip(names, zip(*batch)))
             for name in plain:
                 chunks[name].append(_strings(by_name[name]))
-            if "doc" in by_name:
-                for i, values in enumerate(_answer_columns(by_name["doc"], keys)):
-                    chunks[f"a{i}"].append(values)
+            if decoded:
+                found = dict(zip(keys, _answer_columns(by_name["doc"], keys)))
+                for name, key in decoded:
+                    chunks[name].append(found[key])
     finally:
         cursor.close()
     return pa.table({n: pa.chunked_array(c, pa.string()) for n, c in chunks.items()})
@@ -179,11 +184,19 @@ def _answer_columns(documents, keys: list[str]) -> list[pa.Array]:
 
 
 def _strings(values) -> pa.Array:
-    """Values as text, as PostgreSQL's ``->>`` gives them (a list or an object as JSON)."""
+    """Values as text, as PostgreSQL's ``->>`` gives them (a list or an object as JSON); a
+    column of numbers (ids, probabilities) converted by Arrow."""
     try:
         return pa.array(values, pa.string())
     except (pa.ArrowTypeError, pa.ArrowInvalid):
-        return pa.array([v if v is None or type(v) is str else
+        pass
+    try:
+        numbers = pa.array(values)
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        numbers = None
+    if numbers is not None and (pa.types.is_integer(numbers.type) or pa.types.is_floating(numbers.type)):
+        return pc.cast(numbers, pa.string())
+    return pa.array([v if v is None or type(v) is str else
                          json.dumps(v) if isinstance(v, (bool, list, dict)) else str(v) for v in values], pa.string())
 
 

@@ -65,7 +65,7 @@ def read_fixed(campaign: Campaign, questionnaire: Questionnaire, rules, keys=Non
     connection = db.session.connection()
     query = columns.submission_columns(campaign.id, questionnaire.id, FIXED, keys, connection.dialect.name,
                                        FIXED_ANSWERS)
-    table = columns.read_table(connection, query, keys or ())
+    table = columns.read_table(connection, query, keys or (), FIXED_ANSWERS)
     items = columns.as_frame(table, ["review_state", "channel", "sex", "age_group"])
     for name, kind in (("id", pa.int64()), ("case_id", pa.float64()), ("selection_probability", pa.float64())):
         items[name] = pc.cast(table.column(name), kind).to_numpy(zero_copy_only=False)
