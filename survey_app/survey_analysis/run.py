@@ -5,7 +5,7 @@ import json
 from importlib.metadata import PackageNotFoundError, version
 
 import pandas as pd
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from flask_babel import gettext as _
 
 from analysis import SurveyDesign, satisfaction_scores
@@ -144,7 +144,8 @@ def analyse(campaign: Campaign, step=lambda label: None) -> AnalysisRun:
                       weighting=weighting)
     db.session.add(run)
     db.session.flush()
-    db.session.execute(insert(AnalysisEstimate), _estimates(run.id, with_domain_intervals(frame, domain_df(table.data))))
+    estimates = _estimates(run.id, with_domain_intervals(frame, domain_df(table.data)))
+    db.session.execute(AnalysisEstimate.__table__.insert(), estimates)  # Core: no ORM bookkeeping per row
     db.session.commit()
     step("index")
     from survey_app.results.stored import store
