@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+
 from survey_app.refusals import MessageRefused
 
 INDICATORS = ("pct_satisfied", "mean_score")
@@ -100,6 +100,8 @@ def points_of(survey: dict, max_points: float, percent):
 
 def points_se(survey: dict, max_points: float, indicator: Indicator) -> float:
     """Standard error of the converted points (formulas in the module docstring)."""
+    from scipy import stats  # only thresholds need it; loading SciPy costs every command a second
+
     rule = survey.get("conversion", "proportional")
     if rule == "proportional":
         return max_points * indicator.percent_se / 100.0
