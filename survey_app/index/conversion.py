@@ -100,14 +100,14 @@ def points_of(survey: dict, max_points: float, percent):
 
 def points_se(survey: dict, max_points: float, indicator: Indicator) -> float:
     """Standard error of the converted points (formulas in the module docstring)."""
-    from scipy import stats  # only thresholds need it; loading SciPy costs every command a second
-
     rule = survey.get("conversion", "proportional")
     if rule == "proportional":
         return max_points * indicator.percent_se / 100.0
     mins, values = _thresholds(survey)
     if indicator.percent_se <= 0:
         return 0.0
+    from scipy import stats  # only thresholds need it: importing SciPy takes about a second
+
     dist = stats.norm(indicator.percent, indicator.percent_se)
     uppers = np.concatenate(([np.inf], mins[:-1]))
     lowers = np.concatenate((mins[:-1], [-np.inf]))  # the last band (min 0) takes everything below
