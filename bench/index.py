@@ -9,12 +9,15 @@ without the process start, printed apart), the analysts' index page and a unit's
 "Computed" puts back the old read (:func:`survey_app.index.build.compute_campaign` on every
 read); "stored" is the read model as it is (:mod:`survey_app.results.stored`). "First read after
 a change" is a page read right after the stored figures went stale (computed once and stored).
-README ("Speed") keeps the measured figures.
+Last, the whole command as a user runs it, process start, imports and app included, against the
+issue's goal of 1 s: the median of ``--repeat`` runs, wall-clock and CPU (user + system, what a
+busy machine does not inflate). README ("Speed") keeps the measured figures.
 """
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -90,12 +93,27 @@ def _first_read(app, client) -> float:
     return took
 
 
-def _process_start(folder: Path) -> float:
-    """Wall-clock of the whole ``flask --app wsgi index compute`` process (imports and app included)."""
-    start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "index", "compute", CAMPAIGN], cwd=ROOT,
-                   check=True, stdout=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(ROOT)})
-    return time.perf_counter() - start
+#: The issue's goal for the whole ``index compute`` process on the demo.
+GOAL = 1.0
+
+
+def _children_cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def _whole_command(repeat: int) -> tuple[float, float]:
+    """Median wall-clock and CPU seconds of the whole ``flask --app wsgi index compute`` process
+    (interpreter start, imports and app included), after one warm-up run."""
+    command = [sys.executable, "-m", "flask", "--app", "wsgi", "index", "compute", CAMPAIGN]
+    environment = {**os.environ, "PYTHONPATH": str(ROOT)}
+    runs = []
+    for _ in range(repeat + 1):
+        start, cpu = time.perf_counter(), _children_cpu()
+        subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL, env=environment)
+        runs.append((time.perf_counter() - start, _children_cpu() - cpu))
+    runs = runs[1:]
+    return statistics.median(w for w, _ in runs), statistics.median(c for _, c in runs)
 
 
 def main() -> None:
@@ -131,8 +149,12 @@ def main() -> None:
         print(f"{name:<16}{before[name] * 1000:>8.0f} ms{after[name] * 1000:>7.0f} ms", flush=True)
     first = _first_read(app, client)
     print(f"first index page read after a change (computed once, stored): {first * 1000:.0f} ms")
-    print(f"the whole `flask --app wsgi index compute` process, imports and app start included: "
-          f"{_process_start(folder):.2f} s")
+    wall, cpu = _whole_command(options.repeat)
+    verdict = "within" if wall <= GOAL else "over"
+    compiled = (" (PYTHONDONTWRITEBYTECODE is set: every run compiles the application's modules again, "
+                "about 0.15 s)" if sys.dont_write_bytecode else "")
+    print(f"the whole `flask --app wsgi index compute {CAMPAIGN}` process, imports and app start included: "
+          f"{wall:.2f} s wall, {cpu:.2f} s CPU; goal {GOAL:.0f} s: {verdict}{compiled}")
 
 
 if __name__ == "__main__":

@@ -9,14 +9,13 @@ A job's state (status, progress, error, owner) is a row of the ``job`` table and
 in the shared file store (:mod:`survey_app.filestore`), so every web process shows and serves a
 job whatever process, on whatever machine, runs it. State changes are written on a connection of
 their own (:func:`_update`), so progress shows while the job's work is not committed yet, and a
-failure is recorded while that work is rolled back.
+failure is recorded while that work is rolled back. Pages start and read jobs through
+:mod:`survey_app.jobs`, which imports this module (and Huey) only when a job is started.
 """
 from __future__ import annotations
 
 import os
-import re
 import threading
-import uuid
 from contextlib import nullcontext
 
 from flask import current_app, has_app_context
@@ -26,8 +25,6 @@ from sqlalchemy import update
 from survey_app.extensions import db
 from survey_app.models import Job
 from survey_app.models.base import utcnow
-
-JOB_ID = re.compile(r"^[0-9a-f]{32}$")
 
 
 def _make_huey():
@@ -41,13 +38,6 @@ def _make_huey():
 
 
 huey = _make_huey()
-
-
-def read_job(job_id: str) -> Job | None:
-    """The job, or ``None`` for an unknown or malformed id."""
-    if not JOB_ID.match(job_id or ""):
-        return None
-    return db.session.get(Job, job_id, populate_existing=True)
 
 
 def _update(job_id: str, **changes) -> None:
@@ -90,18 +80,3 @@ def run_job(job_id: str, kind: str, params: dict) -> None:
         _update(job_id, status="done", progress=100, filename=filename, file_sha256=sha256,
                 finished_at=utcnow())
 
-
-def start_job(kind: str, params: dict, user_id: int, title: str) -> str:
-    """Record a queued job (committed, so a worker anywhere finds it) and enqueue it; its id."""
-    app = current_app._get_current_object()
-    job_id = uuid.uuid4().hex
-    db.session.add(Job(id=job_id, kind=kind, params=params, user_id=user_id, title=title[:300],
-                       status="queued", progress=0))
-    db.session.commit()
-    huey.immediate = bool(app.config.get("TESTING"))
-    try:
-        run_job(job_id, kind, params)
-    except Exception:  # noqa: BLE001 - in immediate mode the failure is already in the state
-        if not huey.immediate:
-            raise
-    return job_id

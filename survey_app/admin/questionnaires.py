@@ -3,7 +3,9 @@
 The page shows what was imported (form, version, status, counts, pyxform's warnings) or the
 refusal (422, with the row, column and reason) and the form again.  A file larger than
 ``QUESTIONNAIRE_MAX_BYTES`` (default 5 MiB, well under the application-wide request limit)
-is refused with 413 before it is parsed.
+is refused with 413 before it is parsed. The importer (pyxform, openpyxl: half a second to
+load) is imported by the two functions that use it, when a file is posted, not when the
+application starts.
 """
 from __future__ import annotations
 
@@ -18,13 +20,14 @@ from survey_app.admin import bp
 from survey_app.extensions import db
 from survey_app.i18n import _, lazy_gettext as _l
 from survey_app.models import Role
-from survey_app.questionnaire.importer import SUPPORTED_SUFFIXES, ImportRefused, import_form
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 
 
 def _xlsform_suffix(form, field) -> None:
     """Refuse a file whose name does not end in an XLSForm suffix."""
+    from survey_app.questionnaire.importer import SUPPORTED_SUFFIXES
+
     name = (field.data.filename or "").lower() if field.data else ""
     if not name.endswith(SUPPORTED_SUFFIXES):
         raise ValidationError(_("Only XLSForm files: %(suffixes)s.",
@@ -43,6 +46,8 @@ def _max_bytes() -> int:
 
 def _import(form: QuestionnaireUploadForm):
     """Import the uploaded file; on refusal roll back and put the reason on the file field."""
+    from survey_app.questionnaire.importer import ImportRefused, import_form
+
     upload = form.file.data
     try:
         version = import_form(upload.filename, upload.read(), publish=form.publish.data)

@@ -16,7 +16,7 @@ from survey_app.invitations.codes import BatchRequest, InvitationRefused, defaul
 from survey_app.invitations.export import counts, csv_text
 from survey_app.invitations.forms import BatchForm, LettersForm, OpenLinkForm
 from survey_app.models import Role
-from survey_app.tasks import start_job
+from survey_app.jobs import start_job
 
 RUNS_THE_SURVEY = (Role.ANALYST, Role.ADMIN)
 

@@ -21,7 +21,7 @@ from survey_app.i18n import lazy_gettext as _l
 from survey_app.models import Role
 from survey_app.results import official
 from survey_app.results.runs import latest_run
-from survey_app.tasks import start_job
+from survey_app.jobs import start_job
 
 
 class PublishForm(FlaskForm):

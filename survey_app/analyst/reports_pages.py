@@ -19,7 +19,7 @@ from survey_app.exports.jobs import MEDIA_TYPES
 from survey_app.i18n import _, lazy_gettext
 from survey_app.models import Role
 from survey_app.reports.render import LANGUAGES, context, render
-from survey_app.tasks import read_job, start_job
+from survey_app.jobs import read_job, start_job
 
 CHOOSE = lazy_gettext("Choose one of the options.")
 LANGUAGE_CHOICES = [SelectChoice("vi", "Tiếng Việt"), SelectChoice("en", "English")]

@@ -13,7 +13,7 @@ import re
 import string
 from dataclasses import dataclass, field
 
-from survey_app.questionnaire.definition import language_code
+from survey_app.questionnaire.languages import language_code
 from survey_app.questionnaire.types import question_type
 
 SKIPPED_TYPES = {"group", "repeat", "begin_group", "end_group"}

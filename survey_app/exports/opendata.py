@@ -2,8 +2,8 @@
 the ``dictionary`` sheet) and JSON (every table, the dictionary and the publication's decision).
 
 Tables come from :mod:`survey_app.results.opendata`; CSV and XLSX go through the one
-cell-neutralising writer (:func:`~survey_app.exports.writers.csv_writer`,
-:func:`~survey_app.exports.writers.xlsx_row`).
+cell-neutralising writer (:func:`~survey_app.exports.cells.csv_writer`,
+:func:`~survey_app.exports.cells.xlsx_row`).
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import json
 
 from openpyxl import Workbook
 
-from survey_app.exports.writers import csv_writer, xlsx_row
+from survey_app.exports.cells import csv_writer, xlsx_row
 from survey_app.index.export import publication_json
 from survey_app.results import opendata
 

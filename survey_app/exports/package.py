@@ -11,6 +11,7 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 
 from survey_app.exports import reproduce, statfiles, writers
+from survey_app.exports.cells import csv_writer
 from survey_app.exports.codebook import codebook_rows
 from survey_app.exports.design import design_weights
 from survey_app.exports.design_sheet import design_rows
@@ -34,7 +35,7 @@ criterion with their standard errors and intervals.
 def _csv_text(lines) -> str:
     buffer = io.StringIO()
     buffer.write("\ufeff")
-    writers.csv_writer(buffer).writerows(lines)
+    csv_writer(buffer).writerows(lines)
     return buffer.getvalue()
 
 

@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from sqlalchemy import select
 
 from survey_app import queries
-from survey_app.exports.writers import xlsx_row
+from survey_app.exports.cells import xlsx_row
 from survey_app.extensions import db
 from survey_app.models import AnalysisEstimate, Campaign
 from survey_app.reports.data import factors, question_labels

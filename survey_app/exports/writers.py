@@ -2,19 +2,18 @@
 (rows go to disk as they come), SPSS ``.sav`` and Stata ``.dta`` with pyreadstat, carrying the
 variable labels and the answer codes' value labels.
 
-Every tabular writer (here, the results workbook and the invitation codes) goes through
-:func:`csv_writer` or :func:`xlsx_row`, so free text such as a citizen's suggestion that starts
-with ``=`` is never read as a formula by a spreadsheet (OWASP's CSV injection rule).
+Every cell goes through :func:`~survey_app.exports.cells.csv_writer` or
+:func:`~survey_app.exports.cells.xlsx_row`, so free text that starts with ``=`` is never read as
+a formula by a spreadsheet.
 """
 from __future__ import annotations
 
-import csv
 import io
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
+from survey_app.exports.cells import csv_writer, xlsx_row
 from survey_app.exports.codebook import codebook_rows
 from survey_app.exports.design import design_weights
 from survey_app.exports.design_sheet import design_rows
@@ -23,50 +22,6 @@ from survey_app.exports.submissions import ExportSpec, header, rows, variables
 CHUNK_ROWS = 500
 STATA_LABEL_CHARS = 80     # Stata's limit for variable labels
 SPSS_LABEL_BYTES = 255     # what SPSS keeps of a variable label, in UTF-8 bytes
-
-
-#: A cell starting with one of these is a formula (or becomes one) in a spreadsheet.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralised(value):
-    """A text cell that a spreadsheet would run as a formula, with a leading ``'`` so it shows
-    as text; numbers and every other cell unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-class _SafeWriter:
-    """``csv.writer`` whose rows are neutralised cell by cell."""
-
-    def __init__(self, handle, **options):
-        self._writer = csv.writer(handle, **options)
-
-    def writerow(self, row):
-        return self._writer.writerow([neutralised(cell) for cell in row])
-
-    def writerows(self, rows):
-        for row in rows:
-            self.writerow(row)
-
-
-def csv_writer(handle, **options) -> _SafeWriter:
-    """The one CSV writer of every export."""
-    return _SafeWriter(handle, **options)
-
-
-def xlsx_row(sheet, row) -> None:
-    """Append ``row`` to a write-only sheet; a text cell stays text (never a formula), keeping
-    its exact characters; numbers stay numbers."""
-    cells = []
-    for value in row:
-        if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.data_type = "s"
-            value = cell
-        cells.append(value)
-    sheet.append(cells)
 
 
 def csv_chunks(spec: ExportSpec, progress=None):

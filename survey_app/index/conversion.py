@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+
 from survey_app.refusals import MessageRefused
 
 INDICATORS = ("pct_satisfied", "mean_score")
@@ -106,6 +106,8 @@ def points_se(survey: dict, max_points: float, indicator: Indicator) -> float:
     mins, values = _thresholds(survey)
     if indicator.percent_se <= 0:
         return 0.0
+    from scipy import stats  # only thresholds need it: importing SciPy takes about a second
+
     dist = stats.norm(indicator.percent, indicator.percent_se)
     uppers = np.concatenate(([np.inf], mins[:-1]))
     lowers = np.concatenate((mins[:-1], [-np.inf]))  # the last band (min 0) takes everything below

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
-from survey_app.exports.writers import csv_writer
+from survey_app.exports.cells import csv_writer
 from survey_app.extensions import db
 from survey_app.invitations.codes import printed_code
 from survey_app.invitations.status import aware, local_zone

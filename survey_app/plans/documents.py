@@ -181,7 +181,7 @@ def write(plan: ImprovementPlan, fmt: str, target: Path, period: ReportingPeriod
 def start_pdf_job(plan: ImprovementPlan, user_id: int, period: ReportingPeriod | None = None,
                   locale: str = "vi") -> str:
     """Queue the PDF of the plan (or of a period's progress report); returns the job's id."""
-    from survey_app.tasks import start_job
+    from survey_app.jobs import start_job
     if locale not in LANGUAGES:
         raise Refused(400, message=_("Choose Vietnamese or English."))
     title = _("The plan (PDF)") if period is None else _("Progress report (PDF)") + f" · {period.label}"

@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from survey_app.extensions import db
 from survey_app.models import BackCheck, ReviewState, Submission, User
-from survey_app.questionnaire.definition import language_code
+from survey_app.questionnaire.languages import language_code
 from survey_app.quality.intake import settings_for
 from survey_app.quality.rules import likert_grids
 

@@ -24,8 +24,7 @@ from survey_app.extensions import db
 from survey_app.models import (IdentityKey, QualityFlag, QualitySettings, Role, Submission,
                                SubmissionPlace, User)
 from survey_app.quality import rules
-from survey_app.questionnaire.question_types import has_page
-from survey_app.questionnaire.types import question_type
+from survey_app.questionnaire.types import has_page, question_type
 
 #: Answer keys read as the respondent's identity, by kind.
 IDENTITY_KEYS = {"phone": ("phone", "respondent_phone", "so_dien_thoai"),

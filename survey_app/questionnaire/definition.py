@@ -39,23 +39,16 @@ A ``begin loop over LIST`` block is expanded as pyxform expands it: one group pe
 from __future__ import annotations
 
 import copy
-import re
 
 from survey_app.questionnaire.element import ElementBuilder, texts
+from survey_app.questionnaire.languages import language_code
 from survey_app.questionnaire.pages import page_plan
 from survey_app.questionnaire.question_types import canonical_type
 from survey_app.questionnaire.sheet_rows import FormProblem, SurveyRows
 
-_ISO_CODE = re.compile(r"\(([A-Za-z]{2,3}(?:-[A-Za-z0-9]+)*)\)\s*$")
 _GENERATED_PREFIXES = ("generated_table_list_label_", "reserved_name_for_field_list_labels_")
 
-__all__ = ["FormProblem", "build_definition", "language_code"]
-
-
-def language_code(language: str) -> str | None:
-    """The ISO code in parentheses at the end of a language key: "Tiếng Việt (vi)" -> "vi"."""
-    match = _ISO_CODE.search(language)
-    return match.group(1).lower() if match else None
+__all__ = ["FormProblem", "build_definition"]
 
 
 def _names(node: dict, found: set[str]) -> set[str]:

@@ -16,7 +16,7 @@ appearance ``label`` followed by ``list-nolabel`` selects).
 """
 from __future__ import annotations
 
-from survey_app.questionnaire.question_types import has_page
+from survey_app.questionnaire.types import has_page
 
 _ONE_PAGE = ("field-list", "table-list")
 

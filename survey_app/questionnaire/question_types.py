@@ -74,8 +74,3 @@ def type_defaults(pyxform_type: str) -> dict:
     if "hint" in entry:
         defaults["hint"] = entry["hint"]
     return defaults
-
-
-def has_page(canonical: str) -> bool:
-    """Whether a question of this type is shown to the respondent."""
-    return canonical in REGISTRY

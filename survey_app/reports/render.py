@@ -12,7 +12,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader
 from markupsafe import Markup
 
 from survey_app.i18n import _
-from survey_app.reports import REPORTS_DIR, charts
+from survey_app.reports import REPORTS_DIR
 from survey_app.reports.data import Report, build_report
 from survey_app.reports.indexing import index_levels
 from survey_app.storage import write_whole
@@ -59,6 +59,8 @@ def context(report: Report, *, for_pdf: bool = False) -> dict:
 
     Charts are drawn once per report (PNG bytes in ``report.charts``); the page gets them as data
     URIs, the PDF (``for_pdf``) as ``report-chart:`` URLs that :func:`layout` fetches from memory."""
+    from survey_app.reports import charts  # matplotlib, loaded when a report is drawn, not at start
+
     levels = index_levels(report) if report.index else []
     if not report.charts:
         report.charts = charts.draw_all(report, levels, chart_labels())

@@ -20,8 +20,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scipy import stats
-
 
 @dataclass(frozen=True)
 class Estimate:
@@ -36,6 +34,8 @@ class Estimate:
 
 def mean_of_units(rows) -> Estimate | None:
     """The average of independent unit estimates (objects with estimate, se, df, n)."""
+    from scipy import stats  # loaded by the report that needs it, not by every page and command
+
     rows = [r for r in rows if r.se == r.se]
     if not rows:
         return None

@@ -11,17 +11,23 @@ Each rule is a small named function ``rule(candidates, context) -> names`` over 
 candidates at once (a name or None for each): a million submissions are sorted with a few
 array operations, not an object each (:func:`exclusions_of`); one :class:`Candidate` meets the
 same rules as a frame of one row (:func:`exclusion`).
+
+pandas is imported by the functions that build or read the frames: the pages and commands that
+import this service (for its names and counts) start without it.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 from sqlalchemy import select
 
 from survey_app.extensions import db
 from survey_app.models import Campaign, Channel, QualityFlag, ReviewState, Submission
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: The questionnaires' sex answer codes and the names the population figures and weights use.
 SEX_NAMES = {"1": "male", "2": "female"}
@@ -86,6 +92,8 @@ def rejected_in_review(items: pd.DataFrame, ctx: Context) -> np.ndarray:
 
 def quality_flag(items: pd.DataFrame, ctx: Context) -> np.ndarray:
     """A quality flag (too fast, straight-lining, …) left excluded: ``quality_flag_<kind>``."""
+    import pandas as pd
+
     kinds = items["id"].map(ctx.flagged) if ctx.flagged else pd.Series(np.nan, index=items.index)
     return np.where(kinds.notna().to_numpy(), ("quality_flag_" + kinds.astype(str)).to_numpy(dtype=object), None)
 
@@ -103,6 +111,8 @@ def open_link_non_probability(items: pd.DataFrame, ctx: Context) -> np.ndarray:
 
 def outside_sample_design(items: pd.DataFrame, ctx: Context) -> np.ndarray:
     """No sampled case with a selection probability: no design weight can be given."""
+    import pandas as pd
+
     probability = pd.to_numeric(items["selection_probability"], errors="coerce")
     inside = items["case_id"].notna() & probability.notna() & (probability != 0)
     return _named(~inside.to_numpy(dtype=bool), "outside_sample_design")
@@ -124,6 +134,8 @@ STAFF_RULES = (rejected_in_review,)
 def candidates(rows) -> pd.DataFrame:
     """Candidates (:class:`Candidate` objects, or tuples in its field order) as columns, the
     enums as their stored values."""
+    import pandas as pd
+
     frame = pd.DataFrame([tuple(getattr(r, name) for name in CANDIDATE_COLUMNS) if isinstance(r, Candidate)
                           else tuple(r) for r in rows], columns=list(CANDIDATE_COLUMNS))
     for column in ("review_state", "channel"):
@@ -135,6 +147,8 @@ def exclusions_of(items: pd.DataFrame, ctx: Context, rules=CITIZEN_RULES) -> np.
     """For each candidate (a frame with :data:`CANDIDATE_COLUMNS`), the name of the first rule
     that keeps it out, or None when it counts: every rule is tried on the whole set at once, on
     the candidates no earlier rule took (set operations, no object per submission)."""
+    import pandas as pd
+
     found = np.full(len(items), None, dtype=object)
     open_ = np.ones(len(items), dtype=bool)
     for rule in rules:
@@ -150,6 +164,8 @@ def exclusions_of(items: pd.DataFrame, ctx: Context, rules=CITIZEN_RULES) -> np.
 
 def excluded_counts(found: np.ndarray) -> dict[str, int]:
     """The count excluded per rule name (in the order first met), from :func:`exclusions_of`."""
+    import pandas as pd
+
     names = pd.Series(found[pd.notna(found)], dtype=object)
     counts = names.value_counts(sort=False)
     return {str(name): int(counts[name]) for name in pd.unique(names)}
@@ -194,6 +210,8 @@ class InterviewCounts:
 def interview_counts(campaign: Campaign, form_id: str | None = None, rules=CITIZEN_RULES) -> InterviewCounts:
     """Every count of interviews a page, the API or a command shows, read from a narrow query
     (no answers) of ``form_id`` (the campaign's :func:`survey_form` by default)."""
+    import pandas as pd
+
     from survey_app.models import Questionnaire, SampleCase
     query = (select(Submission.id, Submission.review_state, Submission.channel, Submission.case_id,
                     SampleCase.selection_probability, Submission.answers["sex"].as_string(),

@@ -12,7 +12,7 @@ import pyreadstat
 import pytest
 from sqlalchemy import func, select
 
-from survey_app.exports import statfiles, writers
+from survey_app.exports import cells, statfiles, writers
 from survey_app.exports.codebook import codebook_rows
 from survey_app.exports.design import design_weights
 from survey_app.exports.results import write_results_xlsx
@@ -233,4 +233,4 @@ def test_formula_text_is_exported_as_text_and_numbers_stay_numbers(ctx, tmp_path
                                              ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("\rx", "'\rx"),
                                              ("Tốt", "Tốt"), (-5, -5), (2.5, 2.5), (None, None)])
 def test_cells_a_spreadsheet_would_run_are_neutralised(value, expected):
-    assert writers.neutralised(value) == expected
+    assert cells.neutralised(value) == expected

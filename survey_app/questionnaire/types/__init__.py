@@ -14,7 +14,7 @@ from jinja2 import ChoiceLoader, FunctionLoader
 from survey_app.questionnaire.types.base import OWN_TEMPLATES, REGISTRY, QuestionType, register
 from survey_app.questionnaire.types import builtin  # noqa: F401  (registers the built-in types)
 
-__all__ = ["QuestionType", "register", "question_type", "input_types", "file_types",
+__all__ = ["QuestionType", "register", "question_type", "has_page", "input_types", "file_types",
            "collected_file_types", "browser_types", "browser_definition", "init_app"]
 
 _FALLBACK = QuestionType("text")
@@ -24,6 +24,11 @@ def question_type(name: str | None) -> QuestionType:
     """The handler of a canonical type; a value-only type (calculate, hidden, metadata) is
     checked as text."""
     return REGISTRY.get(name or "", _FALLBACK)
+
+
+def has_page(canonical: str) -> bool:
+    """Whether a question of this type is shown to the respondent."""
+    return canonical in REGISTRY
 
 
 def input_types() -> tuple[str, ...]:
