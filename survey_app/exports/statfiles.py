@@ -68,7 +68,9 @@ def stata_missing(series: pd.Series, variable: Variable) -> pd.Series:
     """A ``.dta`` column with its missing codes replaced by the letters of their extended missing
     values (pyreadstat writes a letter in a numeric column as ``.a``, ``.b``, …)."""
     letters = {variable.file_codes()[c]: v for c, v in variable.stata_codes().items() if isinstance(v, str)}
-    return pd.Series([letters.get(v, v) if v == v else None for v in series], dtype=object)
+    positions, distinct = pd.factorize(series)  # once per distinct value; -1 where missing
+    values = np.array([letters.get(v, v) for v in distinct.tolist()] + [None], dtype=object)
+    return pd.Series(values[positions], dtype=object)
 
 
 def missing_declarations(frame: pd.DataFrame, names: list[str], columns: list[Variable], kind: str):
@@ -144,8 +146,12 @@ def _read_columns(spec: ExportSpec, columns: list[Variable], progress=None) -> l
             progress(count)
     if not count:
         return [_convert(v, []) for v in columns]
-    return [converted(v, _joined(p)) if _whole_column(v) else pd.concat(p, ignore_index=True)
-            for v, p in zip(columns, pieces)]
+    out = []
+    for variable, column in zip(columns, pieces):
+        out.append(converted(variable, _joined(column)) if _whole_column(variable)
+                   else pd.concat(column, ignore_index=True))
+        column.clear()  # a column's batches are let go as soon as it is whole
+    return out
 
 
 def typed_frame(spec: ExportSpec, kind: str, progress=None):
@@ -153,7 +159,7 @@ def typed_frame(spec: ExportSpec, kind: str, progress=None):
     (:func:`missing_declarations`), ready for pyreadstat."""
     columns = variables(ExportSpec(spec.campaign, spec.form_id, spec.locale, labels=False))
     names = [safe_name(v.name) for v in columns]
-    frame = pd.DataFrame(dict(zip(names, _read_columns(spec, columns, progress))))
+    frame = pd.DataFrame(dict(zip(names, _read_columns(spec, columns, progress))), copy=False)  # no second copy
     labels = [cut_label(v.label, kind) for v in columns]
     values = {n: value_labels(v, kind) for n, v in zip(names, columns)
               if v.coded}
