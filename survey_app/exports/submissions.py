@@ -206,18 +206,18 @@ def _stored_values(table: pa.Table, texts: dict[str, pa.DictionaryArray], stored
     if not doubtful:
         return {}
     ids = pc.cast(table.column("id"), pa.int64()).to_numpy()
-    wanted = [int(i) for i in ids[np.logical_or.reduce(list(doubtful.values()))]]
-    documents = {}
+    rows = np.flatnonzero(np.logical_or.reduce(list(doubtful.values())))
+    wanted = ids[rows].tolist()
+    position = dict(zip(wanted, rows.tolist()))
+    out: dict[str, dict] = {}
     for start in range(0, len(wanted), DOCUMENTS_PER_QUERY):
         chunk = wanted[start:start + DOCUMENTS_PER_QUERY]
-        documents.update(db.session.execute(select(Submission.id, Submission.answers)
-                                            .where(Submission.id.in_(chunk))).all())
-    out: dict[str, dict] = {}
-    for key, found in doubtful.items():
-        for position in np.flatnonzero(found):
-            value = documents[int(ids[position])].get(key)
-            if value is not None and not isinstance(value, str):
-                out.setdefault(key, {})[int(position)] = value
+        for id_, answers in db.session.execute(select(Submission.id, Submission.answers)
+                                               .where(Submission.id.in_(chunk))):
+            for key, value in answers.items():  # a document from the platform holds text only
+                if value is not None and not isinstance(value, str) and key in doubtful \
+                        and doubtful[key][position[id_]]:
+                    out.setdefault(key, {})[position[id_]] = value
     return out
 
 
@@ -262,9 +262,17 @@ def answer_cells(variable: Variable, codes: pa.DictionaryArray, labels: bool, st
     return cells
 
 
-def python_values(cells) -> list:
-    """A column of cells as Python values (None where empty)."""
-    return cells.tolist() if isinstance(cells, np.ndarray) else cells.to_pylist()
+def python_values(cells) -> tuple[np.ndarray, np.ndarray | None]:
+    """A column of cells as Python values (None where empty): ``(values, where)``, the cells
+    being ``values[where]``, or ``values`` itself when ``where`` is None. A dictionary's distinct
+    values become Python objects once, not once per row."""
+    if isinstance(cells, np.ndarray):
+        return cells, None
+    if pa.types.is_dictionary(cells.type):
+        values = np.empty(len(cells.dictionary) + 1, dtype=object)  # the last one: None, for a null
+        values[:-1] = cells.dictionary.to_pylist()
+        return values, pc.fill_null(cells.indices, -1).to_numpy()
+    return np.array(cells.to_pylist(), dtype=object), None
 
 
 #: Rows turned into Python values at a time by :func:`rows`.
@@ -275,8 +283,10 @@ def rows(spec: ExportSpec, columns: list[Variable] | None = None, weights: Desig
     """One list of cells per submission, for a writer that takes rows (XLSX): the cells of
     :func:`batches`, with numbers stored as numbers kept so."""
     for batch in batches(spec, columns, weights, stored_types=True):
+        values = [python_values(c) for c in batch.columns]
         for start in range(0, batch.rows, ROWS_AT_A_TIME):
-            part = [python_values(c[start:start + ROWS_AT_A_TIME]) for c in batch.columns]
+            end = start + ROWS_AT_A_TIME
+            part = [(v[start:end] if where is None else v[where[start:end]]).tolist() for v, where in values]
             yield from map(list, zip(*part))
 
 
