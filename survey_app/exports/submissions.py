@@ -105,15 +105,21 @@ def batches(spec: ExportSpec, columns: list[Variable] | None = None, weights: De
     query = submission_columns(spec.campaign.id, questionnaire_for(spec.form_id).id, {"id": Submission.id}, keys,
                                connection.dialect.name)
     ids = weights.ids
+    pa.default_memory_pool().release_unused()  # what reading every submission's design left in the pool
     for start, end in spans(len(ids)):
-        table = read_table(connection, query.where(Submission.id.between(int(ids[start]), int(ids[end - 1]))), keys)
-        table, positions = _aligned(table.combine_chunks(), ids)
-        design = design_cells(weights.submissions.take(pa.array(positions)).combine_chunks(), weights, positions)
-        texts = {k: pc.dictionary_encode(_array(table.column(f"a{i}"))) for i, k in enumerate(keys)}
-        stored = _stored_values(table, texts, stored_types)
-        yield Batch([design[v.name] if v.kind == "design"
-                     else answer_cells(v, texts[v.name], spec.labels, stored.get(v.name)) for v in columns],
-                    table.num_rows)
+        batch_query = query.where(Submission.id.between(int(ids[start]), int(ids[end - 1])))
+        yield _batch(connection, batch_query, keys, columns, weights, spec.labels, stored_types)
+
+
+def _batch(connection, query, keys: list[str], columns: list[Variable], weights: DesignWeights, labels: bool,
+           stored_types: bool) -> Batch:
+    """One batch (:func:`batches`): the answers ``query`` reads, with the design of their rows."""
+    table, positions = _aligned(read_table(connection, query, keys).combine_chunks(), weights.ids)
+    design = design_cells(weights.submissions.take(pa.array(positions)).combine_chunks(), weights, positions)
+    texts = {k: pc.dictionary_encode(_array(table.column(f"a{i}"))) for i, k in enumerate(keys)}
+    stored = _stored_values(table, texts, stored_types)
+    return Batch([design[v.name] if v.kind == "design" else answer_cells(v, texts[v.name], labels, stored.get(v.name))
+                  for v in columns], table.num_rows)
 
 
 def spans(count: int):

@@ -131,8 +131,9 @@ def csv_fields(cells) -> pa.Array:
 
 def csv_lines(batch: Batch) -> pa.Array:
     """The batch's rows as CSV lines, each ending with ``csv.writer``'s ``\\r\\n``."""
-    line = pc.binary_join_element_wise(*[csv_fields(c) for c in batch.columns], ",")
-    return pc.binary_join_element_wise(line, "\r\n", "")
+    fields = [csv_fields(c) for c in batch.columns]
+    fields[-1] = pc.binary_join_element_wise(fields[-1], "\r\n", "")
+    return pc.binary_join_element_wise(*fields, ",")
 
 
 def _line_bytes(lines: pa.Array, start: int, end: int) -> bytes:
@@ -154,9 +155,10 @@ def _csv_bytes(spec: ExportSpec, progress=None):
     yield buffer.getvalue().encode("utf-8")
     count = 0
     for batch in batches(spec, columns):
-        lines = csv_lines(batch)
-        for start in range(0, batch.rows, CHUNK_ROWS):
-            end = min(batch.rows, start + CHUNK_ROWS)
+        lines, rows_in_batch = csv_lines(batch), batch.rows
+        del batch  # its cells are in the lines now
+        for start in range(0, rows_in_batch, CHUNK_ROWS):
+            end = min(rows_in_batch, start + CHUNK_ROWS)
             yield _line_bytes(lines, start, end)
             count += end - start
             if progress:
