@@ -12,6 +12,7 @@ form of the campaign is exported without weights (not analysed).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -45,7 +46,7 @@ class DesignWeights:
     #: for a design without raking.
     targets: dict = field(default_factory=dict)
 
-    @property
+    @cached_property
     def ids(self) -> np.ndarray:
         return pc.cast(self.submissions.column("id"), pa.int64()).to_numpy()
 

@@ -1,8 +1,9 @@
 """Submissions as exported: design variables and weights first, then every answer, as codes or as
 labels in the reader's language.
 
-Read as columns, a batch of submissions at a time (:func:`batches`): the design columns and the
-answers come as text columns from one query per batch (:mod:`survey_app.survey_analysis.columns`:
+Read as columns, a batch of submissions at a time (:func:`batches`): the design columns come from
+the read that computes the weights (:class:`~survey_app.exports.design.DesignWeights`), the answers
+as text columns from one query per batch of ids (:mod:`survey_app.survey_analysis.columns`:
 PostgreSQL's ``COPY`` parsed by Arrow, SQLite's documents decoded by Arrow's JSON reader), and each
 column becomes its cells by operations on the whole column (:func:`answer_cells`): a choice's label
 is looked up once per distinct code, never once per row. A batch holds at most :data:`BATCH_ROWS`
@@ -31,7 +32,7 @@ from survey_app.models import Campaign, Submission
 from survey_app.survey_analysis.columns import read_table, submission_columns
 
 #: Rows of the largest batch: its columns, as Arrow text, are a few tens of MB.
-BATCH_ROWS = 100_000
+BATCH_ROWS = 50_000
 #: Rows of the first batch; each next one is twice as large up to :data:`BATCH_ROWS`, so the first
 #: rows are written (and their progress reported) soon after the export starts.
 FIRST_BATCH = 500

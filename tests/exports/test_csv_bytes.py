@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 
 from survey_app.exports import statfiles, writers
 from survey_app.exports.design import design_weights, questionnaire_for
@@ -204,3 +204,18 @@ def test_fields_are_pythons_csv_cell_for_cell():
     assert b"".join(writers._line_bytes(lines, i, i + 1) for i in range(count)) == expected
     sliced = writers.csv_lines(Batch([c[3:9] for c in columns], 6))
     assert writers._line_bytes(sliced, 0, 6) == python_csv(list(zip(*cells))[3:9])[3:]
+
+
+@pytest.mark.parametrize("form", [FORM, STAFF])
+def test_a_form_without_submissions_is_its_header(ctx, tmp_path, form):
+    other = campaign_by_code("NBH-2025")
+    db.session.execute(update(Submission).where(Submission.campaign_id == ctx.id,
+                                                Submission.questionnaire_id == questionnaire_for(form).id)
+                       .values(campaign_id=other.id))
+    spec = ExportSpec(ctx, form, "vi", labels=True)
+    assert _exported(spec, tmp_path) == reference_csv(spec) == python_csv([[v.name for v in variables(spec)]])
+    assert list(rows(spec)) == []
+    for kind in ("sav", "dta"):
+        frame = statfiles.typed_frame(ExportSpec(ctx, form, "vi"), kind)[0]
+        pd.testing.assert_frame_equal(frame, reference_frame(ExportSpec(ctx, form, "vi"), kind))
+        assert len(frame) == 0
