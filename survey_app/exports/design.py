@@ -12,16 +12,18 @@ form of the campaign is exported without weights (not analysed).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 from sqlalchemy import select
 
 from survey_app.extensions import db
-from survey_app.models import AdminUnit, Campaign, Questionnaire, SampleCase, Submission
+from survey_app.models import Campaign, Questionnaire
 from survey_app.survey_analysis import columns, exclusions
-from survey_app.survey_analysis.table import FIXED_NAMES, design_variables, read_fixed
+from survey_app.survey_analysis.table import FIXED, FIXED_NAMES, design_variables, read_fixed
 from survey_app.survey_analysis.staff import framework_questionnaires, staff_table
 from survey_app.survey_analysis.weights import raking_margins, weighted_design
 
@@ -30,16 +32,29 @@ DESIGN_COLUMNS = ["unit_code", "stratum", "psu", "selection_probability", "sex",
 
 @dataclass
 class DesignWeights:
-    """Per submission, in ``Submission.id`` order: base weight, final weight, analysed (1/0), and
-    which design they come from (``citizen``, ``staff``, or ``None`` for a form not analysed)."""
+    """Per submission, in ``Submission.id`` order: base weight, final weight, analysed (1/0), its
+    design columns as read with the weights (:data:`SUBMISSION_COLUMNS`, text) and its id (an
+    export reads the answers in batches of ids and finds each row's design by its id), and which
+    design they come from (``citizen``, ``staff``, or ``None`` for a form not analysed)."""
 
     base_weight: np.ndarray
     weight: np.ndarray
     analysed: np.ndarray
+    submissions: pa.Table
     design: str | None = "citizen"
     #: The raking targets ``{margin: {"unit|level": adults}}`` (:func:`raking_margins`); empty
     #: for a design without raking.
     targets: dict = field(default_factory=dict)
+
+    @cached_property
+    def ids(self) -> np.ndarray:
+        return pc.cast(self.submissions.column("id"), pa.int64()).to_numpy()
+
+
+#: The columns of each submission read with the weights that an export writes (or derives its
+#: design variables from), as :data:`~survey_app.survey_analysis.table.FIXED` reads them.
+SUBMISSION_COLUMNS = ["id", "instance_uuid", "unit_code", "review_state", "channel", "stratum", "cluster",
+                      "selection_probability"]
 
 
 def campaign_forms(campaign: Campaign) -> list[Questionnaire]:
@@ -65,14 +80,6 @@ def questionnaire_for(form_id: str) -> Questionnaire:
     return found
 
 
-def submissions_query(campaign: Campaign, questionnaire: Questionnaire, *columns):
-    """``columns`` of the campaign's submissions of one form with their unit and case, by id."""
-    return (select(*columns).join(AdminUnit, AdminUnit.id == Submission.unit_id)
-            .outerjoin(SampleCase, SampleCase.id == Submission.case_id)
-            .where(Submission.campaign_id == campaign.id, Submission.questionnaire_id == questionnaire.id)
-            .order_by(Submission.id).execution_options(yield_per=5000))
-
-
 def design_weights(campaign: Campaign, form_id: str) -> DesignWeights:
     """Weights of the analysed submissions (:func:`design_of`); NaN for the excluded ones."""
     kind = design_of(campaign, form_id)
@@ -81,7 +88,8 @@ def design_weights(campaign: Campaign, form_id: str) -> DesignWeights:
     table, found = read_fixed(campaign, questionnaire_for(form_id), exclusions.CITIZEN_RULES)
     count, positions = table.num_rows, np.flatnonzero(pd.isna(found))
     kept = table.take(pa.array(positions, pa.int64()))
-    out = DesignWeights(np.full(count, np.nan), np.full(count, np.nan), np.zeros(count, dtype=np.int8))
+    out = DesignWeights(np.full(count, np.nan), np.full(count, np.nan), np.zeros(count, dtype=np.int8),
+                        table.select(SUBMISSION_COLUMNS))
     if len(positions):
         frame = pd.DataFrame(design_variables(columns.as_frame(kept, FIXED_NAMES)))[DESIGN_COLUMNS]
         del kept, table
@@ -96,8 +104,12 @@ def design_weights(campaign: Campaign, form_id: str) -> DesignWeights:
 
 def _staff_weights(campaign: Campaign, form_id: str, kind: str | None) -> DesignWeights:
     """Weight 1 for the staff table's rows (rejected reviews left out); nothing for a form not analysed."""
-    uuids = db.session.scalars(submissions_query(campaign, questionnaire_for(form_id), Submission.instance_uuid)).all()
+    connection = db.session.connection()
+    table = columns.read_table(connection, columns.submission_columns(
+        campaign.id, questionnaire_for(form_id).id, {n: FIXED[n] for n in SUBMISSION_COLUMNS},
+        dialect=connection.dialect.name))
     kept = set(staff_table(campaign, form_id)[0].get("respondent", [])) if kind == "staff" else set()
-    analysed = np.array([u in kept for u in uuids], dtype=np.int8)
+    analysed = pc.is_in(table.column("instance_uuid"), pa.array(list(kept), pa.string())).to_numpy(
+        zero_copy_only=False).astype(np.int8)
     weight = np.where(analysed == 1, 1.0, np.nan)
-    return DesignWeights(weight, weight.copy(), analysed, kind)
+    return DesignWeights(weight, weight.copy(), analysed, table, kind)

@@ -19,10 +19,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from survey_app.exports.codebook import Variable
-from survey_app.exports.submissions import ExportSpec, rows, variables
+from survey_app.exports.submissions import ExportSpec, batches, variables
 
 NUMERIC_DESIGN = {"selection_probability", "base_weight", "weight", "analysed"}
 _INVALID = re.compile(r"[^A-Za-z0-9_]")
@@ -65,7 +68,9 @@ def stata_missing(series: pd.Series, variable: Variable) -> pd.Series:
     """A ``.dta`` column with its missing codes replaced by the letters of their extended missing
     values (pyreadstat writes a letter in a numeric column as ``.a``, ``.b``, …)."""
     letters = {variable.file_codes()[c]: v for c, v in variable.stata_codes().items() if isinstance(v, str)}
-    return pd.Series([letters.get(v, v) if v == v else None for v in series], dtype=object)
+    positions, distinct = pd.factorize(series)  # once per distinct value; -1 where missing
+    values = np.array([letters.get(v, v) for v in distinct.tolist()] + [None], dtype=object)
+    return pd.Series(values[positions], dtype=object)
 
 
 def missing_declarations(frame: pd.DataFrame, names: list[str], columns: list[Variable], kind: str):
@@ -95,27 +100,66 @@ def _convert(variable: Variable, values: list):
     return pd.Series(["" if v is None else str(v) for v in values], dtype=object)
 
 
-PROGRESS_ROWS = 500
+def converted(variable: Variable, cells) -> pd.Series:
+    """:func:`_convert` of a column of cells (:class:`~survey_app.exports.submissions.Batch`),
+    computed once per distinct value: for Arrow cells, :func:`_convert` of the distinct values
+    present (and of None where a cell is empty), taken for every row."""
+    if isinstance(cells, np.ndarray):
+        return _convert(variable, cells.tolist())
+    codes = cells if pa.types.is_dictionary(cells.type) else pc.dictionary_encode(cells)
+    indices = pc.fill_null(codes.indices, -1).to_numpy()
+    present = np.unique(indices[indices >= 0])
+    distinct = codes.dictionary.take(pa.array(present, pa.int64())).to_pylist()
+    empty = (indices < 0).any()
+    values = _convert(variable, distinct + [None] * bool(empty))
+    where = np.where(indices >= 0, np.searchsorted(present, indices), len(distinct))
+    return pd.Series(values.to_numpy()[where], dtype=values.dtype)
 
 
-def _read_rows(spec: ExportSpec, columns: list[Variable], progress=None) -> list:
-    """The export's rows as columns; ``progress`` receives the rows read every
-    :data:`PROGRESS_ROWS`."""
-    read = []
-    for count, row in enumerate(rows(ExportSpec(spec.campaign, spec.form_id, spec.locale), columns), start=1):
-        read.append(row)
-        if progress and count % PROGRESS_ROWS == 0:
+def _whole_column(variable: Variable) -> bool:
+    """Whether a column is converted once whole: numbers, whose type (whole numbers, or floats
+    where one is missing or not whole) ``pd.to_numeric`` infers from every value."""
+    return variable.name in NUMERIC_DESIGN if variable.kind == "design" else \
+        variable.handler.export_kind == "numeric" and not variable.coded
+
+
+def _joined(pieces: list):
+    """A column's cells from several batches as one column."""
+    if any(isinstance(p, np.ndarray) for p in pieces):
+        return np.concatenate([p if isinstance(p, np.ndarray) else np.array(p.to_pylist(), dtype=object)
+                               for p in pieces])
+    return pa.chunked_array([pc.cast(p, pa.string()) if pa.types.is_dictionary(p.type) else p
+                             for p in pieces]).combine_chunks()
+
+
+def _read_columns(spec: ExportSpec, columns: list[Variable], progress=None) -> list[pd.Series]:
+    """The export's columns converted (:func:`converted`), read in batches
+    (:func:`~survey_app.exports.submissions.batches`): each batch's text and choices are
+    converted as it comes, numbers once whole; ``progress`` receives the rows read after each batch."""
+    pieces: list[list] = [[] for _ in columns]
+    count = 0
+    for batch in batches(ExportSpec(spec.campaign, spec.form_id, spec.locale), columns):
+        for column, variable, cells in zip(pieces, columns, batch.columns):
+            column.append(cells if _whole_column(variable) else converted(variable, cells))
+        count += batch.rows
+        if progress:
             progress(count)
-    return list(zip(*read)) or [[] for _ in columns]
+    if not count:
+        return [_convert(v, []) for v in columns]
+    out = []
+    for variable, column in zip(columns, pieces):
+        out.append(converted(variable, _joined(column)) if _whole_column(variable)
+                   else pd.concat(column, ignore_index=True))
+        column.clear()  # a column's batches are let go as soon as it is whole
+    return out
 
 
 def typed_frame(spec: ExportSpec, kind: str, progress=None):
     """The data frame, its variable labels, value labels and missing-value declarations
     (:func:`missing_declarations`), ready for pyreadstat."""
     columns = variables(ExportSpec(spec.campaign, spec.form_id, spec.locale, labels=False))
-    data = _read_rows(spec, columns, progress)
     names = [safe_name(v.name) for v in columns]
-    frame = pd.DataFrame({n: _convert(v, list(d)) for n, v, d in zip(names, columns, data)})
+    frame = pd.DataFrame(dict(zip(names, _read_columns(spec, columns, progress))), copy=False)  # no second copy
     labels = [cut_label(v.label, kind) for v in columns]
     values = {n: value_labels(v, kind) for n, v in zip(names, columns)
               if v.coded}
