@@ -306,11 +306,12 @@ def _server_cpu(database: str) -> dict[int, float]:
 
 def _table(app, folder):
     from survey_app.queries import campaign_by_code
-    from survey_app.survey_analysis.table import build_table
+    from survey_app.survey_analysis.run import scored_table, scoring_rule
     with app.app_context():
-        table = build_table(campaign_by_code(CAMPAIGN), FORM)
-        rows = len(table.data)
-    return f"{rows:,} rows kept"
+        campaign = campaign_by_code(CAMPAIGN)
+        table = scored_table(campaign, scoring_rule(campaign))
+        rows, columns = table.data.shape
+    return f"{rows:,} rows kept, {columns} columns (the questions scored and the design)"
 
 
 def _analyse(app, folder):
@@ -382,10 +383,11 @@ STEP_FUNCTIONS = {"table": _table, "analyse": _analyse, "index": _index, "page":
 def save_table(url: str, folder: Path) -> None:
     """The analysis table as Parquet, for the engine step (not timed)."""
     from survey_app.queries import campaign_by_code
-    from survey_app.survey_analysis.table import build_table
+    from survey_app.survey_analysis.run import scored_table, scoring_rule
     app = make_app(url, folder)
     with app.app_context():
-        build_table(campaign_by_code(CAMPAIGN), FORM).data.to_parquet(folder / "table.parquet")
+        campaign = campaign_by_code(CAMPAIGN)
+        scored_table(campaign, scoring_rule(campaign)).data.to_parquet(folder / "table.parquet")
 
 
 def run_step(name: str, url: str, folder: Path) -> dict:

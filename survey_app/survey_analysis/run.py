@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from importlib.metadata import PackageNotFoundError, version
 
 import pandas as pd
@@ -108,38 +109,46 @@ def _estimates(run_id: int, frame) -> list[dict]:
             for row in frame.itertuples(index=False)]
 
 
+def scored_criteria(rule: dict) -> set[str]:
+    return {c for members in rule["factors"].values() for c in members}
+
+
+def scored_table(campaign: Campaign, rule: dict):
+    """The table a run reads: the kept submissions of the scored questionnaire with the
+    questions the framework scores (the SIPAS criteria and single items) and the design."""
+    criteria = scored_criteria(rule)
+    items = framework_items(campaign, rule["questionnaire"], criteria)
+    return build_table(campaign, rule["questionnaire"], only=criteria | set(items))
+
+
 def analyse(campaign: Campaign, step=lambda label: None) -> AnalysisRun:
     """Build the table of the questions the framework scores, weight it, score it by unit, and
     store everything as a new run (its estimates in one bulk insert). The run's input fingerprint
     is that table's: an answer it never reads cannot change it."""
     rule = scoring_rule(campaign)
-    criteria = {c for members in rule["factors"].values() for c in members}
-    items = framework_items(campaign, rule["questionnaire"], criteria)
     step("table")
-    table = build_table(campaign, rule["questionnaire"], only=criteria | set(items))
+    table = scored_table(campaign, rule)
     if table.data.empty:
         raise ValueError("no submission can be analysed in this campaign")
-    step("weights")
-    design, weighting = weighted_design(table.data, campaign)
-    step("estimates")
-    results = satisfaction_scores(design, {"factors": rule["factors"], "aggregation": rule["aggregation"]},
-                                  by="unit_code", missing_codes=rule["missing_codes"])
-    extra = item_scores(design, items, rule["missing_codes"], table.data)
-    frames = [results.to_frame()] + ([extra] if extra is not None else [])
-    others, other_exclusions = other_questionnaires(campaign, rule)
-    frames += [f for _, f in others]
-    frame = pd.concat(frames, ignore_index=True)
+    # The table's fingerprint (Arrow's sort, Polars' CSV, SHA-256: work that leaves Python's
+    # lock) is made on the other core while the weights and the scores are computed; nothing
+    # writes to the table.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        fingerprint = pool.submit(table.fingerprint)
+        step("weights")
+        design, weighting = weighted_design(table.data, campaign)
+        step("estimates")
+        frame, others, other_exclusions = _scores(campaign, rule, design, table)
+        digest = fingerprint.result()
     step("store")
     parameters = {"scoring": rule, "by": "unit_code", "level": 0.95,
-                  "questionnaires": [rule["questionnaire"]] + [name for name, _ in others],
-                  "designs": {rule["questionnaire"]: weighting["design"],
-                              **{name: STAFF_DESIGN for name, _ in others}},
+                  "questionnaires": [rule["questionnaire"]] + others,
+                  "designs": {rule["questionnaire"]: weighting["design"], **{name: STAFF_DESIGN for name in others}},
                   "ci": "t on each unit's df; logit for shares, Wald for mean scores"}
     number = (db.session.scalar(select(func.max(AnalysisRun.number))
                                 .where(AnalysisRun.campaign_id == campaign.id)) or 0) + 1
     run = AnalysisRun(campaign_id=campaign.id, number=number, parameters=parameters,
-                      software_version=software_version(),
-                      input_fingerprint=_fingerprint(table, parameters),
+                      software_version=software_version(), input_fingerprint=_fingerprint(digest, parameters),
                       respondents=len(table.data), exclusions={**table.exclusions, **other_exclusions},
                       weighting=weighting)
     db.session.add(run)
@@ -153,7 +162,20 @@ def analyse(campaign: Campaign, step=lambda label: None) -> AnalysisRun:
     return run
 
 
-def _fingerprint(table, parameters: dict) -> str:
+def _scores(campaign: Campaign, rule: dict, design, table) -> tuple:
+    """% satisfied and mean scores by unit of the criteria, the single items and the other
+    questionnaires' items: (one frame, the other questionnaires scored, their exclusions)."""
+    results = satisfaction_scores(design, {"factors": rule["factors"], "aggregation": rule["aggregation"]},
+                                  by="unit_code", missing_codes=rule["missing_codes"])
+    items = framework_items(campaign, rule["questionnaire"], scored_criteria(rule))
+    extra = item_scores(design, items, rule["missing_codes"], table.data)
+    frames = [results.to_frame()] + ([extra] if extra is not None else [])
+    others, other_exclusions = other_questionnaires(campaign, rule)
+    frame = pd.concat(frames + [f for _, f in others], ignore_index=True)
+    return frame, [name for name, _ in others], other_exclusions
+
+
+def _fingerprint(table_digest: str, parameters: dict) -> str:
     import hashlib
-    joined = table.fingerprint() + json.dumps(parameters, sort_keys=True)
+    joined = table_digest + json.dumps(parameters, sort_keys=True)
     return hashlib.sha256(joined.encode()).hexdigest()
