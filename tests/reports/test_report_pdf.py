@@ -4,6 +4,7 @@ are in level order with one total, the certain differences are spelled out, the 
 embedded, free text stays text; ``flask report`` and its errors."""
 from __future__ import annotations
 
+import gc
 import re
 import subprocess
 import time
@@ -20,7 +21,7 @@ from survey_app.queries import campaign_by_code, campaign_units
 from survey_app.reports import REPORTS_DIR
 from survey_app.reports.data import build_report
 from survey_app.reports.render import CHART_SCHEME, context, layout, local_fetcher, pdf_bytes, render, \
-    report_html_class
+    report_html_class, young_collections_only
 from survey_app.results import official
 from tests.reports.conftest import HOSTILE
 
@@ -214,6 +215,16 @@ def test_weasyprint_still_asks_for_the_user_agent_sheet(monkeypatch):
     monkeypatch.setattr(report, "_ua_stylesheets", lambda self, *args, **kwargs: asked.append(1) or lean(self))
     assert len(layout("<p>Báo cáo</p>").pages) == 1
     assert asked
+
+
+def test_full_collections_come_back_when_the_last_report_is_done():
+    before = gc.get_threshold()
+    with pytest.raises(RuntimeError), young_collections_only():
+        with young_collections_only():  # a second report in another thread, say
+            assert gc.get_threshold()[:2] == before[:2] and gc.get_threshold()[2] >= 100_000
+        assert gc.get_threshold()[2] >= 100_000  # the first is still running
+        raise RuntimeError("a report failing")
+    assert gc.get_threshold() == before
 
 
 def test_fetcher_serves_the_report_charts_and_local_files_only():
