@@ -4,6 +4,7 @@ are in level order with one total, the certain differences are spelled out, the 
 embedded, free text stays text; ``flask report`` and its errors."""
 from __future__ import annotations
 
+import gc
 import re
 import subprocess
 import time
@@ -17,7 +18,10 @@ from sqlalchemy import func, select
 from survey_app.extensions import db
 from survey_app.models import CaseStatus, SampleCase, SampleList
 from survey_app.queries import campaign_by_code, campaign_units
-from survey_app.reports.render import CHART_SCHEME, local_fetcher, pdf_bytes
+from survey_app.reports import REPORTS_DIR
+from survey_app.reports.data import build_report
+from survey_app.reports.render import CHART_SCHEME, context, layout, local_fetcher, pdf_bytes, render, \
+    report_html_class, young_collections_only
 from survey_app.results import official
 from tests.reports.conftest import HOSTILE
 
@@ -36,6 +40,14 @@ def report_pdf(demo_app, hostile_unit, tmp_path_factory):
     path = tmp_path_factory.mktemp("report") / "report.pdf"
     path.write_bytes(content)
     return path
+
+
+@pytest.fixture(scope="module")
+def report_html(demo_app, hostile_unit) -> str:
+    from flask_babel import force_locale
+    with demo_app.app_context(), force_locale("vi"):
+        report = build_report(campaign_by_code("HNM-2024"), "vi")
+        return render("report.html", **context(report, for_pdf=True))
 
 
 def text_of(path) -> str:
@@ -136,6 +148,16 @@ def test_certain_differences_are_said_in_plain_words(report_pdf):
     assert "Khoảng mô phỏng 95%" in text and "bậc tự do" in text
 
 
+def test_profile_intervals_say_what_they_are(report_pdf):
+    """A profile's index line names its intervals in the words of the index chapter and the annex,
+    and its survey table says its brackets are confidence intervals."""
+    text = text_of(report_pdf)
+    profile = re.compile(r"Chỉ số CCHC: [\d,]+ / [\d.]+ điểm \(khoảng mô phỏng 95%: [\d,]+ – [\d,]+\) · xếp loại "
+                         r"\S+ .{1,30}? Thứ hạng: \d+ / \d+ \(khoảng thứ hạng: \d+ – \d+\)")
+    assert len(profile.findall(text)) == 54
+    assert text.count("Đơn vị này (khoảng tin cậy 95%)") == 54
+
+
 def test_shipped_font_is_embedded(report_pdf):
     fonts = subprocess.run(["pdffonts", str(report_pdf)], capture_output=True, text=True, check=True).stdout
     rows = [line.split() for line in fonts.splitlines()[2:] if line.strip()]
@@ -150,6 +172,59 @@ def test_every_chart_is_in_the_pdf(report_pdf):
                              check=True).stdout.splitlines()[2:]
     images = [line.split() for line in listing if line.split()[2] == "image"]
     assert len(images) == 4 and all(int(row[3]) >= 900 for row in images)  # width in pixels, 150 dpi
+
+
+#: What the user-agent sheet sets: boxes, text, lists, tables, breaks and bookmarks.
+STYLED = ("display", "position", "float", "visibility", "margin_top", "margin_right", "margin_bottom",
+          "margin_left", "padding_top", "padding_right", "padding_bottom", "padding_left", "border_top_width",
+          "border_bottom_width", "border_left_width", "border_right_width", "border_bottom_color",
+          "border_collapse", "border_spacing", "box_sizing", "table_layout", "width", "height", "overflow",
+          "font_family", "font_size", "font_weight", "font_style", "line_height", "color", "background_color",
+          "color_scheme", "text_align_all", "text_indent", "text_decoration_line", "text_transform",
+          "white_space", "vertical_align", "direction", "hyphens", "list_style_type", "list_style_position",
+          "font_variant_numeric", "counter_reset", "content", "break_before", "break_after", "break_inside",
+          "bookmark_level", "bookmark_label")
+
+
+def test_lean_user_agent_sheet_styles_the_report_as_weasyprints_own(report_html):
+    """reports/styles/user-agent.css leaves out only what the report cannot match: every element of
+    the demo report, and every list marker, computes the same style with it as with WeasyPrint's
+    HTML5 sheet."""
+    from weasyprint import HTML
+    from weasyprint.css import get_all_computed_styles
+
+    def parsed(cls):
+        document = cls(string=report_html, base_url=str(REPORTS_DIR) + "/", url_fetcher=local_fetcher())
+        return document, get_all_computed_styles(document)
+    (theirs, their_style), (ours, our_style) = parsed(HTML), parsed(report_html_class())
+    elements = [(a, b) for a, b in zip(theirs.etree_element.iter(), ours.etree_element.iter()) if isinstance(a.tag, str)]
+    assert len(elements) > 9000
+    for a, b in elements:
+        for pseudo in (None, "marker") if a.tag == "li" else (None,):
+            mine, reference = our_style(b, pseudo), their_style(a, pseudo)
+            differing = [name for name in STYLED if mine[name] != reference[name]]
+            assert not differing, (a.tag, a.get("class"), pseudo, differing)
+
+
+def test_weasyprint_still_asks_for_the_user_agent_sheet(monkeypatch):
+    """The report's sheet reaches WeasyPrint through ``HTML._ua_stylesheets``: were the hook renamed,
+    the report would be laid out with WeasyPrint's own sheet again, slower, and nothing would say so."""
+    asked = []
+    report = report_html_class()
+    lean = report._ua_stylesheets
+    monkeypatch.setattr(report, "_ua_stylesheets", lambda self, *args, **kwargs: asked.append(1) or lean(self))
+    assert len(layout("<p>Báo cáo</p>").pages) == 1
+    assert asked
+
+
+def test_full_collections_come_back_when_the_last_report_is_done():
+    before = gc.get_threshold()
+    with pytest.raises(RuntimeError), young_collections_only():
+        with young_collections_only():  # a second report in another thread, say
+            assert gc.get_threshold()[:2] == before[:2] and gc.get_threshold()[2] >= 100_000
+        assert gc.get_threshold()[2] >= 100_000  # the first is still running
+        raise RuntimeError("a report failing")
+    assert gc.get_threshold() == before
 
 
 def test_fetcher_serves_the_report_charts_and_local_files_only():
@@ -176,6 +251,8 @@ def test_command_writes_one_unit_in_english(demo_app, hostile_unit, tmp_path):
     assert result.exit_code == 0, result.output
     text = text_of(target)
     assert "Report on the sociological survey" in text and "Unit profiles" in text
+    assert re.search(r"PAR Index: [\d.]+ / [\d,]+ points \(95% simulated interval: [\d.]+ – [\d.]+\)", text)
+    assert re.search(r"Rank: \d+ / \d+ \(rank interval: \d+ – \d+\)", text)
     assert {"unit", "Index", "the"} <= set(english_words(text))  # the word list does catch English
     with demo_app.app_context():
         units = campaign_units(campaign_by_code("HNM-2024"))
