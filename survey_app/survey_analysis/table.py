@@ -85,11 +85,9 @@ def read_kept(campaign: Campaign, questionnaire: Questionnaire, rules, skip=(), 
     table = table if kept.all() else table.filter(pa.array(kept))
     fixed = columns.as_frame(table, FIXED_NAMES)
     answers, numeric = {}, []
-    for i, key in enumerate(keys):
-        text = table.column(f"a{i}")
-        if key in skip:
-            continue
-        values, is_number = columns.typed_answers(text)
+    read = [(i, key) for i, key in enumerate(keys) if key not in skip]
+    typed = columns.each_column(columns.typed_answers, [table.column(f"a{i}") for i, _ in read])
+    for (_, key), (values, is_number) in zip(read, typed):
         if values is not None:
             answers[key] = values
             numeric += [key] if is_number else []
