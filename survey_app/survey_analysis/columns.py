@@ -207,7 +207,7 @@ def _strings(values) -> pa.Array:
     if numbers is not None and (pa.types.is_integer(numbers.type) or pa.types.is_floating(numbers.type)):
         return pc.cast(numbers, pa.string())
     return pa.array([v if v is None or type(v) is str else
-                         json.dumps(v) if isinstance(v, (bool, list, dict)) else str(v) for v in values], pa.string())
+                     json.dumps(v) if isinstance(v, (bool, list, dict)) else str(v) for v in values], pa.string())
 
 
 def typed_answers(column: pa.ChunkedArray) -> tuple[np.ndarray | None, bool]:
